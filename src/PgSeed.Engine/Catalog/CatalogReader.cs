@@ -1,0 +1,182 @@
+using Npgsql;
+
+namespace PgSeed.Engine.Catalog;
+
+/// <summary>
+/// Reads tables, columns, keys, FKs and owned sequences from pg_catalog (not information_schema:
+/// FK column pairs come from conkey/confkey by ordinality, which is exact for composite keys).
+/// </summary>
+public static class CatalogReader
+{
+    /// <summary>Schemas PgSeed never touches: system schemas and PgSeed's own bookkeeping schemas.</summary>
+    public const string InternalSchemaPrefix = "pgseed_";
+
+    public static async Task<DatabaseCatalog> ReadAsync(NpgsqlConnection connection, IReadOnlyCollection<string>? schemas = null,
+        CancellationToken cancellationToken = default)
+    {
+        var schemaFilter = schemas is { Count: > 0 } ? schemas.ToArray() : null;
+
+        var tables = new Dictionary<uint, (TableName Name, bool Partitioned)>();
+        await using (var cmd = new NpgsqlCommand(TablesSql, connection))
+        {
+            cmd.Parameters.AddWithValue("schemas", (object?)schemaFilter ?? DBNull.Value);
+            cmd.Parameters[0].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+                tables[r.GetFieldValue<uint>(0)] = (new TableName(r.GetString(1), r.GetString(2)), r.GetBoolean(3));
+        }
+        var oids = tables.Keys.ToArray();
+
+        var columns = new Dictionary<uint, List<ColumnInfo>>();
+        await using (var cmd = new NpgsqlCommand(ColumnsSql, connection))
+        {
+            cmd.Parameters.AddWithValue("oids", oids);
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var oid = r.GetFieldValue<uint>(0);
+                if (!columns.TryGetValue(oid, out var list)) columns[oid] = list = new List<ColumnInfo>();
+                list.Add(new ColumnInfo
+                {
+                    Number = r.GetInt16(1),
+                    Name = r.GetString(2),
+                    Type = r.GetString(3),
+                    NotNull = r.GetBoolean(4),
+                    HasDefault = r.GetBoolean(5),
+                    Identity = r.GetChar(6),
+                    Generated = r.GetChar(7) != '\0',
+                    OwnedSequence = r.IsDBNull(8) ? null : r.GetString(8),
+                });
+            }
+        }
+
+        var primary = new Dictionary<uint, List<string>>();
+        var unique = new Dictionary<uint, List<(string, IReadOnlyList<string>)>>();
+        await using (var cmd = new NpgsqlCommand(KeysSql, connection))
+        {
+            cmd.Parameters.AddWithValue("oids", oids);
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var oid = r.GetFieldValue<uint>(0);
+                var cols = r.GetFieldValue<string[]>(3);
+                if (r.GetChar(2) == 'p') primary[oid] = cols.ToList();
+                else
+                {
+                    if (!unique.TryGetValue(oid, out var list)) unique[oid] = list = new();
+                    list.Add((r.GetString(1), cols));
+                }
+            }
+        }
+
+        var fks = new List<ForeignKeyInfo>();
+        await using (var cmd = new NpgsqlCommand(ForeignKeysSql, connection))
+        {
+            cmd.Parameters.AddWithValue("oids", oids);
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var childOid = r.GetFieldValue<uint>(1);
+                var parentOid = r.GetFieldValue<uint>(2);
+                if (!tables.TryGetValue(childOid, out var child) || !tables.TryGetValue(parentOid, out var parent)) continue;
+                fks.Add(new ForeignKeyInfo
+                {
+                    Name = r.GetString(0),
+                    Child = child.Name,
+                    Parent = parent.Name,
+                    Columns = r.GetFieldValue<string[]>(3),
+                    ParentColumns = r.GetFieldValue<string[]>(4),
+                    Deferrable = r.GetBoolean(5),
+                    InitiallyDeferred = r.GetBoolean(6),
+                    Definition = r.GetString(7),
+                    Mandatory = r.GetBoolean(8),
+                });
+            }
+        }
+
+        var infos = tables.Select(kv => new TableInfo
+        {
+            Oid = kv.Key,
+            Name = kv.Value.Name,
+            Partitioned = kv.Value.Partitioned,
+            Columns = columns.TryGetValue(kv.Key, out var c) ? c : new List<ColumnInfo>(),
+            PrimaryKey = primary.TryGetValue(kv.Key, out var p) ? p : Array.Empty<string>(),
+            UniqueKeys = unique.TryGetValue(kv.Key, out var u) ? u : new(),
+        }).ToList();
+
+        int version;
+        string[] searchPath;
+        await using (var cmd = new NpgsqlCommand("SELECT current_setting('server_version_num')::int, current_schemas(false)::text[]", connection))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            await r.ReadAsync(cancellationToken);
+            version = r.GetInt32(0);
+            searchPath = r.GetFieldValue<string[]>(1);
+        }
+
+        // Stable order so everything derived from the catalog is deterministic.
+        fks.Sort((a, b) =>
+        {
+            var c = a.Child.CompareTo(b.Child);
+            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+        });
+        return new DatabaseCatalog(infos, fks, version, searchPath);
+    }
+
+    private const string TablesSql = """
+        SELECT c.oid, n.nspname, c.relname, c.relkind = 'p'
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p')
+          AND NOT c.relispartition
+          AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+          AND n.nspname NOT LIKE 'pg\_toast%'
+          AND n.nspname NOT LIKE 'pg\_temp\_%'
+          AND n.nspname NOT LIKE 'pgseed\_%'
+          AND (@schemas::text[] IS NULL OR n.nspname = ANY(@schemas::text[]))
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                          WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+        ORDER BY n.nspname, c.relname
+        """;
+
+    private const string ColumnsSql = """
+        SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+               a.attnotnull, a.atthasdef, a.attidentity, a.attgenerated,
+               (SELECT pg_catalog.quote_ident(sn.nspname) || '.' || pg_catalog.quote_ident(s.relname)
+                FROM pg_catalog.pg_depend d
+                JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+                JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                  AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i')
+                LIMIT 1)
+        FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = ANY(@oids) AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attrelid, a.attnum
+        """;
+
+    private const string KeysSql = """
+        SELECT con.conrelid, con.conname, con.contype,
+               ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+                     JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                     ORDER BY k.ord)::text[]
+        FROM pg_catalog.pg_constraint con
+        WHERE con.contype IN ('p', 'u') AND con.conrelid = ANY(@oids)
+        ORDER BY con.conrelid, con.contype, con.conname
+        """;
+
+    private const string ForeignKeysSql = """
+        SELECT con.conname, con.conrelid, con.confrelid,
+               ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+                     JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                     ORDER BY k.ord)::text[],
+               ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
+                     JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+                     ORDER BY k.ord)::text[],
+               con.condeferrable, con.condeferred, pg_catalog.pg_get_constraintdef(con.oid),
+               (SELECT bool_and(a.attnotnull) FROM unnest(con.conkey) k(attnum)
+                JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum)
+        FROM pg_catalog.pg_constraint con
+        WHERE con.contype = 'f' AND con.conparentid = 0 AND con.conrelid = ANY(@oids)
+        ORDER BY con.conrelid, con.conname
+        """;
+}

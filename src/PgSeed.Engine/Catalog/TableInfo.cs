@@ -1,0 +1,44 @@
+namespace PgSeed.Engine.Catalog;
+
+/// <summary>A table (plain or partitioned) with its columns, keys and foreign keys.</summary>
+public sealed class TableInfo
+{
+    public required TableName Name { get; init; }
+    public required uint Oid { get; init; }
+    public bool Partitioned { get; init; }
+    public required IReadOnlyList<ColumnInfo> Columns { get; init; }
+
+    /// <summary>Primary key columns, empty when the table has none.</summary>
+    public required IReadOnlyList<string> PrimaryKey { get; init; }
+
+    /// <summary>Unique constraints (name and columns), used when there is no primary key.</summary>
+    public required IReadOnlyList<(string Name, IReadOnlyList<string> Columns)> UniqueKeys { get; init; }
+
+    /// <summary>FKs declared on this table (this table is the child).</summary>
+    public List<ForeignKeyInfo> ForeignKeys { get; } = new();
+
+    /// <summary>FKs of other tables (or this one) that reference this table.</summary>
+    public List<ForeignKeyInfo> ReferencedBy { get; } = new();
+
+    /// <summary>Columns written to and read from seeds: everything except generated columns.</summary>
+    public IEnumerable<ColumnInfo> DataColumns => Columns.Where(c => !c.Generated);
+
+    public ColumnInfo? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>
+    /// The columns that identify a row for subsetting: the primary key, else a unique constraint whose
+    /// columns are all NOT NULL. Null when neither exists (the subset then keys rows by ctid).
+    /// </summary>
+    public IReadOnlyList<string>? RowKey
+    {
+        get
+        {
+            if (PrimaryKey.Count > 0) return PrimaryKey;
+            foreach (var (_, cols) in UniqueKeys)
+                if (cols.All(c => Column(c)?.NotNull == true)) return cols;
+            return null;
+        }
+    }
+
+    public override string ToString() => Name.Display;
+}

@@ -1,0 +1,47 @@
+using Npgsql;
+using PgSeed.Engine.Diagnostics;
+
+namespace PgSeed.Engine.Connection;
+
+/// <summary>Opening connections with the session settings that make seed text deterministic.</summary>
+public static class Sessions
+{
+    /// <summary>
+    /// Settings that fix the text form of values, so a seed does not depend on the server's or client's
+    /// locale or time zone: ISO dates, UTC timestamps, shortest exact floats, hex bytea, C money.
+    /// </summary>
+    public const string DeterministicSettings =
+        "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC'; " +
+        "SET extra_float_digits = 1; SET bytea_output = 'hex'; SET lc_monetary = 'C'; SET client_encoding = 'UTF8'";
+
+    /// <summary>Opens a connection (no pooling: export and import own their sessions) and applies the settings.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Enlist = false };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            throw new PgSeedException(ErrorCode.ConnectionFailed,
+                $"Could not connect to {ConnectionResolver.Describe(connectionString)}: {ConnectionResolver.Redact(e.Message)}", e);
+        }
+        catch (OperationCanceledException)
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        await using (var cmd = new NpgsqlCommand(DeterministicSettings, connection))
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

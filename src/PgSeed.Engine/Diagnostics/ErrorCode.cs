@@ -1,0 +1,64 @@
+namespace PgSeed.Engine.Diagnostics;
+
+/// <summary>
+/// Stable error codes. Every code is documented in docs/errors.md (cause and fix);
+/// codes are never reused for a different meaning.
+/// </summary>
+public static class ErrorCode
+{
+    // Connection and options
+    public const string NoConnection = "PGSEED001";
+    public const string InvalidConnection = "PGSEED002";
+    public const string ConnectionFailed = "PGSEED003";
+    public const string InvalidOption = "PGSEED004";
+
+    // Export: naming and filters
+    public const string TableNotFound = "PGSEED010";
+    public const string AmbiguousTable = "PGSEED011";
+    public const string FilterAndRaw = "PGSEED012";
+    public const string BadFilter = "PGSEED013";
+    public const string FilterWrites = "PGSEED014";
+    public const string UnknownForeignKey = "PGSEED015";
+    public const string RawMissingKey = "PGSEED016";
+    public const string OutputFolder = "PGSEED020";
+
+    // Seed folder and manifest
+    public const string SeedFolderMissing = "PGSEED030";
+    public const string ManifestInvalid = "PGSEED031";
+    public const string SeedFileMissing = "PGSEED032";
+    public const string ChecksumMismatch = "PGSEED033";
+    public const string RowCountMismatch = "PGSEED034";
+    public const string CsvHeaderInvalid = "PGSEED035";
+    public const string UnsupportedFormat = "PGSEED036";
+
+    // Import against a target database
+    public const string TargetTableMissing = "PGSEED040";
+    public const string TargetColumnMissing = "PGSEED041";
+    public const string RequiredColumnMissing = "PGSEED042";
+    public const string BadValue = "PGSEED043";
+    public const string ForeignKeyViolation = "PGSEED044";
+    public const string UniqueViolation = "PGSEED045";
+    public const string TruncateReferenced = "PGSEED046";
+    public const string UpsertWithoutKey = "PGSEED047";
+    public const string CycleNotLoadable = "PGSEED048";
+    public const string PermissionDenied = "PGSEED049";
+
+    // Runtime
+    public const string Cancelled = "PGSEED060";
+    public const string DatabaseError = "PGSEED061";
+
+    // Test servers (PgSeed.Testing)
+    public const string PostgresBinariesNotFound = "PGSEED070";
+    public const string ServerStartFailed = "PGSEED071";
+    public const string SchemaScriptFailed = "PGSEED072";
+
+    // Build integration (PgSeed.MSBuild)
+    public const string BuildItemInvalid = "PGSEED080";
+
+    // Seed definitions and shaping rules
+    public const string ConfigInvalid = "PGSEED090";
+    public const string RuleInvalid = "PGSEED091";
+    public const string PersonalData = "PGSEED092";
+
+    public const string Internal = "PGSEED099";
+}

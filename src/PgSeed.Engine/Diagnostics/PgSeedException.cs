@@ -1,0 +1,39 @@
+namespace PgSeed.Engine.Diagnostics;
+
+/// <summary>
+/// The one exception type PgSeed raises for expected failures. Carries a stable <see cref="Code"/>
+/// and, where known, the table, column, file and line involved, so every adapter (CLI, MSBuild,
+/// test fixtures) can report the same precise error.
+/// </summary>
+public sealed class PgSeedException : Exception
+{
+    public PgSeedException(string code, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Code = code;
+    }
+
+    /// <summary>Stable code such as <c>PGSEED033</c>; see docs/errors.md.</summary>
+    public string Code { get; }
+
+    /// <summary>Display name of the table involved (e.g. <c>public.customer</c>), if any.</summary>
+    public string? Table { get; init; }
+
+    /// <summary>Column involved, if any.</summary>
+    public string? Column { get; init; }
+
+    /// <summary>File involved (seed CSV, manifest, schema script), if any.</summary>
+    public string? File { get; init; }
+
+    /// <summary>1-based line (CSV record) in <see cref="File"/>, if known.</summary>
+    public int? Line { get; init; }
+
+    /// <summary>1-based character position in the SQL the user supplied (filters), if known.</summary>
+    public int? Position { get; init; }
+
+    /// <summary>Help link for the code.</summary>
+    public string HelpUrl => ErrorHelp.LinkFor(Code);
+
+    /// <summary>"PGSEED033: message" — the form every adapter prints.</summary>
+    public override string ToString() => $"{Code}: {Message}";
+}

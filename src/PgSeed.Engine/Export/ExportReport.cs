@@ -1,0 +1,30 @@
+namespace PgSeed.Engine.Export;
+
+/// <summary>What an export did: one entry per table, in manifest order.</summary>
+public sealed record ExportReport
+{
+    public required IReadOnlyList<TableReport> Tables { get; init; }
+    public required TimeSpan Elapsed { get; init; }
+    public bool DryRun { get; init; }
+    public string? OutputDirectory { get; init; }
+    public long TotalRows => Tables.Sum(t => t.Rows);
+    public long TotalBytes => Tables.Sum(t => t.Bytes);
+
+    /// <summary>The tree summary, ready to print (see <see cref="Diagnostics.SummaryTree"/>).</summary>
+    public string Tree { get; init; } = "";
+}
+
+/// <summary>Per-table outcome of an export or import.</summary>
+public sealed record TableReport
+{
+    public required string Table { get; init; }
+    public long Rows { get; init; }
+    public long Bytes { get; init; }
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Why the table is included: <c>root</c>, <c>child of …</c>, <c>parent of …</c>.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The table this one hangs under in the tree (null for roots).</summary>
+    public string? TreeParent { get; init; }
+}

@@ -1,0 +1,51 @@
+namespace PgSeed.Engine.Export;
+
+/// <summary>Which rows are exported below the roots.</summary>
+public enum ChildrenMode
+{
+    /// <summary>Rows that reference exported root rows, and their descendants (each with its parents).</summary>
+    All,
+
+    /// <summary>Roots and their parents only.</summary>
+    None,
+}
+
+/// <summary>A table whose rows start the subset, selected by a filter or a raw query (never both).</summary>
+public sealed record RootSelection
+{
+    /// <summary>Table name as the user wrote it: <c>customer</c>, <c>public.customer</c>, <c>sales."Order"</c>.</summary>
+    public required string Table { get; init; }
+
+    /// <summary>Text appended after <c>SELECT ... FROM table</c>: WHERE / ORDER BY / LIMIT. Null: every row.</summary>
+    public string? Filter { get; init; }
+
+    /// <summary>A full SELECT returning rows of the table (at least its key columns).</summary>
+    public string? Raw { get; init; }
+}
+
+/// <summary>Everything an export needs. The same request drives the CLI, MSBuild and tests.</summary>
+public sealed record ExportRequest
+{
+    /// <summary>Npgsql connection string (resolve user input with <see cref="Connection.ConnectionResolver"/>).</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>The main root first, then <c>--include</c> roots.</summary>
+    public required IReadOnlyList<RootSelection> Roots { get; init; }
+
+    public ChildrenMode Children { get; init; } = ChildrenMode.All;
+
+    /// <summary>FKs not to descend along, as <c>[schema.]child.fk_name</c>.</summary>
+    public IReadOnlyList<string> ExcludedEdges { get; init; } = Array.Empty<string>();
+
+    /// <summary>Limit the catalog to these schemas; empty means every non-system schema.</summary>
+    public IReadOnlyList<string> Schemas { get; init; } = Array.Empty<string>();
+
+    /// <summary>Connections sharing the snapshot for the COPY-out phase (1..16).</summary>
+    public int Parallel { get; init; } = 2;
+
+    /// <summary>The seed folder to (re)write.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Print the plan and SQL; read no data and write no files.</summary>
+    public bool DryRun { get; init; }
+}

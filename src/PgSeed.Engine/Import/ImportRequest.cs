@@ -1,0 +1,35 @@
+namespace PgSeed.Engine.Import;
+
+/// <summary>How an import treats rows already in the target.</summary>
+public enum ImportMode
+{
+    /// <summary>COPY straight in; any conflict fails the whole import.</summary>
+    Append,
+
+    /// <summary>TRUNCATE every seed table (one statement), then load.</summary>
+    Truncate,
+
+    /// <summary>Load into temporary tables, then INSERT ... ON CONFLICT DO UPDATE.</summary>
+    Upsert,
+}
+
+/// <summary>Everything an import needs. The same request drives the CLI, MSBuild and the test fixtures.</summary>
+public sealed record ImportRequest
+{
+    /// <summary>Npgsql connection string of the target database.</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>The seed folder (with its pgseed.json).</summary>
+    public required string SeedDirectory { get; init; }
+
+    public ImportMode Mode { get; init; } = ImportMode.Append;
+
+    /// <summary>With <see cref="ImportMode.Truncate"/>: also truncate tables outside the seed that reference seed tables.</summary>
+    public bool Cascade { get; init; }
+
+    /// <summary>Run with <c>session_replication_role = replica</c> (user triggers off); needs a role that may set it.</summary>
+    public bool DisableTriggers { get; init; }
+
+    /// <summary>Print the plan and SQL; write nothing.</summary>
+    public bool DryRun { get; init; }
+}

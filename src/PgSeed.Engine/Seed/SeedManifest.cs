@@ -1,0 +1,89 @@
+namespace PgSeed.Engine.Seed;
+
+/// <summary>
+/// <c>pgseed.json</c>: what a seed folder holds. A public contract, documented in docs/seed-format.md.
+/// Nothing in it depends on when or where the export ran, so unchanged data gives an identical file.
+/// </summary>
+public sealed record SeedManifest
+{
+    public const string FileName = "pgseed.json";
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>Version of this format; readers refuse versions they do not know.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>Major version of the server the seed was exported from (e.g. 15).</summary>
+    public int SourceServerMajorVersion { get; init; }
+
+    /// <summary>The roots and options the subset was computed from.</summary>
+    public required SeedDefinition Definition { get; init; }
+
+    /// <summary>Tables in import (dependency) order: parents before children where the FKs allow.</summary>
+    public required IReadOnlyList<SeedTable> Tables { get; init; }
+
+    /// <summary>FKs between exported tables.</summary>
+    public required IReadOnlyList<SeedForeignKey> ForeignKeys { get; init; }
+}
+
+/// <summary>What the export was asked for.</summary>
+public sealed record SeedDefinition
+{
+    public required IReadOnlyList<SeedRoot> Roots { get; init; }
+
+    /// <summary><c>all</c> or <c>none</c>.</summary>
+    public string Children { get; init; } = "all";
+
+    public IReadOnlyList<string> ExcludedEdges { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Schemas { get; init; } = Array.Empty<string>();
+}
+
+/// <summary>A root table and the filter or raw query that selected its rows.</summary>
+public sealed record SeedRoot
+{
+    public required string Table { get; init; }
+    public string? Filter { get; init; }
+    public string? Raw { get; init; }
+}
+
+/// <summary>One exported table and its CSV file.</summary>
+public sealed record SeedTable
+{
+    /// <summary>Display name, e.g. <c>public.customer</c> or <c>sales."Order"</c>.</summary>
+    public required string Name { get; init; }
+    public required string Schema { get; init; }
+    public required string Table { get; init; }
+
+    /// <summary>File name inside the seed folder, e.g. <c>public.customer.csv</c>.</summary>
+    public required string File { get; init; }
+
+    /// <summary>Data rows (the header line not counted).</summary>
+    public long Rows { get; init; }
+
+    /// <summary>File size in bytes.</summary>
+    public long Bytes { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the file.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>Why the table is in the seed: <c>root</c>, <c>child of X via fk</c>, <c>parent of X via fk</c>.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Primary key (or the unique key used instead); empty when the table has none.</summary>
+    public IReadOnlyList<string> Key { get; init; } = Array.Empty<string>();
+
+    /// <summary>The CSV's columns, in file order, with their source types.</summary>
+    public required IReadOnlyList<SeedColumn> Columns { get; init; }
+}
+
+public sealed record SeedColumn(string Name, string Type);
+
+/// <summary>An FK between two exported tables.</summary>
+public sealed record SeedForeignKey
+{
+    public required string Name { get; init; }
+    public required string Table { get; init; }
+    public required IReadOnlyList<string> Columns { get; init; }
+    public required string References { get; init; }
+    public required IReadOnlyList<string> ReferencedColumns { get; init; }
+    public bool Deferrable { get; init; }
+}
