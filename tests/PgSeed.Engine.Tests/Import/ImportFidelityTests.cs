@@ -7,7 +7,7 @@ namespace PgSeed.Engine.Tests.Import;
 /// <summary>Export then import into an empty copy of the schema: every row compares equal, value by value.</summary>
 public class ImportFidelityTests(PostgresFixture pg)
 {
-    private const string TypesSchema = """
+    internal const string TypesSchema = """
         create type mood as enum ('sad', 'ok', 'happy');
         create domain posint as int check (value > 0);
         create type pair as (a int, b text);
@@ -27,7 +27,7 @@ public class ImportFidelityTests(PostgresFixture pg)
         );
         """;
 
-    private const string TypesData = """
+    internal const string TypesData = """
         insert into everything values
         (1, -32768, 2147483647, -9223372036854775808,
          123456789012345678901234567890123456789012345.678901234567890123456789, 'NaN',
