@@ -120,7 +120,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
 
     private async Task CopyAsync(string copySql, TablePlan table, CancellationToken cancellationToken)
     {
-        log.Sql($"{copySql}  -- {table.Seed.File}");
+        log.Sql($"-- from {table.Seed.File}\n{copySql}");
         if (dryRun) return;
         await CsvCopy.CopyFileAsync(connection, copySql, table.FilePath, cancellationToken);
     }

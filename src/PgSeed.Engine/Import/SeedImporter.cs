@@ -54,7 +54,7 @@ public static class SeedImporter
 
         clock.Stop();
         var reports = plan.Tables.Zip(tables, (t, r) => r with { TreeParent = TreeParentOf(t.Seed, plan) }).ToList();
-        var tree = SummaryTree.Render(reports, clock.Elapsed);
+        var tree = SummaryTree.Render(reports, clock.Elapsed, showTimes: !request.DryRun);
         var verb = request.DryRun ? "Would import" : "Imported";
         log.Detail(tree.TrimEnd('\n'));
         log.Summary($"{verb} {SummaryTree.Count(reports.Sum(r => r.Rows))} rows in {reports.Count} tables " +
@@ -82,18 +82,24 @@ public static class SeedImporter
 
     private static void LogPlan(ImportPlan plan, ImportRequest request, ISeedLog log)
     {
-        log.Detail($"Import plan ({ModeName(plan.Mode)}{(plan.DisableTriggers ? ", triggers disabled" : "")}{(request.DryRun ? ", dry run" : "")}):");
+        var lines = new List<string>
+        {
+            $"plan: import {plan.Tables.Count} tables ({ModeName(plan.Mode)}{(plan.DisableTriggers ? ", triggers disabled" : "")}{(request.DryRun ? ", dry run" : "")})",
+        };
         for (var i = 0; i < plan.Tables.Count; i++)
         {
             var t = plan.Tables[i];
             var how = t.ConflictKey is not null ? $"upsert on ({string.Join(", ", t.ConflictKey)})"
                 : t.Staged ? "COPY via staging table" : t.Freeze ? "COPY FREEZE" : "COPY";
-            log.Detail($"  {i + 1}. {t.Display} <- {t.Seed.File} ({t.Seed.Rows} rows, {how})" +
-                       (t.SkippedColumns.Count > 0 ? $"; generated in target, skipped: {string.Join(", ", t.SkippedColumns)}" : ""));
+            lines.Add($"  {i + 1}. {t.Display} <- {t.Seed.File} ({t.Seed.Rows} rows, {how})" +
+                      (t.SkippedColumns.Count > 0 ? $"; generated in target, skipped: {string.Join(", ", t.SkippedColumns)}" : ""));
         }
-        foreach (var fk in plan.Dropped) log.Detail($"  FK {fk.Key.Display}: dropped, re-added (validated) before commit");
-        foreach (var fk in plan.Deferred) log.Detail($"  FK {fk.Key.Display}: deferred to commit");
-        foreach (var table in plan.CascadedTables) log.Detail($"  {table.Display}: outside the seed, emptied by TRUNCATE ... CASCADE");
+        foreach (var fk in plan.Dropped) lines.Add($"  FK {fk.Key.Display}: dropped, re-added (validated) before commit");
+        foreach (var fk in plan.Deferred) lines.Add($"  FK {fk.Key.Display}: deferred to commit");
+        foreach (var table in plan.CascadedTables) lines.Add($"  {table.Display}: outside the seed, emptied by TRUNCATE ... CASCADE");
+        // A dry run exists to show the plan: one block, so adapters print it whole.
+        if (request.DryRun) log.Detail(string.Join("\n", lines));
+        else foreach (var line in lines) log.Detail(line);
         if (plan.CascadedTables.Count > 0)
             log.Warning(ErrorCode.TruncateReferenced, $"--cascade also empties tables outside the seed: {string.Join(", ", plan.CascadedTables.Select(t => t.Display))}.");
     }
