@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace PgSeed.Bench;
+
+/// <summary>Options shared by the export and import benchmarks.</summary>
+internal sealed record BenchOptions
+{
+    /// <summary>Measured rounds (after one warm-up round).</summary>
+    public int Reps { get; init; } = 5;
+
+    /// <summary>Size of the generated database relative to the documented 2.6 M rows.</summary>
+    public double Scale { get; init; } = 1.0;
+
+    /// <summary>Update docs/benchmarks.md with the results.</summary>
+    public bool WriteDocs { get; init; } = true;
+
+    /// <summary>Where the seed folders and baseline files go (deleted afterwards).</summary>
+    public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"pgseed-bench-{Environment.ProcessId}");
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--reps" => options with { Reps = Math.Max(1, int.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--scale" => options with { Scale = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--no-docs" => options with { WriteDocs = false },
+                "--work" => options with { WorkDirectory = Path.GetFullPath(Value()) },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+        return options;
+    }
+}
