@@ -1,3 +1,4 @@
+using System.Text;
 using Npgsql;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Seed;
@@ -71,18 +72,28 @@ internal static class CopyBaseline
         }
     }
 
+    // Npgsql's raw stream API is binary-only, so CSV goes through its text COPY API: chars in, UTF-8 out.
+    private const int BufferChars = 1 << 16;
+
     public static async Task CopyOutAsync(NpgsqlConnection connection, string copySql, string path, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        await using var copy = await connection.BeginRawBinaryCopyAsync(copySql, cancellationToken);
-        await copy.CopyToAsync(file, 1 << 16, cancellationToken);
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        await using var writer = new StreamWriter(file, new UTF8Encoding(false), BufferChars);
+        using var reader = await connection.BeginTextExportAsync(copySql, cancellationToken);
+        var buffer = new char[BufferChars];
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+            await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
     }
 
     public static async Task CopyInAsync(NpgsqlConnection connection, string copySql, string path, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        await using var copy = await connection.BeginRawBinaryCopyAsync(copySql, cancellationToken);
-        await file.CopyToAsync(copy, 1 << 16, cancellationToken);
+        using var reader = new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, BufferChars);
+        await using var writer = await connection.BeginTextImportAsync(copySql, cancellationToken);
+        var buffer = new char[BufferChars];
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+            await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
     }
 
     public static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
