@@ -89,7 +89,7 @@ psql_ -d bookstore -P footer=off -c "
 
 # --- export ------------------------------------------------------------------------------------
 step "Building the pgseed CLI (Release)"
-dotnet build src/PgSeed.Cli -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build src/PgSeed.Cli -c Release -nologo -v q -clp:NoSummary
 pgseed() { dotnet run --project src/PgSeed.Cli -c Release --no-build -- "$@"; }
 
 filter="where country_code = 'DE' order by id limit 5"

@@ -14,6 +14,12 @@ internal sealed record BenchOptions
     /// <summary>Update docs/benchmarks.md with the results.</summary>
     public bool WriteDocs { get; init; } = true;
 
+    /// <summary>Log server statements slower than this (ms) and print them at the end: where the time goes.</summary>
+    public int? LogSlowMilliseconds { get; init; }
+
+    /// <summary>Export benchmark: run only this case (<c>subset</c> or <c>full</c>).</summary>
+    public string? Case { get; init; }
+
     /// <summary>Where the seed folders and baseline files go (deleted afterwards).</summary>
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"pgseed-bench-{Environment.ProcessId}");
 
@@ -27,6 +33,8 @@ internal sealed record BenchOptions
             {
                 "--reps" => options with { Reps = Math.Max(1, int.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--scale" => options with { Scale = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--log-slow" => options with { LogSlowMilliseconds = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--case" => options with { Case = Value() },
                 "--no-docs" => options with { WriteDocs = false },
                 "--work" => options with { WorkDirectory = Path.GetFullPath(Value()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),

@@ -34,6 +34,7 @@ internal static class ExportBenchmark
         await using var server = await LocalPostgresServer.StartAsync(cancellationToken);
         try
         {
+            await SlowStatementLog.EnableAsync(server, options, cancellationToken);
             await server.CreateDatabaseAsync("bench", cancellationToken: cancellationToken);
             var cs = server.ConnectionStringFor("bench");
             var machine = await MachineInfo.DescribeAsync(cs, cancellationToken);
@@ -48,7 +49,7 @@ internal static class ExportBenchmark
                      {
                          new Case("subset", $"~10 % of the roots (`{BenchSchema.RootTable}` {BenchSchema.SubsetFilter})", BenchSchema.SubsetFilter),
                          new Case("full", $"full export (every `{BenchSchema.RootTable}` row as a root)", null),
-                     })
+                     }.Where(c => options.Case is null || c.Name == options.Case))
                 results.Add(await RunCaseAsync(server, cs, c, options, cancellationToken));
 
             var report = Render(schema, machine, databaseSize, results, options);
@@ -64,6 +65,7 @@ internal static class ExportBenchmark
         }
         finally
         {
+            SlowStatementLog.Collect(server, options, Path.Combine(Path.GetTempPath(), "pgseed-bench-export-slow-statements.log"));
             TryDelete(options.WorkDirectory);
         }
     }

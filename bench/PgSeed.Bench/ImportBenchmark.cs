@@ -31,6 +31,7 @@ internal static class ImportBenchmark
         await using var server = await LocalPostgresServer.StartAsync(cancellationToken);
         try
         {
+            await SlowStatementLog.EnableAsync(server, options, cancellationToken);
             await server.CreateDatabaseAsync("bench", cancellationToken: cancellationToken);
             var source = server.ConnectionStringFor("bench");
             var machine = await MachineInfo.DescribeAsync(source, cancellationToken);
@@ -97,6 +98,7 @@ internal static class ImportBenchmark
         }
         finally
         {
+            SlowStatementLog.Collect(server, options, Path.Combine(Path.GetTempPath(), "pgseed-bench-import-slow-statements.log"));
             ExportBenchmark.TryDelete(options.WorkDirectory);
         }
     }

@@ -18,7 +18,7 @@ try
         case "reset":
             return await RunResetAsync(rest);
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset [--reps N] [--scale X] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--no-docs] [--work DIR]");
             return 2;
     }
 }
