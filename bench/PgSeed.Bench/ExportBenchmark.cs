@@ -20,6 +20,7 @@ internal static class ExportBenchmark
     private const string Parallel1 = "PgSeed --parallel 1";
     private const string Parallel2 = "PgSeed --parallel 2";
     private const string PgDump = "pg_dump --data-only";
+    private static string Tuned(string sessionOptions) => $"PgSeed --parallel 1 with `{sessionOptions}`";
 
     private sealed record Case(string Name, string Title, string? Filter);
 
@@ -102,6 +103,11 @@ internal static class ExportBenchmark
             }),
             (Parallel2, dir => ExportAsync(cs, c, 2, dir, null, cancellationToken)),
         };
+        if (options.TrySessionOptions is { } sessionOptions)
+        {
+            var tuned = new NpgsqlConnectionStringBuilder(cs) { Options = sessionOptions }.ConnectionString;
+            contenders.Add((Tuned(sessionOptions), dir => ExportAsync(tuned, c, 1, dir, null, cancellationToken)));
+        }
         if (c.Filter is null) contenders.Add((PgDump, dir => PgDumpAsync(server, dir, cancellationToken)));
 
         for (var round = 0; round <= options.Reps; round++)
@@ -115,7 +121,7 @@ internal static class ExportBenchmark
                 await CheckpointAsync(cs, cancellationToken);
                 var elapsed = await measurement.TimeAsync(name, () => run(dir), record);
                 Console.WriteLine($"   round {round}{(record ? "" : " (warm-up)"),-10} {name,-22} {elapsed.TotalSeconds,7:0.000} s");
-                if (name is Parallel1 or Parallel2) deterministic &= SameFiles(referenceManifest, dir);
+                if (name is not (Baseline or BaselineSorted or PgDump)) deterministic &= SameFiles(referenceManifest, dir);
                 TryDelete(dir);
             }
         }
@@ -201,8 +207,7 @@ internal static class ExportBenchmark
     private static string Render(BenchSchema schema, string machine, string databaseSize, IReadOnlyList<CaseResult> results, BenchOptions options)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"_Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `-- export --reps {options.Reps}" +
-                      (options.Scale != 1.0 ? $" --scale {options.Scale.ToString(CultureInfo.InvariantCulture)}" : "") + "`._");
+        sb.AppendLine($"_Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench/PgSeed.Bench -- export {options.CommandLine}`._".Replace(" `._", "`._"));
         sb.AppendLine();
         sb.AppendLine($"- **Machine:** {machine}.");
         sb.AppendLine($"- **Database:** 12 tables, {schema.TotalRows:N0} rows, {databaseSize} (bench/PgSeed.Bench/BenchSchema.cs: accounts → users, " +
@@ -221,7 +226,10 @@ internal static class ExportBenchmark
         {
             var m = r.Measurement;
             var first = true;
-            foreach (var name in new[] { Baseline, BaselineSorted, Parallel1, Parallel2, PgDump })
+            var names = new List<string> { Baseline, BaselineSorted, Parallel1, Parallel2 };
+            if (options.TrySessionOptions is not null) names.Add(Tuned(options.TrySessionOptions));
+            names.Add(PgDump);
+            foreach (var name in names)
             {
                 if (!m.Has(name)) continue;
                 var ratio = name == Baseline ? "1.00" : m.MedianRatio(name, Baseline).ToString("0.00", CultureInfo.InvariantCulture);

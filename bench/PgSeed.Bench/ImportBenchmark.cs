@@ -163,8 +163,7 @@ internal static class ImportBenchmark
         var rows = manifest.Tables.Sum(t => t.Rows);
         var bytes = manifest.Tables.Sum(t => t.Bytes);
         var sb = new StringBuilder();
-        sb.AppendLine($"_Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `-- import --reps {options.Reps}" +
-                      (options.Scale != 1.0 ? $" --scale {options.Scale.ToString(CultureInfo.InvariantCulture)}" : "") + "`._");
+        sb.AppendLine($"_Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench/PgSeed.Bench -- import {options.CommandLine}`._".Replace(" `._", "`._"));
         sb.AppendLine();
         sb.AppendLine($"- **Machine:** {machine}.");
         sb.AppendLine($"- **Seed:** the export benchmark's full export: {manifest.Tables.Count} tables, {rows:N0} rows, {bytes / 1e6:0.0} MB of CSV " +
