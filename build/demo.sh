@@ -94,8 +94,8 @@ pgseed() { dotnet run --project src/PgSeed.Cli -c Release --no-build -- "$@"; }
 
 filter="where country_code = 'DE' order by id limit 5"
 step "pgseed export --table customer --filter \"$filter\""
-rm -rf "$out"
-mkdir -p "$(dirname "$out")"
+# No rm -rf of a user-given path: PgSeed swaps a complete seed folder in atomically, removes its stale
+# CSVs itself, and refuses to replace a non-empty folder that is not a seed folder.
 pgseed export --connection "$(conn bookstore)" --table customer --filter "$filter" --out "$out"
 if [[ ! -f "$out/pgseed.json" ]]; then
   echo "error: pgseed export finished but wrote no $out/pgseed.json (is the export command in this build?)" >&2
