@@ -10,6 +10,7 @@ internal sealed partial class EngineOperations : ISeedOperations
 {
     public static readonly EngineOperations Instance = new();
 
+
     public Task<ImportReport> ImportAsync(ImportRequest request, ISeedLog log, CancellationToken cancellationToken) =>
         SeedImporter.ImportAsync(request, log, cancellationToken);
 

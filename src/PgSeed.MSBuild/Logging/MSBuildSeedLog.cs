@@ -38,7 +38,8 @@ internal sealed class MSBuildSeedLog(TaskLoggingHelper log) : ISeedLog
     /// <summary>Logs an engine error as an MSBuild error with its code, help link and file/line.</summary>
     public void Error(PgSeedException e, string? fallbackFile = null)
     {
-        var message = ConnectionResolver.Redact(e.Message);
+        // The console shows no help link, so the message carries it too.
+        var message = $"{ConnectionResolver.Redact(e.Message)} (see {e.HelpUrl})";
         lock (_gate)
             log.LogError(Subcategory, e.Code, e.Code, e.HelpUrl, e.File ?? fallbackFile, e.Line ?? 0, e.Position ?? 0, 0, 0, "{0}", message);
     }

@@ -52,10 +52,15 @@ public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTa
         {
             SeedLog.Error(new PgSeedException(ErrorCode.Cancelled, $"{GetType().Name} was cancelled; the running query was cancelled on the server."));
         }
-        catch (Exception e) when (e is NpgsqlException or IOException or UnauthorizedAccessException)
+        catch (NpgsqlException e)
         {
-            var code = e is NpgsqlException ? ErrorCode.DatabaseError : ErrorCode.Internal;
-            SeedLog.Error(new PgSeedException(code, ConnectionResolver.Redact(e.Message), e));
+            SeedLog.Error(new PgSeedException(ErrorCode.DatabaseError, e.Message, e));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug or an environment problem: a coded error for the build, the full exception at low importance.
+            SeedLog.Error(new PgSeedException(ErrorCode.Internal, $"{GetType().Name} failed unexpectedly ({e.GetType().Name}): {e.Message}", e));
+            SeedLog.Message(MessageImportance.Low, e.ToString());
         }
         return !Log.HasLoggedErrors;
     }
