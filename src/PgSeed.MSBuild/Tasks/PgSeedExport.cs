@@ -2,6 +2,7 @@ using Microsoft.Build.Framework;
 using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Export;
 using PgSeed.MSBuild.Items;
+using PgSeed.MSBuild.Logging;
 
 namespace PgSeed.MSBuild.Tasks;
 
@@ -57,11 +58,13 @@ public sealed class PgSeedExport : PgSeedTask
                 };
                 // Unset: the engine's default.
                 if ((seed.Parallel ?? defaultParallel) is int parallel) request = request with { Parallel = parallel };
-                var report = await Operations.ExportAsync(request, SeedLog, cancellationToken);
-                if (!string.IsNullOrEmpty(report.Tree)) SeedLog.Detail(report.Tree);
-                SeedLog.Summary(
-                    $"PgSeed: {(DryRun ? "planned" : "exported")} {seed.Spec}: {report.Tables.Count} tables, " +
-                    $"{SummaryTree.Count(report.TotalRows)} rows, {SummaryTree.Size(report.TotalBytes)} in {SummaryTree.Time(report.Elapsed)}");
+                var log = new SeedScopedLog(SeedLog, seed.Spec);
+                var report = await Operations.ExportAsync(request, log, cancellationToken);
+                // The engine logs the tree and summary of a real export; a dry run returns its plan instead.
+                if (report.DryRun && !string.IsNullOrEmpty(report.Tree)) log.Detail(report.Tree);
+                if (!log.WroteSummary)
+                    log.Summary($"{(report.DryRun ? "dry run, would export" : "exported")} {report.Tables.Count} tables, " +
+                                $"{SummaryTree.Count(report.TotalRows)} rows, {SummaryTree.Size(report.TotalBytes)} in {SummaryTree.Time(report.Elapsed)}");
             }, cancellationToken);
             if (ok) exported.Add(SeedTaskItems.For(seed));
         }

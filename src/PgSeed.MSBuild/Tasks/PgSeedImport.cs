@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Import;
+using PgSeed.MSBuild.Logging;
 
 namespace PgSeed.MSBuild.Tasks;
 
@@ -50,11 +51,14 @@ public sealed class PgSeedImport : PgSeedTask
                     DisableTriggers = DisableTriggers,
                     DryRun = DryRun,
                 };
-                var report = await Operations.ImportAsync(request, SeedLog, cancellationToken);
-                if (!string.IsNullOrEmpty(report.Tree)) SeedLog.Detail(report.Tree);
-                SeedLog.Summary(
-                    $"PgSeed: {(DryRun ? "planned import of" : "imported")} {seed.Spec} ({mode.ToString().ToLowerInvariant()}): " +
-                    $"{report.Tables.Count} tables, {SummaryTree.Count(report.TotalRows)} rows in {SummaryTree.Time(report.Elapsed)}");
+                var log = new SeedScopedLog(SeedLog, seed.Spec);
+                var report = await Operations.ImportAsync(request, log, cancellationToken);
+                if (!log.WroteSummary)
+                {
+                    if (!string.IsNullOrEmpty(report.Tree)) log.Detail(report.Tree);
+                    log.Summary($"{(report.DryRun ? "dry run, would import" : "imported")} {report.Tables.Count} tables, " +
+                                $"{SummaryTree.Count(report.TotalRows)} rows ({mode.ToString().ToLowerInvariant()}) in {SummaryTree.Time(report.Elapsed)}");
+                }
             }, cancellationToken);
             if (!ok) return;
         }

@@ -26,7 +26,7 @@ public sealed class PgSeedVerify : PgSeedTask
                 var result = await Operations.VerifyAsync(seed.Folder, cancellationToken);
                 foreach (var problem in result.Problems) SeedLog.Error(problem, seed.DefiningProject);
                 if (result.Ok)
-                    SeedLog.Summary($"PgSeed: verified {seed.Spec}: {result.Manifest.Tables.Count} files match the manifest.");
+                    SeedLog.Summary($"PgSeed {seed.Spec}: verified, {result.Manifest.Tables.Count} files match the manifest.");
             }, cancellationToken);
         }
     }

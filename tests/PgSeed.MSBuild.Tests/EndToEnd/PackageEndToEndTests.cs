@@ -53,15 +53,14 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
     [Fact]
     public async Task Export_matches_the_engine_byte_for_byte_then_verify_passes_and_catches_a_hand_edit()
     {
-        Assert.SkipUnless(EngineOperations.HasExporter, "the export engine is not in this build yet");
         await using var db = await postgres.CreateDatabaseAsync(ShopSchema.Ddl + ShopSchema.Data);
         var consumer = ConsumerProject.Create(feed, "single", "net10.0", TwoSeeds);
         var binlog = consumer.PathOf("export.binlog");
 
         var export = (await consumer.BuildAsync(Environment(db.ConnectionString), "-t:PgSeedExport", $"-bl:{binlog}"))
             .EnsureSuccess("dotnet build -t:PgSeedExport");
-        Assert.Contains("PgSeed: exported seeds/books", export.Output);
-        Assert.Contains("PgSeed: exported seeds/customers", export.Output);
+        Assert.Contains("PgSeed seeds/books: Exported", export.Output);
+        Assert.Contains("PgSeed seeds/customers: Exported", export.Output);
 
         var expectedRoot = consumer.PathOf("expected");
         foreach (var request in SameDefinitions(db.ConnectionString, expectedRoot))
@@ -87,7 +86,6 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
     [Fact]
     public async Task Import_loads_the_seeds_into_an_empty_copy_of_the_schema()
     {
-        Assert.SkipUnless(EngineOperations.HasExporter, "the export engine is not in this build yet");
         await using var source = await postgres.CreateDatabaseAsync(ShopSchema.Ddl + ShopSchema.Data);
         await using var target = await postgres.CreateDatabaseAsync(ShopSchema.Ddl);
         var consumer = ConsumerProject.Create(feed, "import", "net10.0", TwoSeeds);
@@ -96,7 +94,7 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
 
         var import = await consumer.BuildAsync(Environment(target.ConnectionString), "-t:PgSeedImport", "-p:PgSeedOnly=books");
         import.EnsureSuccess("dotnet build -t:PgSeedImport");
-        Assert.Contains("PgSeed: imported seeds/books", import.Output);
+        Assert.Contains("PgSeed seeds/books: ", import.Output);
 
         Assert.Equal(4L, await target.ScalarAsync<long>("select count(*) from book"));
         Assert.Equal(
@@ -107,7 +105,6 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
     [Fact]
     public async Task Multi_targeting_consumer_with_seeds_in_Directory_Build_targets_exports_and_verifies_once_per_build()
     {
-        Assert.SkipUnless(EngineOperations.HasExporter, "the export engine is not in this build yet");
         await using var db = await postgres.CreateDatabaseAsync(ShopSchema.Ddl + ShopSchema.Data);
         var consumer = ConsumerProject.Create(feed, "multi", "net8.0;net10.0", TwoSeeds, seedsInDirectoryBuildTargets: true);
 
@@ -118,7 +115,7 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
 
         var build = (await consumer.BuildAsync(Environment(db.ConnectionString), "-p:PgSeedVerifyOnBuild=true", "-p:PgSeedOnly=customers"))
             .EnsureSuccess("dotnet build with PgSeedVerifyOnBuild");
-        Assert.Equal(1, CountOccurrences(build.Output, "PgSeed: verified seeds/customers"));
+        Assert.Equal(1, CountOccurrences(build.Output, "PgSeed seeds/customers: verified"));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal sealed class FakeSeedOperations : ISeedOperations
     {
         Exports.Enqueue(request);
         if (OnExport is not null) await OnExport(request, log, cancellationToken);
-        return new ExportReport { Tables = [new TableReport { Table = "public.t", Rows = 3, Bytes = 42 }], Elapsed = TimeSpan.FromMilliseconds(5), Tree = "public.t (3 rows)" };
+        return new ExportReport { Tables = [new TableReport { Table = "public.t", Rows = 3, Bytes = 42 }], Elapsed = TimeSpan.FromMilliseconds(5), Tree = "public.t (3 rows)", DryRun = request.DryRun };
     }
 
     public async Task<ImportReport> ImportAsync(ImportRequest request, ISeedLog log, CancellationToken cancellationToken)

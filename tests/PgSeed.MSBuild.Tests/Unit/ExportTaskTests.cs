@@ -74,9 +74,22 @@ public sealed class ExportTaskTests
 
         var high = build.Messages.Where(m => m.Importance == MessageImportance.High).Select(m => m.Message).ToList();
         Assert.Equal(2, high.Count);
-        Assert.StartsWith("PgSeed: exported seeds/a: 1 tables, 3 rows", high[0]);
+        Assert.StartsWith("PgSeed seeds/a: exported 1 tables, 3 rows", high[0]);
         Assert.Contains(build.Messages, m => m.Importance == MessageImportance.Low && m.Message == "COPY (SELECT 1) TO STDOUT");
         Assert.Contains(build.Messages, m => m.Importance == MessageImportance.Normal && m.Message == "public.t: 3 rows");
+    }
+
+    [Fact]
+    public void The_engine_summary_is_the_one_summary_line_prefixed_with_the_seed()
+    {
+        var ops = new FakeSeedOperations { OnExport = (_, log, _) => { log.Summary("Exported 1 tables, 3 rows"); return Task.CompletedTask; } };
+        var (task, build) = TaskHarness.Create<PgSeedExport>(ops);
+        task.Connection = Connection;
+        task.Seeds = [Item("seeds/a", ("Table", "t"))];
+
+        Assert.True(task.Execute());
+        var high = Assert.Single(build.Messages, m => m.Importance == MessageImportance.High);
+        Assert.Equal("PgSeed seeds/a: Exported 1 tables, 3 rows", high.Message);
     }
 
     [Fact]
@@ -178,6 +191,6 @@ public sealed class ExportTaskTests
         task.Seeds = [Item("seeds/a", ("Table", "t"))];
         Assert.True(task.Execute());
         Assert.True(Assert.Single(ops.Exports).DryRun);
-        Assert.Contains(build.Messages, m => m.Importance == MessageImportance.High && m.Message!.StartsWith("PgSeed: planned seeds/a"));
+        Assert.Contains(build.Messages, m => m.Importance == MessageImportance.High && m.Message!.StartsWith("PgSeed seeds/a: dry run, would export 1 tables"));
     }
 }

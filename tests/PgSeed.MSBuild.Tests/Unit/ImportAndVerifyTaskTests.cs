@@ -73,7 +73,7 @@ public sealed class ImportAndVerifyTaskTests
         Assert.False(task.Execute());
         Assert.Equal([ErrorCode.ChecksumMismatch, ErrorCode.SeedFileMissing], build.Errors.Select(e => e.Code));
         Assert.EndsWith("public.t.csv", build.Errors.First().File);
-        Assert.Contains(build.Messages, m => m.Importance == MessageImportance.High && m.Message!.StartsWith("PgSeed: verified seeds/b"));
+        Assert.Contains(build.Messages, m => m.Importance == MessageImportance.High && m.Message!.StartsWith("PgSeed seeds/b: verified"));
     }
 
     [Fact]
