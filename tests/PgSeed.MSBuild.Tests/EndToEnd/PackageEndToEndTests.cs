@@ -137,7 +137,8 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
     {
         try
         {
-            await SeedImporter.ImportAsync(new ImportRequest { ConnectionString = connectionString, SeedDirectory = seedFolder, DryRun = true });
+            await SeedImporter.ImportAsync(new ImportRequest { ConnectionString = connectionString, SeedDirectory = seedFolder, DryRun = true },
+                cancellationToken: TestContext.Current.CancellationToken);
         }
         catch (NotImplementedException)
         {
