@@ -103,7 +103,7 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
     }
 
     [Fact]
-    public async Task Multi_targeting_consumer_with_seeds_in_Directory_Build_targets_exports_and_verifies_once_per_build()
+    public async Task Multi_targeting_consumer_with_seeds_in_Directory_Build_targets_exports_and_verifies_once_per_build_when_opted_in()
     {
         await using var db = await postgres.CreateDatabaseAsync(ShopSchema.Ddl + ShopSchema.Data);
         var consumer = ConsumerProject.Create(feed, "multi", "net8.0;net10.0", TwoSeeds, seedsInDirectoryBuildTargets: true);
@@ -113,9 +113,14 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
         Assert.True(File.Exists(consumer.PathOf("seeds/customers/pgseed.json")));
         Assert.False(Directory.Exists(consumer.PathOf("seeds/books")));
 
-        var build = (await consumer.BuildAsync(Environment(db.ConnectionString), "-p:PgSeedVerifyOnBuild=true", "-p:PgSeedOnly=customers"))
-            .EnsureSuccess("dotnet build with PgSeedVerifyOnBuild");
+        // A normal build with both opt-ins: export then verify, once each (outer build), not once per target framework.
+        var build = (await consumer.BuildAsync(Environment(db.ConnectionString),
+                "-p:PgSeedExportOnBuild=true", "-p:PgSeedVerifyOnBuild=true", "-p:PgSeedOnly=customers"))
+            .EnsureSuccess("dotnet build with PgSeedExportOnBuild and PgSeedVerifyOnBuild");
+        Assert.Equal(1, CountOccurrences(build.Output, "PgSeed seeds/customers: Exported"));
         Assert.Equal(1, CountOccurrences(build.Output, "PgSeed seeds/customers: verified"));
+        Assert.True(build.Output.IndexOf("PgSeed seeds/customers: Exported", StringComparison.Ordinal)
+                    < build.Output.IndexOf("PgSeed seeds/customers: verified", StringComparison.Ordinal));
     }
 
     [Fact]
