@@ -30,6 +30,7 @@ public static class SeedExporter
         using var cancelOnServer = ServerCancellation.Register(main, request.ConnectionString, cancellationToken);
         log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
 
+        await Sessions.ExecuteAsync(main, Sessions.ExportSettings, cancellationToken);
         // The snapshot starts with the catalog read: schema and rows come from the same moment.
         await Sessions.ExecuteAsync(main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken);
         var catalog = await CatalogReader.ReadAsync(main, request.Schemas, cancellationToken);
