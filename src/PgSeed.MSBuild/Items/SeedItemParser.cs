@@ -14,7 +14,10 @@ internal static class SeedItemParser
 {
     public static readonly char[] ListSeparators = { ';', ',' };
 
-    /// <summary>Parses every item; throws on the first invalid one or on two items writing the same folder.</summary>
+    /// <summary>
+    /// Parses every item; throws on the first invalid one or on two items writing the same folder. An item without
+    /// <c>Table</c> is valid here (import and verify need only the folder); export requires it.
+    /// </summary>
     public static IReadOnlyList<SeedItem> ParseAll(IEnumerable<ITaskItem> items, string projectDirectory)
     {
         var parsed = items.Select(i => Parse(i, projectDirectory)).ToList();
@@ -47,8 +50,6 @@ internal static class SeedItemParser
 
         if (table is null && (filter is not null || raw is not null || includes is not null))
             throw Invalid(seed, "Filter, Raw and IncludeTables need a Table to apply to.");
-        if (table is null && config is null)
-            throw Invalid(seed, "Set Table (the root table, e.g. Table=\"public.customer\").");
 
         var roots = new List<RootSelection>();
         if (table is not null) roots.Add(new RootSelection { Table = table, Filter = filter, Raw = raw });

@@ -43,7 +43,8 @@ public sealed class PgSeedExport : PgSeedTask
             {
                 if (seed.Roots.Count == 0)
                     throw new PgSeedException(ErrorCode.BuildItemInvalid,
-                        $"PgSeed item '{seed.Spec}': Config-only seeds are not supported yet; set Table.") { File = seed.DefiningProject };
+                        $"PgSeed item '{seed.Spec}': set Table (the root table, e.g. Table=\"public.customer\") to export it." +
+                        (seed.Config is null ? "" : " Seeds defined only by a Config file are not supported yet.")) { File = seed.DefiningProject };
                 if (seed.Config is not null || seed.Name is not null)
                     SeedLog.Message(MessageImportance.Low, $"PgSeed item '{seed.Spec}': Config and Name metadata are reserved for seed definition files and are not used yet.");
                 var request = new ExportRequest

@@ -31,6 +31,27 @@ public sealed class ImportAndVerifyTaskTests
     }
 
     [Fact]
+    public void Import_and_verify_need_only_the_folder_while_export_needs_a_Table()
+    {
+        var ops = new FakeSeedOperations();
+        var (import, importBuild) = TaskHarness.Create<PgSeedImport>(ops);
+        import.Connection = "Host=h;Database=d";
+        import.Seeds = [Item("seeds/a")];
+        Assert.True(import.Execute(), string.Join("\n", importBuild.AllText));
+
+        var (verify, verifyBuild) = TaskHarness.Create<PgSeedVerify>(ops);
+        verify.Seeds = [Item("seeds/a")];
+        Assert.True(verify.Execute(), string.Join("\n", verifyBuild.AllText));
+
+        var (export, exportBuild) = TaskHarness.Create<PgSeedExport>(ops);
+        export.Connection = "Host=h;Database=d";
+        export.Seeds = [Item("seeds/a")];
+        Assert.False(export.Execute());
+        Assert.Contains("set Table", Assert.Single(exportBuild.Errors, e => e.Code == ErrorCode.BuildItemInvalid).Message);
+        Assert.Empty(ops.Exports);
+    }
+
+    [Fact]
     public void Import_stops_at_the_first_failing_seed()
     {
         var ops = new FakeSeedOperations { OnImport = (_, _, _) => throw new PgSeedException(ErrorCode.ForeignKeyViolation, "fk") };
