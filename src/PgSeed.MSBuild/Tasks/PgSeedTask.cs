@@ -50,7 +50,7 @@ public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTa
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
-            SeedLog.Error(new PgSeedException(ErrorCode.Cancelled, $"{GetType().Name} was cancelled; the running query was cancelled on the server."));
+            SeedLog.Error(new PgSeedException(ErrorCode.Cancelled, $"{GetType().Name} was cancelled (a statement running on the server was cancelled too; nothing was half-written)."));
         }
         catch (NpgsqlException e)
         {
