@@ -54,7 +54,7 @@ internal static class SeedItemParser
         var roots = new List<RootSelection>();
         if (table is not null) roots.Add(new RootSelection { Table = table, Filter = filter, Raw = raw });
         if (includes is not null)
-            roots.AddRange(SplitList(includes, ';').Select(ParseInclude));
+            roots.AddRange(SplitList(includes, ';').Select(RootSelection.Parse));
 
         return seed with
         {
@@ -66,22 +66,6 @@ internal static class SeedItemParser
             Schemas = SplitList(Metadata(item, "Schemas"), ListSeparators),
             Parallel = ParseParallel(Metadata(item, "Parallel"), $"Parallel on PgSeed item '{spec}'", seed.DefiningProject),
         };
-    }
-
-    /// <summary><c>TABLE[:FILTER]</c>, as <c>--include</c> takes it; the first colon outside double quotes splits.</summary>
-    internal static RootSelection ParseInclude(string text)
-    {
-        var inQuotes = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '"') inQuotes = !inQuotes;
-            else if (text[i] == ':' && !inQuotes)
-            {
-                var filter = text[(i + 1)..].Trim();
-                return new RootSelection { Table = text[..i].Trim(), Filter = filter.Length == 0 ? null : filter };
-            }
-        }
-        return new RootSelection { Table = text.Trim() };
     }
 
     /// <summary>Parses a parallelism value (1..16); null for empty.</summary>
