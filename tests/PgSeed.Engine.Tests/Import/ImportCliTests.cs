@@ -19,7 +19,7 @@ public class ImportCliTests(PostgresFixture pg)
     {
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
         await using var target = await pg.CreateDatabaseAsync(Schema());
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
 
         var dry = await Run("import", "--connection", target.ConnectionString, "--in", seed, "--truncate", "--dry-run");
         Assert.True(dry.Code == 0, dry.Err);

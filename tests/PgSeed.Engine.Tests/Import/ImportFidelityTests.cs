@@ -73,7 +73,7 @@ public class ImportFidelityTests(PostgresFixture pg)
     {
         await using var source = await pg.CreateDatabaseAsync(TypesSchema + TypesData);
         await using var target = await pg.CreateDatabaseAsync(TypesSchema);
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, "everything");
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, "everything");
 
         await ImportAsync(target.ConnectionString, seed, mode);
         if (mode == ImportMode.Upsert)
@@ -97,7 +97,7 @@ public class ImportFidelityTests(PostgresFixture pg)
         const string schema = """create schema "Sales"; create table "Sales"."Order" ("Id" int primary key, "from" text, "a""b" int);""";
         await using var source = await pg.CreateDatabaseAsync(schema + """insert into "Sales"."Order" values (1, 'x', 2), (2, null, null);""");
         await using var target = await pg.CreateDatabaseAsync(schema);
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, "\"Sales\".\"Order\"");
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, "\"Sales\".\"Order\"");
 
         await ImportAsync(target.ConnectionString, seed, ImportMode.Upsert);
         await ImportAsync(target.ConnectionString, seed, ImportMode.Truncate);
