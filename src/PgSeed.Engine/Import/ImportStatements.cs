@@ -63,14 +63,23 @@ internal static class ImportStatements
                $" AND ROW({Identifier.List(TargetAlias, updated)})::text IS DISTINCT FROM ROW({Identifier.List(StageAlias, updated)})::text";
     }
 
-    /// <summary>Upsert, step 2: rows whose key is not in the table yet (one hash anti-join).</summary>
+    /// <summary>
+    /// Upsert, step 2: rows whose key is not in the table yet (one hash anti-join). The ON CONFLICT clause
+    /// only matters when another session inserts the same key meanwhile: the seed's values then win too.
+    /// </summary>
     public static string InsertMissingFromStage(TablePlan table, string stage)
     {
         var columns = table.WrittenColumns;
+        var key = table.ConflictKey!;
+        var updated = table.UpdatedColumns;
+        var onConflict = updated.Count == 0
+            ? $" ON CONFLICT ({Identifier.List(key)}) DO NOTHING"
+            : $" ON CONFLICT ({Identifier.List(key)}) DO UPDATE SET " + string.Join(", ", updated.Select(c => $"{Identifier.Quote(c)} = EXCLUDED.{Identifier.Quote(c)}"));
         return $"INSERT INTO {table.Target.Name.Sql} ({Identifier.List(columns)})" +
                (table.OverridingSystemValue ? " OVERRIDING SYSTEM VALUE" : "") +
                $" SELECT {Identifier.List(StageAlias, columns)} FROM {stage} AS {StageAlias}" +
-               $" WHERE NOT EXISTS (SELECT 1 FROM {table.Target.Name.Sql} AS {TargetAlias} WHERE {KeyMatch(table.ConflictKey!)})";
+               $" WHERE NOT EXISTS (SELECT 1 FROM {table.Target.Name.Sql} AS {TargetAlias} WHERE {KeyMatch(key)})" +
+               onConflict;
     }
 
     /// <summary>Statistics for the staging table, so the joins above are planned as hash joins.</summary>
