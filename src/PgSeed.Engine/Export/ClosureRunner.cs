@@ -28,6 +28,8 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             var sql = ClosureSql.SeedRoot(root);
             log.Sql(sql);
             await using var cmd = new NpgsqlCommand(sql, connection);
+            if (root.Table.Where is not null)
+                foreach (var (name, value) in root.Table.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
             int rows;
             try
             {
