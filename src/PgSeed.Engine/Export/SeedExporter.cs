@@ -64,13 +64,8 @@ public static class SeedExporter
         var files = SeedFileNames.Assign(plan.Tables.Select(t => t.Name));
         var results = await CopyPhase.RunAsync(main, request, plan, sizes, files, folder, log, cancellationToken);
         if (request.WriteSchema)
-        {
-            // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
-            await using var snapshotCommand = new NpgsqlCommand("SELECT pg_export_snapshot()", main);
-            var snapshot = (string)(await snapshotCommand.ExecuteScalarAsync(cancellationToken))!;
-            await Shaping.SchemaDumper.TryWriteAsync(request.ConnectionString, snapshot, catalog.ServerMajorVersion,
-                plan.Tables.Select(t => t.Name).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, cancellationToken);
-        }
+            await Shaping.SchemaDumper.TryWriteAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
+                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, cancellationToken);
         await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
 
         var manifest = BuildManifest(request, catalog, plan, files, results);

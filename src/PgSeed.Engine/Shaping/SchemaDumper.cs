@@ -24,9 +24,10 @@ internal static class SchemaDumper
     private static readonly Regex VersionLine = new(@"^pg_dump \(PostgreSQL\) (\d+)", RegexOptions.Multiline);
 
     /// <summary>Returns false (after a PGSEED096 warning) when no suitable pg_dump exists or it fails; the export goes on.</summary>
-    public static async Task<bool> TryWriteAsync(string connectionString, string snapshot, int serverMajor, IReadOnlyList<TableName> tables,
+    public static async Task<bool> TryWriteAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
         string path, ISeedLog log, CancellationToken cancellationToken)
     {
+        var tables = exported.Select(t => t.Name).ToList();
         var pgDump = Environment.GetEnvironmentVariable(PgDumpEnvironmentVariable) is { Length: > 0 } configured ? configured : "pg_dump";
         var version = await RunAsync(pgDump, ["--version"], null, cancellationToken);
         var match = version is { ExitCode: 0 } ? VersionLine.Match(version.Value.Stdout) : Match.Empty;
@@ -43,6 +44,12 @@ internal static class SchemaDumper
             return false;
         }
 
+        // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
+        var dependencies = await SchemaDependencies.ReadAsync(connection, exported.Select(t => t.Oid).ToList(), cancellationToken);
+        string snapshot;
+        await using (var snapshotCommand = new NpgsqlCommand("SELECT pg_export_snapshot()", connection))
+            snapshot = (string)(await snapshotCommand.ExecuteScalarAsync(cancellationToken))!;
+
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var conninfo = string.Join(" ", new[]
         {
@@ -51,6 +58,7 @@ internal static class SchemaDumper
         }.Where(p => !string.IsNullOrEmpty(p.Item2)).Select(p => $"{p.Item1}='{p.Item2!.Replace("\\", "\\\\").Replace("'", "\\'")}'"));
         var args = new List<string> { "--schema-only", "--no-owner", "--no-privileges", $"--snapshot={snapshot}", "--dbname", conninfo };
         foreach (var t in tables.OrderBy(t => t)) { args.Add("--table"); args.Add(t.Sql); }
+        foreach (var sequence in dependencies.Sequences) { args.Add("--table"); args.Add(sequence); }
         var env = new Dictionary<string, string?> { ["PGCONNECT_TIMEOUT"] = "30" };
         if (!string.IsNullOrEmpty(cs.Password)) env["PGPASSWORD"] = cs.Password;
 
@@ -61,7 +69,8 @@ internal static class SchemaDumper
                 $"pg_dump failed ({ConnectionResolver.Redact(result?.Stderr.Trim() ?? "could not start")}); the seed has no schema.sql.");
             return false;
         }
-        await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, tables), new UTF8Encoding(false), cancellationToken);
+        var schemas = tables.Select(t => t.Schema).Concat(dependencies.Schemas).ToList();
+        await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl), new UTF8Encoding(false), cancellationToken);
         log.Detail($"schema.sql written by pg_dump {major}");
         return true;
     }
@@ -77,12 +86,13 @@ internal static class SchemaDumper
     };
 
     /// <summary>Drops run-dependent lines and collapses blank runs; adds CREATE SCHEMA for non-public schemas.</summary>
-    internal static string Normalize(string dump, IReadOnlyList<TableName> tables)
+    internal static string Normalize(string dump, IReadOnlyList<string> schemas, string dependencyDdl)
     {
         var sb = new StringBuilder();
         sb.Append("-- Schema of the tables in this seed, written by PgSeed with pg_dump --schema-only.\n\n");
-        foreach (var schema in tables.Select(t => t.Schema).Where(s => s != "public").Distinct().OrderBy(s => s, StringComparer.Ordinal))
+        foreach (var schema in schemas.Where(s => s != "public").Distinct().OrderBy(s => s, StringComparer.Ordinal))
             sb.Append($"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(schema)};\n");
+        if (dependencyDdl.Length > 0) sb.Append("\n-- Types and functions the tables use (pg_dump -t leaves them out).\n").Append(dependencyDdl);
         var blank = true;
         foreach (var raw in dump.Replace("\r\n", "\n").Split('\n'))
         {
