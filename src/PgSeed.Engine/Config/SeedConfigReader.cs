@@ -211,8 +211,8 @@ internal sealed class SeedConfigReader(string file, Func<string, string?> enviro
             var itemAt = $"{at}.virtualForeignKeys[{i++}]";
             Expect(item, JsonValueKind.Object, itemAt);
             CheckProperties(item, ["from", "to", "name"], itemAt);
-            var (childTable, childColumn) = SplitColumn(OptionalString(item, "from", itemAt + ".from", expand: false) ?? throw Invalid($"{itemAt}: \"from\" is required."), itemAt + ".from");
-            var (parentTable, parentColumn) = SplitColumn(OptionalString(item, "to", itemAt + ".to", expand: false) ?? throw Invalid($"{itemAt}: \"to\" is required."), itemAt + ".to");
+            var (childTable, childColumn) = SplitColumn(OptionalString(item, "from", itemAt + ".from", expand: false) ?? throw Invalid($"{itemAt}: \"from\" is required."), itemAt + ".from", file);
+            var (parentTable, parentColumn) = SplitColumn(OptionalString(item, "to", itemAt + ".to", expand: false) ?? throw Invalid($"{itemAt}: \"to\" is required."), itemAt + ".to", file);
             result.Add(new VirtualForeignKey
             {
                 Table = childTable, Columns = [childColumn], References = parentTable, ReferencedColumns = [parentColumn],
@@ -223,12 +223,13 @@ internal sealed class SeedConfigReader(string file, Func<string, string?> enviro
     }
 
     /// <summary><c>[schema.]table.column</c> → table text (re-quoted where it was quoted) and column.</summary>
-    internal static (string Table, string Column) SplitColumn(string text, string at)
+    internal static (string Table, string Column) SplitColumn(string text, string at, string? file = null)
     {
         IReadOnlyList<(string Name, bool Quoted)> parts;
         try { parts = Identifier.ParseQualified(text, maxParts: 3); }
-        catch (FormatException e) { throw new PgSeedException(ErrorCode.ConfigInvalid, $"{at}: {e.Message}"); }
-        if (parts.Count < 2) throw new PgSeedException(ErrorCode.ConfigInvalid, $"{at}: expected [schema.]table.column, got \"{text}\".");
+        catch (FormatException e) { throw new PgSeedException(ErrorCode.ConfigInvalid, $"{file ?? "--allow-pii"}: {at}: {e.Message}") { File = file }; }
+        if (parts.Count < 2)
+            throw new PgSeedException(ErrorCode.ConfigInvalid, $"{file ?? "--allow-pii"}: {at}: expected [schema.]table.column, got \"{text}\".") { File = file };
         var table = string.Join(".", parts.Take(parts.Count - 1).Select(p => p.Quoted ? Identifier.Quote(p.Name) : p.Name));
         return (table, parts[^1].Name);
     }

@@ -83,5 +83,10 @@ public class WhereRuleTests(PostgresFixture pg)
         var e = await ThrowsAsync(s, missing, ErrorCode.RuleInvalid);
         Assert.Equal("nope", e.Column);
         await ThrowsAsync(s, Request(s, "country") with { Rules = [new TableRule { Table = "customer", Where = "true; delete from customer" }] }, ErrorCode.FilterWrites);
+        var typed = await ThrowsAsync(s, Request(s, "country") with
+        {
+            Rules = [new TableRule { Table = "customer", Where = "created_at >= @since", WhereParameters = new Dictionary<string, object?> { ["since"] = "2024-01-01" } }],
+        }, ErrorCode.BadFilter);
+        Assert.Contains("customer", typed.Message);
     }
 }
