@@ -33,7 +33,7 @@ internal static class PiiLint
         ("ssn", new(@"(^|_)ssn($|_)|social_?security|national_?id|passport|tax_?id")),
         ("iban", new(@"iban|bank_?account|account_?number|card_?number|credit_?card")),
         ("dob", new(@"(^|_)dob($|_)|birth")),
-        ("address", new(@"address|street|(^|_)(addr|zip|zip_?code|post_?code|postal_?code)($|_)")),
+        ("address", new(@"address|street|(^|_)(addr|zip|zip_?code|post_?code|postal_?code)($|_)|^(address_?)?line_?[123]$")),
         ("name", new(@"^(first|last|middle|given|family|full|display|maiden|nick|user|contact|customer|sur)_?name$|^surname$")),
     ];
 
@@ -58,7 +58,9 @@ internal static class PiiLint
         var findings = new List<PiiFinding>();
         foreach (var t in plan.ImportOrder)
         {
-            var candidates = t.ExportColumns.Where(c => !t.Transforms.ContainsKey(c.Name) && !allowed.Contains((t.Name, c.Name))).ToList();
+            // Key and FK columns hold identifiers (shipping_address_id is not an address); they take only the hash masker anyway.
+            var keys = t.Info.ForeignKeys.SelectMany(f => f.Columns).Concat(t.Info.RowKey ?? Array.Empty<string>()).ToHashSet();
+            var candidates = t.ExportColumns.Where(c => !t.Transforms.ContainsKey(c.Name) && !allowed.Contains((t.Name, c.Name)) && !keys.Contains(c.Name)).ToList();
             var sampled = new List<ColumnInfo>();
             foreach (var c in candidates)
             {

@@ -89,11 +89,12 @@ internal static class SchemaDumper
     internal static string Normalize(string dump, IReadOnlyList<string> schemas, string dependencyDdl)
     {
         var sb = new StringBuilder();
-        sb.Append("-- Schema of the tables in this seed, written by PgSeed with pg_dump --schema-only.\n\n");
+        sb.Append("-- Schema of the tables in this seed, written by PgSeed with pg_dump --schema-only.\n");
         foreach (var schema in schemas.Where(s => s != "public").Distinct().OrderBy(s => s, StringComparer.Ordinal))
             sb.Append($"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(schema)};\n");
         if (dependencyDdl.Length > 0) sb.Append("\n-- Types and functions the tables use (pg_dump -t leaves them out).\n").Append(dependencyDdl);
-        var blank = true;
+        sb.Append('\n');
+        var blank = true; // no blank line right after the preamble
         foreach (var raw in dump.Replace("\r\n", "\n").Split('\n'))
         {
             var line = raw.TrimEnd();
