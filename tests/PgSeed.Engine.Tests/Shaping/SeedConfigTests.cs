@@ -96,6 +96,20 @@ public class SeedConfigTests(PostgresFixture pg)
         Assert.Equal("Host=cli", new Npgsql.NpgsqlConnectionStringBuilder(catalog.ToExportRequest("Host=cli").ConnectionString).Host is "cli" ? "Host=cli" : "?");
     }
 
+    [Fact]
+    public void The_example_in_the_docs_loads()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "docs", "seed-config.md"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("docs not found");
+        var doc = File.ReadAllText(Path.Combine(dir, "docs", "seed-config.md"));
+        var start = doc.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
+        var path = WriteConfig(doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)]);
+        var seeds = SeedConfig.Load(path, name => name == "PGSEED_CONNECTION" ? "Host=h" : "salt");
+        Assert.Equal(["catalog", "lookups"], seeds.Select(s => s.Name));
+        Assert.Equal(4, seeds[0].Request.Rules.Count);
+        Assert.True(File.Exists(Path.Combine(dir, "schemas", "pgseed.config.schema.json")));
+    }
+
     [Theory]
     [InlineData("""{ "seeds": { "a": { "out": "x", "table": "t", "tabels": {} } } }""", "unknown property \"tabels\"")]
     [InlineData("""{ "seeds": { "a": { "out": "x" } } }""", "\"table\"")]
