@@ -21,6 +21,9 @@ internal static class SchemaDumper
     public const string FileName = "schema.sql";
     public const string PgDumpEnvironmentVariable = "PGSEED_PG_DUMP";
 
+    /// <summary>Tests point one export at another pg_dump without touching the process environment.</summary>
+    internal static readonly AsyncLocal<string?> PgDumpOverride = new();
+
     private static readonly Regex VersionLine = new(@"^pg_dump \(PostgreSQL\) (\d+)", RegexOptions.Multiline);
 
     /// <summary>Returns false (after a PGSEED096 warning) when no suitable pg_dump exists or it fails; the export goes on.</summary>
@@ -28,7 +31,8 @@ internal static class SchemaDumper
         string path, ISeedLog log, CancellationToken cancellationToken)
     {
         var tables = exported.Select(t => t.Name).ToList();
-        var pgDump = Environment.GetEnvironmentVariable(PgDumpEnvironmentVariable) is { Length: > 0 } configured ? configured : "pg_dump";
+        var pgDump = PgDumpOverride.Value
+                     ?? (Environment.GetEnvironmentVariable(PgDumpEnvironmentVariable) is { Length: > 0 } configured ? configured : "pg_dump");
         var version = await RunAsync(pgDump, ["--version"], null, cancellationToken);
         var match = version is { ExitCode: 0 } ? VersionLine.Match(version.Value.Stdout) : Match.Empty;
         if (!match.Success)

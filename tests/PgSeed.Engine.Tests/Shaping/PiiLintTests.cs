@@ -1,3 +1,4 @@
+using PgSeed.Cli;
 using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Export;
 using PgSeed.Engine.Shaping;
@@ -72,5 +73,20 @@ public class PiiLintTests(PostgresFixture pg)
         var clean = strict with { AllowPii = ["person.contact", "person.birthDate"] };
         var log = await ExportAsync(s, clean);
         Assert.DoesNotContain(log.Of("warning"), w => w.StartsWith(ErrorCode.PersonalData));
+    }
+
+    [Fact]
+    public async Task Cli_strict_fails_on_personal_data_and_allow_pii_silences_it()
+    {
+        await using var s = await ExportScenario.CreateAsync(pg, Schema, Data);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string[] common = ["export", "-c", s.Source.ConnectionString, "-t", "product", "--strict", "-o", s.NewFolder()];
+        Assert.Equal(0, await CliApp.RunAsync(common, stdout, stderr, Ct));
+        string[] person = ["export", "-c", s.Source.ConnectionString, "-t", "person", "--strict", "-o", s.NewFolder()];
+        Assert.Equal(1, await CliApp.RunAsync(person, stdout, stderr, Ct));
+        Assert.Contains("PGSEED092", stderr.ToString());
+        string[] allowed = [.. person, "--allow-pii", "person.*"];
+        Assert.Equal(0, await CliApp.RunAsync(allowed, stdout, stderr, Ct));
     }
 }

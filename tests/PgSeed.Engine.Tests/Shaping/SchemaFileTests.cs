@@ -1,3 +1,4 @@
+using PgSeed.Engine.Shaping;
 using PgSeed.Engine.Tests.Infrastructure;
 using static PgSeed.Engine.Tests.Shaping.ShapingKit;
 
@@ -63,19 +64,23 @@ public class SchemaFileTests(PostgresFixture pg)
     public async Task A_missing_or_too_old_pg_dump_is_a_warning_and_the_seed_still_exports()
     {
         await using var s = await ExportScenario.CreateAsync(pg, "create table t(id int primary key)", "insert into t values (1)");
-        var previous = Environment.GetEnvironmentVariable("PGSEED_PG_DUMP");
-        Environment.SetEnvironmentVariable("PGSEED_PG_DUMP", "/nonexistent/pg_dump");
-        try
-        {
-            var request = Request(s, "t");
-            var log = await ExportAsync(s, request);
-            Assert.Contains(log.Of("warning"), w => w.StartsWith("PGSEED096") && w.Contains("not found"));
-            Assert.False(File.Exists(Path.Combine(request.OutputDirectory, "schema.sql")));
-            Assert.True(File.Exists(Path.Combine(request.OutputDirectory, "public.t.csv")));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PGSEED_PG_DUMP", previous);
-        }
+        // AsyncLocal, not the environment: tests running in parallel keep their pg_dump.
+        SchemaDumper.PgDumpOverride.Value = "/nonexistent/pg_dump";
+        var request = Request(s, "t");
+        var log = await ExportAsync(s, request);
+        Assert.Contains(log.Of("warning"), w => w.StartsWith("PGSEED096") && w.Contains("not found"));
+        Assert.False(File.Exists(Path.Combine(request.OutputDirectory, "schema.sql")));
+        Assert.True(File.Exists(Path.Combine(request.OutputDirectory, "public.t.csv")));
+
+        // An old pg_dump cannot dump a newer server: a clear warning, no schema.sql.
+        var fake = Path.Combine(Path.GetTempPath(), "pgseed-fake-pg_dump-" + Guid.NewGuid().ToString("N")[..8]);
+        File.WriteAllText(fake, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        SchemaDumper.PgDumpOverride.Value = fake;
+        var old = request with { OutputDirectory = s.NewFolder() };
+        var oldLog = await ExportAsync(s, old);
+        File.Delete(fake);
+        Assert.Contains(oldLog.Of("warning"), w => w.StartsWith("PGSEED096") && w.Contains("pg_dump 9 is older than the server"));
+        Assert.False(File.Exists(Path.Combine(old.OutputDirectory, "schema.sql")));
     }
 }
