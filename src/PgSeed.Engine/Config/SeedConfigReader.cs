@@ -56,7 +56,7 @@ internal sealed class SeedConfigReader(string file, Func<string, string?> enviro
             foreach (var item in include.EnumerateArray())
             {
                 var itemAt = $"{at}.include[{i++}]";
-                if (item.ValueKind == JsonValueKind.String) roots.Add(new RootSelection { Table = item.GetString()! });
+                if (item.ValueKind == JsonValueKind.String) roots.Add(RootSelection.Parse(item.GetString()!)); // TABLE or TABLE:FILTER, as on the command line
                 else
                 {
                     Expect(item, JsonValueKind.Object, itemAt);
