@@ -60,10 +60,14 @@ public static class SeedExporter
         var sizes = await MeasureAsync(main, plan, cancellationToken);
         log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
         await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
+        if (request.PiiLint) await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken);
 
         using var folder = new SeedFolderWriter(request.OutputDirectory);
         var files = SeedFileNames.Assign(plan.Tables.Select(t => t.Name));
         var results = await CopyPhase.RunAsync(main, request, plan, sizes, files, folder, log, cancellationToken);
+        if (request.WriteSchema)
+            await Shaping.SchemaDumper.TryWriteAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
+                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, cancellationToken);
         await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
 
         var manifest = BuildManifest(request, catalog, plan, files, results);
