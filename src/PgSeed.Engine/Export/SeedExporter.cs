@@ -31,6 +31,7 @@ public static class SeedExporter
         log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
 
         await Sessions.ExecuteAsync(main, Sessions.ExportSettings, cancellationToken);
+        if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(main, salts, cancellationToken); // never logged
         // The snapshot starts with the catalog read: schema and rows come from the same moment.
         await Sessions.ExecuteAsync(main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken);
         var catalog = await CatalogReader.ReadAsync(main, request.Schemas, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Export;
 using PgSeed.Engine.Sql;
 
 namespace PgSeed.Engine.Shaping;
@@ -67,7 +68,7 @@ public static class MaskSql
     /// </summary>
     public static string HashOfValue(string value, string type, string salt, TableInfo table, ColumnInfo column)
     {
-        var hex = $"encode(sha256(convert_to({Identifier.Literal(salt + ":")} || {value}::text, 'UTF8')), 'hex')";
+        var hex = $"encode(sha256(convert_to({SaltPrefix(salt)} || {value}::text, 'UTF8')), 'hex')";
         var baseType = type.ToLowerInvariant();
         var length = LengthLimited.Match(baseType);
         if (baseType is "text" or "character varying" or "varchar" or "citext" || length.Success)
@@ -88,7 +89,27 @@ public static class MaskSql
         : "(t.*)::text";
 
     private static string BytesOfKey(TableInfo table, ColumnMask mask) =>
-        $"sha256(convert_to({Identifier.Literal((mask.Salt ?? "") + ":")} || {KeyText(table)}, 'UTF8'))";
+        $"sha256(convert_to({SaltPrefix(mask.Salt ?? "")} || {KeyText(table)}, 'UTF8'))";
+
+    /// <summary>
+    /// The salt as SQL. It is a secret (it keeps hashed values from being guessed), and SQL is logged, so the
+    /// expression reads it from a session setting the exporter sets unlogged on every connection (see
+    /// <see cref="SaltSettings"/>) instead of carrying it as a literal.
+    /// </summary>
+    private static string SaltPrefix(string salt) => salt.Length == 0
+        ? "':'"
+        : $"(current_setting({Identifier.Literal(SaltSettingName(salt))}) || ':')";
+
+    /// <summary>The session setting holding a salt; named by a short digest so the name reveals nothing usable.</summary>
+    public static string SaltSettingName(string salt) =>
+        "pgseed.salt_" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(salt)))[..12].ToLowerInvariant();
+
+    /// <summary><c>SET</c> statements for every salt the rules use: run on each export connection, never logged.</summary>
+    public static string? SaltSettings(IEnumerable<TableRule> rules)
+    {
+        var salts = rules.SelectMany(r => r.Masks.Values).Select(m => m.Salt ?? "").Where(s => s.Length > 0).Distinct().ToList();
+        return salts.Count == 0 ? null : string.Join("; ", salts.Select(s => $"SET {SaltSettingName(s)} = {Identifier.Literal(s)}"));
+    }
 
     private static string HexOfKey(TableInfo table, ColumnMask mask) => $"encode({BytesOfKey(table, mask)}, 'hex')";
 
