@@ -67,8 +67,17 @@ internal static class SeedItemParser
             ExcludedEdges = SplitList(Metadata(item, "ExcludeEdges"), ListSeparators),
             Schemas = SplitList(Metadata(item, "Schemas"), ListSeparators),
             Parallel = ParseParallel(Metadata(item, "Parallel"), $"Parallel on PgSeed item '{spec}'", seed.DefiningProject),
+            AllowPii = SplitList(Metadata(item, "AllowPii"), ListSeparators),
+            Strict = ParseBool(seed, "Strict", Metadata(item, "Strict")),
         };
     }
+
+    private static bool ParseBool(SeedItem seed, string name, string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "false" => false,
+        "true" => true,
+        _ => throw Invalid(seed, $"{name} must be true or false, not '{text}'."),
+    };
 
     /// <summary>Parses a parallelism value (1..16); null for empty.</summary>
     internal static int? ParseParallel(string? text, string what, string? file)

@@ -68,6 +68,8 @@ public sealed class PgSeedExport : PgSeedTask
                         Schemas = seed.Schemas,
                         OutputDirectory = seed.Folder,
                         DryRun = DryRun,
+                        AllowPii = seed.AllowPii,
+                        Strict = seed.Strict,
                     };
                 }
                 // Unset: the engine's default.

@@ -70,4 +70,23 @@ public sealed class ConfigItemTests : IDisposable
         Assert.False(mixed.Execute());
         Assert.Contains(mixedBuild.Errors, e => e.Code == ErrorCode.BuildItemInvalid);
     }
+
+    [Fact]
+    public void AllowPii_and_Strict_metadata_mirror_the_cli_options()
+    {
+        var ops = new FakeSeedOperations();
+        var (task, build) = TaskHarness.Create<PgSeedExport>(ops);
+        task.Connection = "Host=h;Database=d";
+        task.Seeds = [Item("seeds/a", ("Table", "customer"), ("AllowPii", "public.customer.*; public.address.city"), ("Strict", "true"))];
+        Assert.True(task.Execute(), string.Join("\n", build.AllText));
+        var request = ops.Exports.Single();
+        Assert.Equal(["public.customer.*", "public.address.city"], request.AllowPii);
+        Assert.True(request.Strict);
+
+        var (bad, badBuild) = TaskHarness.Create<PgSeedExport>(new FakeSeedOperations());
+        bad.Connection = "Host=h;Database=d";
+        bad.Seeds = [Item("seeds/a", ("Table", "customer"), ("Strict", "yes"))];
+        Assert.False(bad.Execute());
+        Assert.Contains(badBuild.Errors, e => e.Code == ErrorCode.BuildItemInvalid);
+    }
 }
