@@ -1,0 +1,243 @@
+using System.Text;
+
+namespace PgSeed.Testing.Reset;
+
+/// <summary>
+/// SQL for the change-capture reset, installed into the template after <see cref="SnapshotScript"/>.
+/// <list type="bullet">
+/// <item>Per keyed table, AFTER ... FOR EACH STATEMENT triggers with transition tables append the keys of
+/// inserted rows, of updated rows (before and after) and of deleted rows to <c>keys_&lt;oid&gt;</c>: one
+/// INSERT ... SELECT per statement, far cheaper than a row trigger per row, and cascaded FK actions are
+/// captured by the child table's own triggers. Keys are enough because the seed copy has the full rows.</item>
+/// <item>TRUNCATE, and any write to a table without a key, marks the table for a whole reload.</item>
+/// <item>An event trigger (superuser only) marks DDL so the fixture re-clones; without it, a catalog
+/// fingerprint is compared on every reset.</item>
+/// <item><c>pgseed_capture.reset(threshold)</c> does the whole reset server-side in one call: a clean
+/// database costs one query over two tiny tables.</item>
+/// </list>
+/// Bookkeeping tables are UNLOGGED: they are scratch state, and unlogged writes skip WAL.
+/// </summary>
+internal static class CaptureScript
+{
+    private static readonly string S = ResetSchema.Quoted;
+
+    /// <summary>Guard so the capture triggers do nothing while a reset runs with FK checks on (replica mode skips them anyway).</summary>
+    private const string Guard = "  IF current_setting('pgseed.resetting', true) = 'on' THEN RETURN NULL; END IF;";
+
+    public static string Build(IReadOnlyList<ResetTable> parentsFirst, bool replica, bool eventTrigger, string? fingerprint)
+    {
+        var s = new StringBuilder();
+        s.AppendLine($"CREATE UNLOGGED TABLE {S}.dirty (relid oid NOT NULL, kind \"char\" NOT NULL);");
+        s.AppendLine($"""
+            CREATE FUNCTION {S}.mark_reload() RETURNS trigger LANGUAGE plpgsql AS $pgseed$
+            BEGIN
+            {Guard}
+              IF NOT EXISTS (SELECT 1 FROM {S}.dirty WHERE relid = TG_RELID AND kind = 'f') THEN
+                INSERT INTO {S}.dirty VALUES (TG_RELID, 'f');
+              END IF;
+              RETURN NULL;
+            END
+            $pgseed$;
+            """);
+        foreach (var t in parentsFirst) s.AppendLine(Triggers(t));
+        s.AppendLine(FingerprintFunction());
+        s.AppendLine(ResetFunction(parentsFirst, replica, eventTrigger ? null : fingerprint));
+        if (eventTrigger) s.AppendLine(EventTriggers());
+        return s.ToString();
+    }
+
+    /// <summary>Just the reset function, e.g. re-created once the seeded schema fingerprint is known.</summary>
+    public static string ResetFunctionOnly(IReadOnlyList<ResetTable> parentsFirst, bool replica, string fingerprint) =>
+        ResetFunction(parentsFirst, replica, fingerprint);
+
+    private static string Triggers(ResetTable t)
+    {
+        var on = t.Info.Name.Sql;
+        var truncate = $"CREATE TRIGGER pgseed_capture_truncate AFTER TRUNCATE ON {on} FOR EACH STATEMENT EXECUTE FUNCTION {S}.mark_reload();";
+        if (t.Key is null)
+            return $"CREATE TRIGGER pgseed_capture_write AFTER INSERT OR UPDATE OR DELETE ON {on} FOR EACH STATEMENT EXECUTE FUNCTION {S}.mark_reload();\n{truncate}";
+        var k = t.KeyColumns;
+        return $"""
+            CREATE UNLOGGED TABLE {t.KeyLog} AS SELECT {k} FROM {t.Target} WITH NO DATA;
+            CREATE FUNCTION {t.CaptureFunction}() RETURNS trigger LANGUAGE plpgsql AS $pgseed$
+            BEGIN
+            {Guard}
+              IF TG_OP = 'INSERT' THEN
+                INSERT INTO {t.KeyLog} SELECT {k} FROM pgseed_new;
+              ELSIF TG_OP = 'UPDATE' THEN
+                INSERT INTO {t.KeyLog} SELECT {k} FROM pgseed_old UNION ALL SELECT {k} FROM pgseed_new;
+              ELSE
+                INSERT INTO {t.KeyLog} SELECT {k} FROM pgseed_old;
+              END IF;
+              IF NOT EXISTS (SELECT 1 FROM {S}.dirty WHERE relid = {t.Oid}) THEN
+                INSERT INTO {S}.dirty VALUES ({t.Oid}, 'w');
+              END IF;
+              RETURN NULL;
+            END
+            $pgseed$;
+            CREATE TRIGGER pgseed_capture_insert AFTER INSERT ON {on} REFERENCING NEW TABLE AS pgseed_new FOR EACH STATEMENT EXECUTE FUNCTION {t.CaptureFunction}();
+            CREATE TRIGGER pgseed_capture_update AFTER UPDATE ON {on} REFERENCING OLD TABLE AS pgseed_old NEW TABLE AS pgseed_new FOR EACH STATEMENT EXECUTE FUNCTION {t.CaptureFunction}();
+            CREATE TRIGGER pgseed_capture_delete AFTER DELETE ON {on} REFERENCING OLD TABLE AS pgseed_old FOR EACH STATEMENT EXECUTE FUNCTION {t.CaptureFunction}();
+            {truncate}
+            """;
+    }
+
+    /// <summary>
+    /// Restores every changed table. Replica mode (FK checks and user triggers off): delete the logged keys,
+    /// re-insert those keys from the seed copy. Otherwise, in an order that keeps FKs satisfied where the schema
+    /// allows (deferrable FKs are deferred): delete logged rows that are not seed rows (children first), update
+    /// logged seed rows in place, insert missing seed rows (parents first). Deleting seed rows is avoided there
+    /// because ON DELETE CASCADE would remove rows nobody logged.
+    /// </summary>
+    private static string ResetFunction(IReadOnlyList<ResetTable> parentsFirst, bool replica, string? fingerprint)
+    {
+        var b = new StringBuilder();
+        var childrenFirst = parentsFirst.Reverse().ToList();
+        var keyed = parentsFirst.Where(t => t.Key is not null).ToList();
+
+        // Threshold: a table with too many logged keys is cheaper to reload whole.
+        foreach (var t in keyed)
+            b.AppendLine($"""
+                  IF {t.Oid}::oid = ANY(written) AND NOT {t.Oid}::oid = ANY(reload)
+                     AND (SELECT count(*) FROM {t.KeyLog}) > threshold * {Math.Max(t.SeedRows, 1)} THEN
+                    reload := reload || {t.Oid}::oid;
+                  END IF;
+                """);
+        b.AppendLine(replica
+            ? "  SET LOCAL session_replication_role = replica;"
+            : "  PERFORM set_config('pgseed.resetting', 'on', true);\n  SET CONSTRAINTS ALL DEFERRED;");
+
+        foreach (var t in childrenFirst) b.Append(Delete(t, replica));
+        if (!replica)
+            foreach (var t in keyed.Where(t => t.UpdatableColumns.Count > 0)) b.Append(Update(t));
+        foreach (var t in parentsFirst) b.Append(Insert(t, replica));
+
+        b.AppendLine($"  PERFORM pg_catalog.setval(s.seq, s.last_value, s.is_called) FROM {S}.sequences s WHERE {SequenceChanged};");
+        foreach (var t in keyed)
+            b.AppendLine($"  IF {t.Oid}::oid = ANY(written) OR {t.Oid}::oid = ANY(reload) THEN DELETE FROM {t.KeyLog}; END IF;");
+        b.AppendLine($"  DELETE FROM {S}.dirty;");
+
+        var ddlCheck = fingerprint is null ? "" : $"  IF {S}.fingerprint() <> '{fingerprint}' THEN RETURN 'ddl'; END IF;\n";
+        return $"""
+            CREATE FUNCTION {S}.reset(threshold float8) RETURNS text LANGUAGE plpgsql AS $pgseed$
+            DECLARE
+              written oid[];
+              reload oid[];
+              ddl boolean;
+            BEGIN
+              SELECT coalesce(array_agg(DISTINCT relid) FILTER (WHERE kind = 'w'), '{"{}"}'),
+                     coalesce(array_agg(DISTINCT relid) FILTER (WHERE kind = 'f'), '{"{}"}'),
+                     coalesce(bool_or(kind = 'd'), false)
+                INTO written, reload, ddl FROM {S}.dirty;
+              IF ddl THEN RETURN 'ddl'; END IF;
+            {ddlCheck}  IF cardinality(written) = 0 AND cardinality(reload) = 0 THEN
+                IF NOT EXISTS (SELECT 1 FROM {S}.sequences s WHERE {SequenceChanged}) THEN RETURN 'clean'; END IF;
+                PERFORM pg_catalog.setval(s.seq, s.last_value, s.is_called) FROM {S}.sequences s WHERE {SequenceChanged};
+                RETURN 'sequences';
+              END IF;
+            {b}  RETURN 'restored';
+            END
+            $pgseed$;
+            """;
+    }
+
+    /// <summary>pg_sequence_last_value is NULL until the first nextval, which matches is_called = false.</summary>
+    private const string SequenceChanged =
+        "pg_catalog.pg_sequence_last_value(s.seq) IS DISTINCT FROM CASE WHEN s.is_called THEN s.last_value END";
+
+    private static string Delete(ResetTable t, bool replica)
+    {
+        if (t.Key is null)
+            return $"  IF {t.Oid}::oid = ANY(reload) THEN DELETE FROM {t.Target}; END IF;\n";
+        var logged = $"{t.KeyOf("x")} IN (SELECT {t.KeyColumns} FROM {t.KeyLog})";
+        var notSeed = $"NOT EXISTS (SELECT 1 FROM {t.SeedCopy} s WHERE {t.KeyJoin("s", "x")})";
+        return replica
+            ? $"""
+                  IF {t.Oid}::oid = ANY(reload) THEN DELETE FROM {t.Target};
+                  ELSIF {t.Oid}::oid = ANY(written) THEN DELETE FROM {t.Target} x WHERE {logged};
+                  END IF;
+
+              """
+            : $"""
+                  IF {t.Oid}::oid = ANY(reload) THEN DELETE FROM {t.Target} x WHERE {notSeed};
+                  ELSIF {t.Oid}::oid = ANY(written) THEN DELETE FROM {t.Target} x WHERE {logged} AND {notSeed};
+                  END IF;
+
+              """;
+    }
+
+    private static string Update(ResetTable t)
+    {
+        var set = string.Join(", ", t.UpdatableColumns.Select(c => $"{Engine.Sql.Identifier.Quote(c)} = s.{Engine.Sql.Identifier.Quote(c)}"));
+        var update = $"UPDATE {t.Target} x SET {set} FROM {t.SeedCopy} s WHERE {t.KeyJoin("x", "s")}";
+        return $"""
+              IF {t.Oid}::oid = ANY(reload) THEN {update};
+              ELSIF {t.Oid}::oid = ANY(written) THEN {update} AND {t.KeyOf("s")} IN (SELECT {t.KeyColumns} FROM {t.KeyLog});
+              END IF;
+
+            """;
+    }
+
+    private static string Insert(ResetTable t, bool replica)
+    {
+        var insert = $"INSERT INTO {t.Info.Name.Sql} ({t.Columns}){t.Overriding} SELECT {t.ColumnsOf("s")} FROM {t.SeedCopy} s";
+        if (t.Key is null)
+            return $"  IF {t.Oid}::oid = ANY(reload) THEN {insert}; END IF;\n";
+        var logged = $"{t.KeyOf("s")} IN (SELECT {t.KeyColumns} FROM {t.KeyLog})";
+        var missing = $"NOT EXISTS (SELECT 1 FROM {t.Target} x WHERE {t.KeyJoin("x", "s")})";
+        return replica
+            ? $"""
+                  IF {t.Oid}::oid = ANY(reload) THEN {insert};
+                  ELSIF {t.Oid}::oid = ANY(written) THEN {insert} WHERE {logged};
+                  END IF;
+
+              """
+            : $"""
+                  IF {t.Oid}::oid = ANY(reload) THEN {insert} WHERE {missing};
+                  ELSIF {t.Oid}::oid = ANY(written) THEN {insert} WHERE {logged} AND {missing};
+                  END IF;
+
+              """;
+    }
+
+    /// <summary>A digest of the user schema's shape, for servers where event triggers are not allowed.</summary>
+    private static string FingerprintFunction() => $$"""
+        CREATE FUNCTION {{S}}.fingerprint() RETURNS text LANGUAGE sql STABLE AS $pgseed$
+          SELECT md5(coalesce(string_agg(x, ';' ORDER BY x), '')) FROM (
+            SELECT 'r' || c.oid || ':' || c.relname || ':' || c.relkind || ':' || c.relnamespace || ':' || c.relnatts || ':' || c.relchecks AS x
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
+            UNION ALL
+            SELECT 'a' || a.attrelid || '.' || a.attnum || ':' || a.attname || ':' || a.atttypid || ':' || a.atttypmod || ':' || a.attnotnull || ':' || a.atthasdef || ':' || a.attisdropped
+              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE a.attnum > 0 AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
+            UNION ALL
+            SELECT 'c' || co.oid || ':' || co.conname
+              FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_namespace n ON n.oid = co.connamespace
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
+          ) f
+        $pgseed$;
+        """;
+
+    /// <summary>DDL outside temporary objects and PgSeed's own schema marks the database for a re-clone.</summary>
+    private static string EventTriggers() => $"""
+        CREATE FUNCTION {S}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $pgseed$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_ddl_commands() c
+                     WHERE c.schema_name IS NULL OR (c.schema_name NOT LIKE 'pg\_temp%' AND c.schema_name NOT LIKE 'pgseed\_%')) THEN
+            INSERT INTO {S}.dirty VALUES (0, 'd');
+          END IF;
+        END
+        $pgseed$;
+        CREATE FUNCTION {S}.on_drop() RETURNS event_trigger LANGUAGE plpgsql AS $pgseed$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() o
+                     WHERE NOT o.is_temporary AND coalesce(o.schema_name, '') NOT LIKE 'pgseed\_%') THEN
+            INSERT INTO {S}.dirty VALUES (0, 'd');
+          END IF;
+        END
+        $pgseed$;
+        CREATE EVENT TRIGGER pgseed_capture_ddl ON ddl_command_end EXECUTE FUNCTION {S}.on_ddl();
+        CREATE EVENT TRIGGER pgseed_capture_drop ON sql_drop EXECUTE FUNCTION {S}.on_drop();
+        """;
+}
