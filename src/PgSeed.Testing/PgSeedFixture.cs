@@ -181,8 +181,9 @@ public abstract class PgSeedFixture : IAsyncLifetime
     private async Task<ResetOutcome> ReloadAllAsync(CancellationToken cancellationToken)
     {
         var cmd = await ResetCommandAsync(cancellationToken);
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
-        return ResetOutcome.Reloaded;
+        var result = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        return result == "reloaded" ? ResetOutcome.Reloaded : await RecloneAsync(cancellationToken); // "ddl"
+
     }
 
     private async Task<ResetOutcome> RecloneAsync(CancellationToken cancellationToken)

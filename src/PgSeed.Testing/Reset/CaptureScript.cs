@@ -24,7 +24,7 @@ internal static class CaptureScript
     /// <summary>Guard so the capture triggers do nothing while a reset runs with FK checks on (replica mode skips them anyway).</summary>
     private const string Guard = "  IF current_setting('pgseed.resetting', true) = 'on' THEN RETURN NULL; END IF;";
 
-    public static string Build(IReadOnlyList<ResetTable> parentsFirst, bool replica, bool eventTrigger, string? fingerprint)
+    public static string Build(IReadOnlyList<ResetTable> parentsFirst, bool replica, bool eventTrigger)
     {
         var s = new StringBuilder();
         s.AppendLine($"CREATE UNLOGGED TABLE {S}.dirty (relid oid NOT NULL, kind \"char\" NOT NULL);");
@@ -40,15 +40,10 @@ internal static class CaptureScript
             $pgseed$;
             """);
         foreach (var t in parentsFirst) s.AppendLine(Triggers(t));
-        s.AppendLine(FingerprintFunction());
-        s.AppendLine(ResetFunction(parentsFirst, replica, eventTrigger ? null : fingerprint));
+        s.AppendLine(ResetFunction(parentsFirst, replica, checkFingerprint: !eventTrigger));
         if (eventTrigger) s.AppendLine(EventTriggers());
         return s.ToString();
     }
-
-    /// <summary>Just the reset function, e.g. re-created once the seeded schema fingerprint is known.</summary>
-    public static string ResetFunctionOnly(IReadOnlyList<ResetTable> parentsFirst, bool replica, string fingerprint) =>
-        ResetFunction(parentsFirst, replica, fingerprint);
 
     private static string Triggers(ResetTable t)
     {
@@ -89,7 +84,7 @@ internal static class CaptureScript
     /// logged seed rows in place, insert missing seed rows (parents first). Deleting seed rows is avoided there
     /// because ON DELETE CASCADE would remove rows nobody logged.
     /// </summary>
-    private static string ResetFunction(IReadOnlyList<ResetTable> parentsFirst, bool replica, string? fingerprint)
+    private static string ResetFunction(IReadOnlyList<ResetTable> parentsFirst, bool replica, bool checkFingerprint)
     {
         var b = new StringBuilder();
         var childrenFirst = parentsFirst.Reverse().ToList();
@@ -117,7 +112,7 @@ internal static class CaptureScript
             b.AppendLine($"  IF {t.Oid}::oid = ANY(written) OR {t.Oid}::oid = ANY(reload) THEN DELETE FROM {t.KeyLog}; END IF;");
         b.AppendLine($"  DELETE FROM {S}.dirty;");
 
-        var ddlCheck = fingerprint is null ? "" : $"  IF {S}.fingerprint() <> '{fingerprint}' THEN RETURN 'ddl'; END IF;\n";
+        var ddlCheck = checkFingerprint ? $"  IF {SnapshotScript.SchemaChanged} THEN RETURN 'ddl'; END IF;\n" : "";
         return $"""
             CREATE FUNCTION {S}.reset(threshold float8) RETURNS text LANGUAGE plpgsql AS $pgseed$
             DECLARE
@@ -199,25 +194,6 @@ internal static class CaptureScript
 
               """;
     }
-
-    /// <summary>A digest of the user schema's shape, for servers where event triggers are not allowed.</summary>
-    private static string FingerprintFunction() => $$"""
-        CREATE FUNCTION {{S}}.fingerprint() RETURNS text LANGUAGE sql STABLE AS $pgseed$
-          SELECT md5(coalesce(string_agg(x, ';' ORDER BY x), '')) FROM (
-            SELECT 'r' || c.oid || ':' || c.relname || ':' || c.relkind || ':' || c.relnamespace || ':' || c.relnatts || ':' || c.relchecks AS x
-              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
-            UNION ALL
-            SELECT 'a' || a.attrelid || '.' || a.attnum || ':' || a.attname || ':' || a.atttypid || ':' || a.atttypmod || ':' || a.attnotnull || ':' || a.atthasdef || ':' || a.attisdropped
-              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-             WHERE a.attnum > 0 AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
-            UNION ALL
-            SELECT 'c' || co.oid || ':' || co.conname
-              FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_namespace n ON n.oid = co.connamespace
-             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
-          ) f
-        $pgseed$;
-        """;
 
     /// <summary>DDL outside temporary objects and PgSeed's own schema marks the database for a re-clone.</summary>
     private static string EventTriggers() => $"""

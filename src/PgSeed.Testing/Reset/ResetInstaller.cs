@@ -1,6 +1,5 @@
 using Npgsql;
 using PgSeed.Engine.Catalog;
-using PgSeed.Engine.Sql;
 
 namespace PgSeed.Testing.Reset;
 
@@ -28,19 +27,7 @@ internal static class ResetInstaller
         if (strategy == ResetStrategy.ChangeCapture)
         {
             var superuser = await ScalarAsync<bool>(connection, "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user", cancellationToken);
-            string? fingerprint = null;
-            if (!superuser)
-            {
-                // The fingerprint function is created by the script; compute the seeded value first with the same SQL.
-                await ExecuteAsync(connection, CaptureScript.Build(parentsFirst, replica, eventTrigger: false, fingerprint: "pending"), cancellationToken);
-                fingerprint = await ScalarAsync<string>(connection, $"SELECT {ResetSchema.Quoted}.fingerprint()", cancellationToken);
-                await ExecuteAsync(connection, $"DROP FUNCTION {ResetSchema.Quoted}.reset(float8);", cancellationToken);
-                await ExecuteAsync(connection, CaptureScript.ResetFunctionOnly(parentsFirst, replica, fingerprint), cancellationToken);
-            }
-            else
-            {
-                await ExecuteAsync(connection, CaptureScript.Build(parentsFirst, replica, eventTrigger: true, fingerprint: null), cancellationToken);
-            }
+            await ExecuteAsync(connection, CaptureScript.Build(parentsFirst, replica, eventTrigger: superuser), cancellationToken);
         }
         await tx.CommitAsync(cancellationToken);
         // Statistics in the template carry over to every clone, so the reset's queries plan well from the start.
@@ -84,6 +71,4 @@ internal static class ResetInstaller
     public static readonly string ResetCall = $"SELECT {ResetSchema.Quoted}.reset($1)";
 
     public static readonly string ReloadAllCall = $"SELECT {ResetSchema.Quoted}.reload_all()";
-
-    internal static string Quote(string name) => Identifier.Quote(name);
 }

@@ -4,7 +4,7 @@ namespace PgSeed.Testing.Reset;
 
 /// <summary>
 /// SQL that keeps the seeded state inside the database, written once into the template (so every clone has
-/// it): a copy of each table (<c>pgseed_capture.seed_&lt;oid&gt;</c>, keyed like the table), every sequence's
+/// it): a fingerprint of the user schema, a copy of each table (<c>pgseed_capture.seed_&lt;oid&gt;</c>, keyed like the table), every sequence's
 /// (last_value, is_called), and <c>pgseed_capture.reload_all()</c> for the truncate-and-reload strategy.
 /// </summary>
 internal static class SnapshotScript
@@ -12,6 +12,9 @@ internal static class SnapshotScript
     public static string Build(IReadOnlyList<ResetTable> parentsFirst, bool replica)
     {
         var s = Schema(parentsFirst);
+        s.AppendLine(FingerprintFunction());
+        // Taken before any PgSeed trigger exists; triggers are not part of the fingerprint anyway.
+        s.AppendLine($"CREATE TABLE {ResetSchema.Quoted}.seeded AS SELECT {ResetSchema.Quoted}.fingerprint() AS fingerprint;");
         s.AppendLine(ReloadAllFunction(parentsFirst, replica));
         return s.ToString();
     }
@@ -44,6 +47,29 @@ internal static class SnapshotScript
         return s;
     }
 
+    /// <summary>A digest of the user schema's shape, for servers where event triggers are not allowed.</summary>
+    private static string FingerprintFunction() => $$"""
+        CREATE FUNCTION {{ResetSchema.Quoted}}.fingerprint() RETURNS text LANGUAGE sql STABLE AS $pgseed$
+          SELECT md5(coalesce(string_agg(x, ';' ORDER BY x), '')) FROM (
+            SELECT 'r' || c.oid || ':' || c.relname || ':' || c.relkind || ':' || c.relnamespace || ':' || c.relnatts || ':' || c.relchecks AS x
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
+            UNION ALL
+            SELECT 'a' || a.attrelid || '.' || a.attnum || ':' || a.attname || ':' || a.atttypid || ':' || a.atttypmod || ':' || a.attnotnull || ':' || a.atthasdef || ':' || a.attisdropped
+              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE a.attnum > 0 AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
+            UNION ALL
+            SELECT 'c' || co.oid || ':' || co.conname
+              FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_namespace n ON n.oid = co.connamespace
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
+          ) f
+        $pgseed$;
+        """;
+
+    /// <summary>SQL condition: the user schema no longer matches the seeded one.</summary>
+    public static readonly string SchemaChanged =
+        $"{ResetSchema.Quoted}.fingerprint() IS DISTINCT FROM (SELECT fingerprint FROM {ResetSchema.Quoted}.seeded)";
+
     private static string ReloadAllFunction(IReadOnlyList<ResetTable> parentsFirst, bool replica)
     {
         var body = new StringBuilder();
@@ -54,9 +80,11 @@ internal static class SnapshotScript
             body.AppendLine($"  INSERT INTO {t.Info.Name.Sql} ({t.Columns}){t.Overriding} SELECT {t.Columns} FROM {t.SeedCopy};");
         body.AppendLine($"  PERFORM pg_catalog.setval(s.seq, s.last_value, s.is_called) FROM {ResetSchema.Quoted}.sequences s;");
         return $"""
-            CREATE FUNCTION {ResetSchema.Quoted}.reload_all() RETURNS void LANGUAGE plpgsql AS $pgseed$
+            CREATE FUNCTION {ResetSchema.Quoted}.reload_all() RETURNS text LANGUAGE plpgsql AS $pgseed$
             BEGIN
-            {body}END
+              IF {SchemaChanged} THEN RETURN 'ddl'; END IF;
+            {body}  RETURN 'reloaded';
+            END
             $pgseed$;
             """;
     }

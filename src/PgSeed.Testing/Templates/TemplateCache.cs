@@ -14,7 +14,7 @@ internal static class TemplateCache
 
     public static Task<string> GetOrBuildAsync(IPostgresServer server, PgSeedOptions options, CancellationToken cancellationToken)
     {
-        var key = TemplateKey.Compute(options);
+        var key = TemplateKey.Compute(options, new Npgsql.NpgsqlConnectionStringBuilder(server.AdminConnectionString).Username ?? "");
         var map = Templates.GetOrCreateValue(server);
         Lazy<Task<string>> entry;
         lock (map)

@@ -12,12 +12,13 @@ internal static class TemplateKey
     /// <summary>Bump when the installed reset objects change shape.</summary>
     private const string Version = "pgseed-template-1";
 
-    public static string Compute(PgSeedOptions options)
+    public static string Compute(PgSeedOptions options, string role)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
         Add(Version);
         Add(options.Strategy.ToString());
+        Add("role " + role); // what a role may do (replica mode, event triggers) shapes the template
         foreach (var step in options.SchemaSteps)
         {
             if (step.ScriptPath is not null)
