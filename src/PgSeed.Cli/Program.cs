@@ -1,1 +1,4 @@
-return 0;
+using System.CommandLine;
+using PgSeed.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);

@@ -30,7 +30,7 @@ public static class CatalogReader
         var columns = new Dictionary<uint, List<ColumnInfo>>();
         await using (var cmd = new NpgsqlCommand(ColumnsSql, connection))
         {
-            cmd.Parameters.AddWithValue("oids", oids);
+            cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids });
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
@@ -54,7 +54,7 @@ public static class CatalogReader
         var unique = new Dictionary<uint, List<(string, IReadOnlyList<string>)>>();
         await using (var cmd = new NpgsqlCommand(KeysSql, connection))
         {
-            cmd.Parameters.AddWithValue("oids", oids);
+            cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids });
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
@@ -72,7 +72,7 @@ public static class CatalogReader
         var fks = new List<ForeignKeyInfo>();
         await using (var cmd = new NpgsqlCommand(ForeignKeysSql, connection))
         {
-            cmd.Parameters.AddWithValue("oids", oids);
+            cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids });
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {

@@ -17,6 +17,9 @@ public sealed record ForeignKeyInfo
     /// <summary>True when every FK column is NOT NULL (the reference always exists).</summary>
     public bool Mandatory { get; init; }
 
+    /// <summary>Declared by the user, not by the schema: followed by the export, never touched by the import.</summary>
+    public bool Virtual { get; init; }
+
     public bool IsSelfReference => Child == Parent;
 
     /// <summary><c>schema.table.fk_name</c>, the form <c>--exclude-edge</c> accepts.</summary>

@@ -59,6 +59,7 @@ public static class ErrorCode
     public const string ConfigInvalid = "PGSEED090";
     public const string RuleInvalid = "PGSEED091";
     public const string PersonalData = "PGSEED092";
+    public const string RuleKeptParents = "PGSEED093";
 
     public const string Internal = "PGSEED099";
 }

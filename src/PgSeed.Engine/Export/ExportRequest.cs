@@ -48,4 +48,16 @@ public sealed record ExportRequest
 
     /// <summary>Print the plan and SQL; read no data and write no files.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>Per-table filters, transforms and omitted columns.</summary>
+    public IReadOnlyList<TableRule> Rules { get; init; } = Array.Empty<TableRule>();
+
+    /// <summary>Tables (names or globs) never exported.</summary>
+    public IReadOnlyList<string> ExcludedTables { get; init; } = Array.Empty<string>();
+
+    /// <summary>Relations the schema lacks, followed like real FKs.</summary>
+    public IReadOnlyList<VirtualForeignKey> VirtualForeignKeys { get; init; } = Array.Empty<VirtualForeignKey>();
+
+    /// <summary>Turn integrity compromises and lint warnings into errors.</summary>
+    public bool Strict { get; init; }
 }

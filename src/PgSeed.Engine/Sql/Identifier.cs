@@ -31,7 +31,7 @@ public static class Identifier
     /// Parses a possibly schema-qualified, possibly quoted name such as <c>public."Order"</c> into parts.
     /// Returns each part with a flag telling whether it was quoted (quoted parts match exactly).
     /// </summary>
-    public static IReadOnlyList<(string Name, bool Quoted)> ParseQualified(string text)
+    public static IReadOnlyList<(string Name, bool Quoted)> ParseQualified(string text, int maxParts = 2)
     {
         var parts = new List<(string, bool)>();
         var sb = new StringBuilder();
@@ -66,7 +66,8 @@ public static class Identifier
             parts.Add((part, false));
             i++;
         }
-        if (parts.Count is < 1 or > 2) throw new FormatException($"'{text}' is not a table name (expected table or schema.table).");
+        if (parts.Count < 1 || parts.Count > maxParts)
+            throw new FormatException(maxParts == 2 ? $"'{text}' is not a table name (expected table or schema.table)." : $"'{text}' has too many name parts.");
         return parts;
     }
 

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using PgSeed.Cli.Commands;
+using PgSeed.Engine.Connection;
+using PgSeed.Engine.Diagnostics;
+
+namespace PgSeed.Cli;
+
+/// <summary>
+/// The <c>pgseed</c> command line. Exit codes: 0 success, 1 failure (a PGSEED error), 2 usage error.
+/// </summary>
+public static class CliApp
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int UsageError = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("pgseed: small, realistic, referentially complete PostgreSQL seed data for .NET tests.");
+        foreach (var command in Commands(stdout, stderr)) root.Subcommands.Add(command);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) stderr.WriteLine($"error: {error.Message}");
+            stderr.WriteLine("Run 'pgseed --help' or 'pgseed <command> --help' for usage.");
+            return UsageError;
+        }
+        try
+        {
+            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            return await parsed.InvokeAsync(config, cancellationToken);
+        }
+        catch (PgSeedException e) when (IsUsage(e))
+        {
+            stderr.WriteLine($"error {e.Code}: {ConnectionResolver.Redact(e.Message)}");
+            return UsageError;
+        }
+        catch (PgSeedException e)
+        {
+            stderr.WriteLine($"error {e.Code}: {ConnectionResolver.Redact(e.Message)}");
+            stderr.WriteLine($"  see {e.HelpUrl}");
+            return Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine($"error {ErrorCode.Cancelled}: cancelled; nothing was changed.");
+            return Failure;
+        }
+    }
+
+    private static IEnumerable<Command> Commands(TextWriter stdout, TextWriter stderr)
+    {
+        yield return ExportCommand.Create(stdout, stderr);
+        yield return VerifyCommand.Create(stdout, stderr);
+    }
+
+    // Errors about how the command was called rather than about the data or the database.
+    private static bool IsUsage(PgSeedException e) =>
+        e.Code is ErrorCode.FilterAndRaw or ErrorCode.InvalidOption or ErrorCode.NoConnection or ErrorCode.InvalidConnection;
+}

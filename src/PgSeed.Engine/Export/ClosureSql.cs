@@ -1,0 +1,160 @@
+using System.Text;
+using PgSeed.Engine.Catalog;
+using PgSeed.Engine.Sql;
+
+namespace PgSeed.Engine.Export;
+
+/// <summary>
+/// The SQL of the closure. Each participating table that is not complete gets a temporary key table
+/// <c>pg_temp.pgseed_kN(pgseed_k0.., pgseed_d, pgseed_r)</c>: the row key, whether the row is a
+/// descendant (pulls in children), and the round that added or promoted it. Round n follows every FK
+/// from the rows of round n-1 only (semi-naive evaluation), until a round adds nothing.
+/// </summary>
+internal static class ClosureSql
+{
+    public const string Descendant = "pgseed_d";
+    public const string Round = "pgseed_r";
+
+    public static string CreateKeyTable(PlannedTable t)
+    {
+        var cols = new List<string>();
+        if (t.UsesCtid)
+        {
+            cols.Add("pgseed_k0 oid NOT NULL");
+            cols.Add("pgseed_k1 tid NOT NULL");
+        }
+        else
+        {
+            for (var i = 0; i < t.KeyColumns!.Count; i++)
+                cols.Add($"pgseed_k{i} {t.Info.Column(t.KeyColumns[i])!.Type} NOT NULL");
+        }
+        cols.Add($"{Descendant} boolean NOT NULL");
+        cols.Add($"{Round} integer NOT NULL");
+        cols.Add($"PRIMARY KEY ({string.Join(", ", t.KeyTableColumns)})");
+        return $"CREATE TEMP TABLE {t.KeyTable} ({string.Join(", ", cols)}) ON COMMIT DROP";
+    }
+
+    /// <summary>Seeds a root's key table from the user's filter (appended after FROM) or raw query.</summary>
+    public static string SeedRoot(PlannedRoot root)
+    {
+        var t = root.Table;
+        var target = $"INSERT INTO {t.KeyTable} ({string.Join(", ", t.KeyTableColumns)}, {Descendant}, {Round})";
+        string select;
+        if (root.Selection.Raw is { } raw)
+        {
+            select = t.UsesCtid
+                // A keyless table: match the raw query's rows to table rows by their whole text.
+                ? $"SELECT t.tableoid, t.ctid, true, 0 FROM {t.Name.Sql} t WHERE (t.*)::text IN (SELECT (pgseed_raw.*)::text FROM (\n{raw}\n) AS pgseed_raw)"
+                : $"SELECT {string.Join(", ", t.KeyColumns!.Select(c => "pgseed_raw." + Identifier.Quote(c)))}, true, 0 FROM (\n{raw}\n) AS pgseed_raw";
+        }
+        else
+        {
+            // No alias: the filter may name the table's columns plainly or qualified by the table name.
+            var keys = t.UsesCtid
+                ? new[] { t.Name.Sql + ".tableoid", t.Name.Sql + ".ctid" }
+                : t.KeyColumns!.Select(c => t.Name.Sql + "." + Identifier.Quote(c)).ToArray();
+            select = $"SELECT {string.Join(", ", keys)}, true, 0 FROM {t.Name.Sql}" + (root.Selection.Filter is { } f ? "\n" + f : "");
+        }
+        return $"{target}\n{select}\nON CONFLICT DO NOTHING";
+    }
+
+    /// <summary>Length of the text before the user's filter in <see cref="SeedRoot"/> (to map error positions).</summary>
+    public static int UserSqlOffset(PlannedRoot root)
+    {
+        var sql = SeedRoot(root);
+        var user = root.Selection.Raw ?? root.Selection.Filter;
+        return user is null ? 0 : sql.IndexOf(user, StringComparison.Ordinal);
+    }
+
+    private static string JoinKey(PlannedTable table, string rowAlias, string keyAlias) =>
+        string.Join(" AND ", table.KeyExpressions(rowAlias).Zip(table.KeyTableColumns, (e, k) => $"{e} = {keyAlias}.{k}"));
+
+    /// <summary>
+    /// The rows of <paramref name="source"/> a step starts from — those added in the previous round, or every
+    /// row of a complete table — and how to reference their columns. When the step needs only key columns
+    /// it reads the key table alone.
+    /// </summary>
+    private static (string From, string Where, Func<string, string> Column) SourceRows(
+        PlannedTable source, IReadOnlyList<string> neededColumns, bool descendantsOnly, string roundParam)
+    {
+        if (source.All) return ($"{source.Name.Sql} t", "true", c => "t." + Identifier.Quote(c));
+        var where = $"s.{Round} = {roundParam}" + (descendantsOnly ? $" AND s.{Descendant}" : "");
+        if (!source.UsesCtid && neededColumns.All(source.KeyColumns!.Contains))
+            return ($"{source.KeyTable} s", where, c => "s.pgseed_k" + IndexOf(source.KeyColumns!, c));
+        return ($"{source.KeyTable} s JOIN {source.Name.Sql} t ON {JoinKey(source, "t", "s")}", where, c => "t." + Identifier.Quote(c));
+    }
+
+    /// <summary>
+    /// Parent step: the rows referenced through <paramref name="fk"/> by rows of the child table added in the
+    /// previous round. Parents are added as non-descendants. Not generated when the parent table is complete.
+    /// </summary>
+    public static string ParentStep(ForeignKeyInfo fk, PlannedTable child, PlannedTable parent, string roundParam)
+    {
+        var (from, where, col) = SourceRows(child, fk.Columns, descendantsOnly: false, roundParam);
+        var notNull = string.Join(" AND ", fk.Columns.Select(c => $"{col(c)} IS NOT NULL"));
+        var sb = new StringBuilder();
+        sb.Append($"INSERT INTO {parent.KeyTable} ({string.Join(", ", parent.KeyTableColumns)}, {Descendant}, {Round})\n");
+        if (!parent.UsesCtid && SameColumns(fk.ParentColumns, parent.KeyColumns!))
+        {
+            // The FK points at the parent's key: the key values are in the child row; no need to read the parent.
+            var keys = parent.KeyColumns!.Select(k => col(fk.Columns[IndexOf(fk.ParentColumns, k)]));
+            sb.Append($"SELECT DISTINCT {string.Join(", ", keys)}, false, {roundParam}::int + 1\nFROM {from}\nWHERE {where} AND {notNull}\n");
+        }
+        else
+        {
+            var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"p.{Identifier.Quote(pc)} = {col(c)}"));
+            sb.Append($"SELECT DISTINCT {string.Join(", ", parent.KeyExpressions("p"))}, false, {roundParam}::int + 1\nFROM {from}\nJOIN {parent.Name.Sql} p ON {on}\nWHERE {where}\n");
+        }
+        sb.Append("ON CONFLICT DO NOTHING");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Child step: rows of the child table referencing, through <paramref name="fk"/>, descendant rows of the
+    /// parent table added in the previous round. They become descendants (promoting rows first added as parents).
+    /// </summary>
+    public static string ChildStep(ForeignKeyInfo fk, PlannedTable parent, PlannedTable child, string roundParam)
+    {
+        var childRows = child.Where is null
+            ? $"{child.Name.Sql} c"
+            : $"(SELECT pgseed_w.tableoid AS pgseed_tableoid, pgseed_w.ctid AS pgseed_ctid, * FROM {child.Name.Sql} pgseed_w WHERE {child.Where}) c";
+        var childKeys = child.UsesCtid && child.Where is not null
+            ? new[] { "c.pgseed_tableoid", "c.pgseed_ctid" }
+            : child.KeyExpressions("c");
+        var target = $"INSERT INTO {child.KeyTable} AS k ({string.Join(", ", child.KeyTableColumns)}, {Descendant}, {Round})\n";
+        var conflict = $"ON CONFLICT ({string.Join(", ", child.KeyTableColumns)}) DO UPDATE SET {Descendant} = true, {Round} = EXCLUDED.{Round} WHERE NOT k.{Descendant}";
+        if (parent.All)
+        {
+            // Every parent row is exported: any child row whose FK is set references one of them.
+            var notNull = string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
+            return $"{target}SELECT {string.Join(", ", childKeys)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}\n{conflict}";
+        }
+        var (from, where, col) = SourceRows(parent, fk.ParentColumns, descendantsOnly: true, roundParam);
+        var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"c.{Identifier.Quote(c)} = {col(pc)}"));
+        return $"{target}SELECT {string.Join(", ", childKeys)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}\n{conflict}";
+    }
+
+    /// <summary>The COPY that writes one table's CSV: exported columns (with transforms), sorted by key.</summary>
+    public static string CopyOut(PlannedTable t, string? keyTable = null)
+    {
+        var columns = t.ExportColumns.Select(c => t.Transforms.TryGetValue(c.Name, out var expr)
+            ? $"({expr}) AS {Identifier.Quote(c.Name)}"
+            : "t." + Identifier.Quote(c.Name));
+        var order = t.UsesCtid
+            ? "(t.*)::text COLLATE \"C\""
+            : string.Join(", ", t.KeyColumns!.Select(c => "t." + Identifier.Quote(c)));
+        var from = t.All
+            ? $"{t.Name.Sql} t"
+            : $"{t.Name.Sql} t JOIN {keyTable ?? t.KeyTable} k ON {JoinKey(t, "t", "k")}";
+        return $"COPY (SELECT {string.Join(", ", columns)} FROM {from} ORDER BY {order}) TO STDOUT (FORMAT csv, HEADER true)";
+    }
+
+    private static bool SameColumns(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
+        a.Count == b.Count && a.All(b.Contains);
+
+    private static int IndexOf(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++) if (list[i] == value) return i;
+        throw new InvalidOperationException($"{value} not in list");
+    }
+}

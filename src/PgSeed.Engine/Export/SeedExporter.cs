@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Npgsql;
+using PgSeed.Engine.Catalog;
+using PgSeed.Engine.Connection;
+using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Seed;
+
+namespace PgSeed.Engine.Export;
+
+/// <summary>
+/// Exports a referentially complete subset into a seed folder. The pipeline:
+/// catalog → plan (<see cref="SubsetPlanner"/>) → closure in temp key tables (<see cref="ClosureRunner"/>)
+/// → COPY of the final row sets, spread over connections sharing one snapshot → manifest → atomic folder swap.
+/// Everything is read in one REPEATABLE READ, READ ONLY transaction (key tables are temporary).
+/// </summary>
+public static class SeedExporter
+{
+    public const int MaxParallel = 16;
+
+    public static async Task<ExportReport> ExportAsync(ExportRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default)
+    {
+        log ??= NullSeedLog.Instance;
+        if (request.Parallel is < 1 or > MaxParallel)
+            throw new PgSeedException(ErrorCode.InvalidOption, $"--parallel must be between 1 and {MaxParallel} (got {request.Parallel}).");
+        if (string.IsNullOrWhiteSpace(request.OutputDirectory) && !request.DryRun)
+            throw new PgSeedException(ErrorCode.InvalidOption, "No output folder given (--out).");
+
+        var watch = Stopwatch.StartNew();
+        await using var main = await Sessions.OpenAsync(request.ConnectionString, cancellationToken);
+        using var cancelOnServer = ServerCancellation.Register(main, request.ConnectionString, cancellationToken);
+        log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
+
+        // The snapshot starts with the catalog read: schema and rows come from the same moment.
+        await Sessions.ExecuteAsync(main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken);
+        var catalog = await CatalogReader.ReadAsync(main, request.Schemas, cancellationToken);
+        var plan = SubsetPlanner.Plan(catalog, request, log);
+        LogPlan(plan, log);
+
+        if (request.DryRun)
+        {
+            foreach (var t in plan.Tables.Where(t => !t.All)) log.Sql(ClosureSql.CreateKeyTable(t));
+            log.Sql("SET TRANSACTION READ ONLY");
+            foreach (var r in plan.Roots.Where(r => !r.Table.All)) log.Sql(ClosureSql.SeedRoot(r));
+            foreach (var s in new ClosureRunner(main, plan, NullSeedLog.Instance).DescribeSteps())
+                log.Sql(s.Replace("@r", "<previous round>"));
+            foreach (var t in plan.ImportOrder) log.Sql(ClosureSql.CopyOut(t));
+            await Sessions.ExecuteAsync(main, "ROLLBACK", cancellationToken);
+            var dry = plan.ImportOrder.Select(t => new TableReport { Table = t.Name.Display, Reason = t.Reason, TreeParent = t.TreeParent?.Display }).ToList();
+            return new ExportReport { Tables = dry, Elapsed = watch.Elapsed, DryRun = true, Tree = SummaryTree.Render(dry, watch.Elapsed, showTimes: false) };
+        }
+
+        foreach (var t in plan.Tables.Where(t => !t.All)) await Sessions.ExecuteAsync(main, ClosureSql.CreateKeyTable(t), cancellationToken);
+        // From here on nothing but the temporary key tables can be written, whatever a filter tries.
+        await Sessions.ExecuteAsync(main, "SET TRANSACTION READ ONLY", cancellationToken);
+
+        var closure = new ClosureRunner(main, plan, log);
+        await closure.RunAsync(cancellationToken);
+        var sizes = await MeasureAsync(main, plan, cancellationToken);
+        await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
+
+        using var folder = new SeedFolderWriter(request.OutputDirectory);
+        var files = SeedFileNames.Assign(plan.Tables.Select(t => t.Name));
+        var results = await CopyPhase.RunAsync(main, request, plan, sizes, files, folder, log, cancellationToken);
+        await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
+
+        var manifest = BuildManifest(request, catalog, plan, files, results);
+        await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken);
+        folder.Commit();
+
+        var reports = plan.ImportOrder.Select(t => new TableReport
+        {
+            Table = t.Name.Display,
+            Rows = results[t.Name].Rows,
+            Bytes = results[t.Name].Bytes,
+            Elapsed = results[t.Name].Elapsed,
+            Reason = t.Reason,
+            TreeParent = t.TreeParent?.Display,
+        }).ToList();
+        var tree = SummaryTree.Render(reports, watch.Elapsed);
+        log.Detail(tree.TrimEnd());
+        log.Summary($"Exported {reports.Count} tables, {reports.Sum(r => r.Rows)} rows ({SummaryTree.Size(reports.Sum(r => r.Bytes))}) to {folder.Target} in {SummaryTree.Time(watch.Elapsed)}");
+        return new ExportReport { Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree };
+    }
+
+    private static void LogPlan(SubsetPlan plan, ISeedLog log)
+    {
+        log.Detail($"plan: {plan.Tables.Count} tables, {plan.ParentEdges.Count} parent edges, {plan.ChildEdges.Count} child edges");
+        foreach (var t in plan.ImportOrder)
+            log.Detail($"  {t.Name.Display}: {t.Reason}{(t.All ? " (every row)" : "")}{(t.UsesCtid ? " (no key: rows identified by ctid)" : "")}");
+    }
+
+    /// <summary>Row counts of the key tables (and estimates for complete tables), after ANALYZE so the COPY joins plan well.</summary>
+    private static async Task<Dictionary<TableName, long>> MeasureAsync(NpgsqlConnection connection, SubsetPlan plan, CancellationToken cancellationToken)
+    {
+        var sizes = new Dictionary<TableName, long>();
+        foreach (var t in plan.Tables)
+        {
+            var sql = t.All
+                ? $"SELECT GREATEST(reltuples, 0)::bigint FROM pg_catalog.pg_class WHERE oid = {t.Info.Oid}"
+                : $"ANALYZE {t.KeyTable}; SELECT count(*) FROM {t.KeyTable}";
+            await using var cmd = new NpgsqlCommand(sql, connection);
+            sizes[t.Name] = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken) ?? 0L);
+        }
+        return sizes;
+    }
+
+    /// <summary>
+    /// A where rule never drops a row another exported row references (the seed would not import). Count
+    /// the rows kept for that reason: a warning, or an error with --strict.
+    /// </summary>
+    private static async Task CheckWhereRulesAsync(NpgsqlConnection connection, SubsetPlan plan, bool strict, ISeedLog log, CancellationToken cancellationToken)
+    {
+        foreach (var t in plan.Tables.Where(t => t.Where is not null && !t.All))
+        {
+            var join = string.Join(" AND ", t.KeyExpressions("t").Zip(t.KeyTableColumns, (e, k) => $"{e} = k.{k}"));
+            await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {t.KeyTable} k JOIN {t.Name.Sql} t ON {join} WHERE NOT COALESCE(({t.Where}), false)", connection);
+            foreach (var (name, value) in t.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken));
+            if (kept == 0) continue;
+            var message = $"{t.Name.Display}: the where rule could not drop {kept} rows because other exported rows reference them; they are kept so the seed imports.";
+            if (strict) throw new PgSeedException(ErrorCode.RuleKeptParents, message + " (--strict)") { Table = t.Name.Display };
+            log.Warning(ErrorCode.RuleKeptParents, message);
+        }
+    }
+
+    private static SeedManifest BuildManifest(ExportRequest request, DatabaseCatalog catalog, SubsetPlan plan,
+        IReadOnlyDictionary<TableName, string> files, IReadOnlyDictionary<TableName, CopyResult> results)
+    {
+        var names = plan.Tables.Select(t => t.Name).ToHashSet();
+        return new SeedManifest
+        {
+            SourceServerMajorVersion = catalog.ServerMajorVersion,
+            Definition = new SeedDefinition
+            {
+                Roots = plan.Roots.Select(r => new SeedRoot { Table = r.Table.Name.Display, Filter = r.Selection.Filter, Raw = r.Selection.Raw }).ToList(),
+                Children = request.Children == ChildrenMode.All ? "all" : "none",
+                ExcludedEdges = request.ExcludedEdges,
+                Schemas = request.Schemas,
+            },
+            Tables = plan.ImportOrder.Select(t => new SeedTable
+            {
+                Name = t.Name.Display,
+                Schema = t.Name.Schema,
+                Table = t.Name.Name,
+                File = files[t.Name],
+                Rows = results[t.Name].Rows,
+                Bytes = results[t.Name].Bytes,
+                Sha256 = results[t.Name].Sha256,
+                Reason = t.Reason,
+                Key = t.KeyColumns ?? Array.Empty<string>(),
+                Columns = t.ExportColumns.Select(c => new SeedColumn(c.Name, c.Type)).ToList(),
+            }).ToList(),
+            ForeignKeys = catalog.ForeignKeys
+                .Where(f => names.Contains(f.Child) && names.Contains(f.Parent))
+                .Select(f => new SeedForeignKey
+                {
+                    Name = f.Name,
+                    Table = f.Child.Display,
+                    Columns = f.Columns,
+                    References = f.Parent.Display,
+                    ReferencedColumns = f.ParentColumns,
+                    Deferrable = f.Deferrable,
+                }).ToList(),
+        };
+    }
+}

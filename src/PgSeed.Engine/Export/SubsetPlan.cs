@@ -1,0 +1,74 @@
+using PgSeed.Engine.Catalog;
+
+namespace PgSeed.Engine.Export;
+
+/// <summary>A table taking part in the subset, with how its rows are identified and shaped.</summary>
+internal sealed class PlannedTable
+{
+    public required TableInfo Info { get; init; }
+
+    /// <summary>Position in discovery order; names the key table <c>pg_temp.pgseed_k{Index}</c>.</summary>
+    public required int Index { get; init; }
+
+    /// <summary>
+    /// Columns identifying a row (primary key, else a NOT NULL unique key). Null: the table has neither
+    /// and rows are identified by <c>(tableoid, ctid)</c>, which is stable within the export's snapshot.
+    /// </summary>
+    public IReadOnlyList<string>? KeyColumns { get; init; }
+
+    /// <summary>Every row of the table is exported (an unfiltered root, or all children of one): no key table.</summary>
+    public bool All { get; set; }
+
+    /// <summary>Rows of this table can be reached as descendants of a root (so they pull in their own children).</summary>
+    public bool Down { get; set; }
+
+    public bool IsRoot { get; set; }
+    public string Reason { get; set; } = "";
+    public TableName? TreeParent { get; set; }
+
+    /// <summary>Extra condition from a table rule (applies to rows reached as children, not as parents).</summary>
+    public string? Where { get; set; }
+    public IReadOnlyDictionary<string, object?> WhereParameters { get; set; } = new Dictionary<string, object?>();
+    public Dictionary<string, string> Transforms { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> Omitted { get; } = new(StringComparer.Ordinal);
+
+    public TableName Name => Info.Name;
+    public string KeyTable => $"pg_temp.pgseed_k{Index}";
+    public bool UsesCtid => KeyColumns is null;
+
+    /// <summary>Key table column names: pgseed_k0..n (prefixed so they never collide with user columns).</summary>
+    public IReadOnlyList<string> KeyTableColumns =>
+        Enumerable.Range(0, UsesCtid ? 2 : KeyColumns!.Count).Select(i => $"pgseed_k{i}").ToList();
+
+    /// <summary>Expressions for the key on a row alias: <c>t."id"</c>, or <c>t.tableoid, t.ctid</c>.</summary>
+    public IReadOnlyList<string> KeyExpressions(string alias) => UsesCtid
+        ? new[] { alias + ".tableoid", alias + ".ctid" }
+        : KeyColumns!.Select(c => alias + "." + Sql.Identifier.Quote(c)).ToList();
+
+    /// <summary>Columns written to the CSV: non-generated, not omitted.</summary>
+    public IReadOnlyList<ColumnInfo> ExportColumns => Info.DataColumns.Where(c => !Omitted.Contains(c.Name)).ToList();
+
+    public override string ToString() => Name.Display;
+}
+
+/// <summary>How a selected root table's rows are chosen.</summary>
+internal sealed record PlannedRoot(PlannedTable Table, RootSelection Selection);
+
+/// <summary>The static plan: which tables take part, along which FKs rows flow, in import order.</summary>
+internal sealed class SubsetPlan
+{
+    public required IReadOnlyList<PlannedTable> Tables { get; init; }
+    public required IReadOnlyList<PlannedRoot> Roots { get; init; }
+
+    /// <summary>FKs followed from referencing rows to the rows they reference (always, for integrity).</summary>
+    public required IReadOnlyList<ForeignKeyInfo> ParentEdges { get; init; }
+
+    /// <summary>FKs followed from descendant rows down to rows referencing them.</summary>
+    public required IReadOnlyList<ForeignKeyInfo> ChildEdges { get; init; }
+
+    /// <summary>Tables in import order (parents first where the FKs allow).</summary>
+    public required IReadOnlyList<PlannedTable> ImportOrder { get; init; }
+
+    public PlannedTable this[TableName name] => Tables.First(t => t.Name == name);
+    public PlannedTable? Find(TableName name) => Tables.FirstOrDefault(t => t.Name == name);
+}

@@ -1,0 +1,245 @@
+using PgSeed.Engine.Catalog;
+using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Sql;
+
+namespace PgSeed.Engine.Export;
+
+/// <summary>
+/// Decides, from the schema alone, which tables take part and along which FKs rows flow:
+/// <list type="bullet">
+/// <item>Parents, always: every FK of a participating table is followed to the rows it references.</item>
+/// <item>Children, below roots only: rows referencing a descendant row (a root, or a row reached as a child)
+/// are descendants too. Rows reached only as parents do not pull in their children.</item>
+/// </list>
+/// It also marks tables whose every row is selected (an unfiltered root and everything hanging from it by
+/// mandatory FKs), which then need no key table at all.
+/// </summary>
+internal static class SubsetPlanner
+{
+    public static SubsetPlan Plan(DatabaseCatalog catalog, ExportRequest request, ISeedLog log)
+    {
+        if (request.Roots.Count == 0)
+            throw new PgSeedException(ErrorCode.InvalidOption, "No root table given (--table).");
+
+        var excludedTables = new HashSet<TableName>();
+        foreach (var pattern in request.ExcludedTables)
+            foreach (var t in TablePattern.Match(catalog, pattern, "excluded table"))
+                excludedTables.Add(t.Name);
+
+        AddVirtualForeignKeys(catalog, request.VirtualForeignKeys);
+        var excludedEdges = ResolveExcludedEdges(catalog, request.ExcludedEdges);
+
+        var planned = new Dictionary<TableName, PlannedTable>();
+        var order = new List<PlannedTable>();
+        PlannedTable Add(TableInfo info)
+        {
+            if (planned.TryGetValue(info.Name, out var p)) return p;
+            p = new PlannedTable { Info = info, Index = order.Count, KeyColumns = info.RowKey };
+            planned[info.Name] = p;
+            order.Add(p);
+            return p;
+        }
+
+        // Roots.
+        var roots = new List<PlannedRoot>();
+        foreach (var root in request.Roots)
+        {
+            if (root.Filter is not null && root.Raw is not null)
+                throw new PgSeedException(ErrorCode.FilterAndRaw, $"Root {root.Table}: --filter and --raw are mutually exclusive; give one.") { Table = root.Table };
+            var info = catalog.Resolve(root.Table, "root table");
+            if (excludedTables.Contains(info.Name))
+                throw new PgSeedException(ErrorCode.InvalidOption, $"Root table {info.Name.Display} is also excluded.") { Table = info.Name.Display };
+            var selection = root with
+            {
+                Filter = string.IsNullOrWhiteSpace(root.Filter) ? null : FilterGuard.SingleStatement(root.Filter, "filter", info.Name.Display),
+                Raw = string.IsNullOrWhiteSpace(root.Raw) ? null : FilterGuard.SingleStatement(root.Raw, "raw query", info.Name.Display),
+            };
+            var p = Add(info);
+            p.IsRoot = true;
+            p.Down = true;
+            p.Reason = roots.Count == 0 ? "root" : "included";
+            roots.Add(new PlannedRoot(p, selection));
+        }
+
+        // Reachability: breadth-first in a fixed order, so reasons and tree parents are deterministic.
+        var parentEdges = new List<ForeignKeyInfo>();
+        var childEdges = new List<ForeignKeyInfo>();
+        var queue = new Queue<PlannedTable>(order);
+        var visitedDown = new HashSet<TableName>();
+        var visitedAny = new HashSet<TableName>();
+        while (queue.Count > 0)
+        {
+            var p = queue.Dequeue();
+            if (p.Down && visitedDown.Add(p.Name) && request.Children == ChildrenMode.All)
+            {
+                foreach (var fk in p.Info.ReferencedBy.OrderBy(f => f.Child).ThenBy(f => f.Name, StringComparer.Ordinal))
+                {
+                    if (excludedEdges.Contains(fk) || excludedTables.Contains(fk.Child)) continue;
+                    var child = Add(catalog[fk.Child]);
+                    if (!childEdges.Contains(fk)) childEdges.Add(fk);
+                    if (child.Reason.Length == 0 || (!child.Down && !child.IsRoot))
+                    {
+                        if (child.Reason.Length == 0 || !child.Down)
+                        {
+                            child.Reason = $"child of {p.Name.Display} via {Identifier.QuoteIfNeeded(fk.Name)}";
+                            child.TreeParent = p.Name;
+                        }
+                    }
+                    if (!child.Down)
+                    {
+                        child.Down = true;
+                        queue.Enqueue(child);
+                    }
+                }
+            }
+            if (visitedAny.Add(p.Name))
+            {
+                foreach (var fk in p.Info.ForeignKeys.OrderBy(f => f.Parent).ThenBy(f => f.Name, StringComparer.Ordinal))
+                {
+                    if (excludedTables.Contains(fk.Parent))
+                    {
+                        log.Warning(ErrorCode.RuleInvalid,
+                            $"{fk.Child.Display}.{fk.Name} references excluded table {fk.Parent.Display}; the seed will not import unless that table already holds the referenced rows.");
+                        continue;
+                    }
+                    var parent = Add(catalog[fk.Parent]);
+                    if (!parentEdges.Contains(fk)) parentEdges.Add(fk);
+                    if (parent.Reason.Length == 0)
+                    {
+                        parent.Reason = $"parent of {p.Name.Display} via {Identifier.QuoteIfNeeded(fk.Name)}";
+                        parent.TreeParent = p.Name;
+                    }
+                    if (!visitedAny.Contains(parent.Name)) queue.Enqueue(parent);
+                }
+            }
+        }
+
+        ApplyRules(catalog, request.Rules, planned);
+        MarkCompleteTables(roots, childEdges, planned);
+
+        return new SubsetPlan
+        {
+            Tables = order,
+            Roots = roots,
+            ParentEdges = parentEdges,
+            ChildEdges = childEdges,
+            ImportOrder = ImportOrder.Sort(order.Select(t => t.Name).ToList(), parentEdges.Concat(childEdges).Distinct().ToList())
+                .Select(n => planned[n]).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// A table is complete (every row exported, all descendants) when it is a root without filter or
+    /// raw query, or hangs from a complete table through a mandatory (all NOT NULL) FK that is followed
+    /// downwards — every such row references some exported row. Table rules with a where condition opt out.
+    /// </summary>
+    private static void MarkCompleteTables(IReadOnlyList<PlannedRoot> roots, IReadOnlyList<ForeignKeyInfo> childEdges,
+        IReadOnlyDictionary<TableName, PlannedTable> planned)
+    {
+        foreach (var root in roots)
+            if (root.Selection.Filter is null && root.Selection.Raw is null && root.Table.Where is null)
+                root.Table.All = true;
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var fk in childEdges)
+            {
+                var parent = planned[fk.Parent];
+                var child = planned[fk.Child];
+                if (parent.All && !child.All && fk.Mandatory && !fk.Virtual && child.Where is null)
+                {
+                    child.All = true;
+                    changed = true;
+                }
+            }
+        } while (changed);
+    }
+
+    private static void ApplyRules(DatabaseCatalog catalog, IReadOnlyList<TableRule> rules, IReadOnlyDictionary<TableName, PlannedTable> planned)
+    {
+        foreach (var rule in rules)
+        {
+            foreach (var info in TablePattern.Match(catalog, rule.Table, "table in a rule"))
+            {
+                if (!planned.TryGetValue(info.Name, out var p)) continue;
+                if (!string.IsNullOrWhiteSpace(rule.Where))
+                {
+                    var where = FilterGuard.SingleStatement(rule.Where, "where rule", info.Name.Display);
+                    p.Where = p.Where is null ? where : $"({p.Where}) AND ({where})";
+                    var merged = new Dictionary<string, object?>(p.WhereParameters);
+                    foreach (var kv in rule.WhereParameters) merged[kv.Key] = kv.Value;
+                    p.WhereParameters = merged;
+                }
+                foreach (var (column, expression) in rule.Transforms)
+                {
+                    if (info.Column(column) is null)
+                        throw new PgSeedException(ErrorCode.RuleInvalid, $"Transform for {info.Name.Display}.{column}: the table has no such column.") { Table = info.Name.Display, Column = column };
+                    p.Transforms[column] = expression;
+                }
+                foreach (var column in rule.Omit)
+                {
+                    var c = info.Column(column) ?? throw new PgSeedException(ErrorCode.RuleInvalid,
+                        $"Omit {info.Name.Display}.{column}: the table has no such column.") { Table = info.Name.Display, Column = column };
+                    if (!c.CanBeOmitted)
+                        throw new PgSeedException(ErrorCode.RuleInvalid,
+                            $"Cannot omit {info.Name.Display}.{column}: it is NOT NULL without a default, so the seed could not be imported.") { Table = info.Name.Display, Column = column };
+                    p.Omitted.Add(column);
+                }
+            }
+        }
+    }
+
+    private static void AddVirtualForeignKeys(DatabaseCatalog catalog, IReadOnlyList<VirtualForeignKey> virtuals)
+    {
+        foreach (var v in virtuals)
+        {
+            var child = catalog.Resolve(v.Table, "virtual FK table");
+            var parent = catalog.Resolve(v.References, "virtual FK referenced table");
+            if (v.Columns.Count == 0 || v.Columns.Count != v.ReferencedColumns.Count)
+                throw new PgSeedException(ErrorCode.RuleInvalid, $"Virtual FK {child.Name.Display} -> {parent.Name.Display}: give the same number of columns on both sides.") { Table = child.Name.Display };
+            foreach (var c in v.Columns)
+                if (child.Column(c) is null) throw new PgSeedException(ErrorCode.RuleInvalid, $"Virtual FK: {child.Name.Display} has no column {c}.") { Table = child.Name.Display, Column = c };
+            foreach (var c in v.ReferencedColumns)
+                if (parent.Column(c) is null) throw new PgSeedException(ErrorCode.RuleInvalid, $"Virtual FK: {parent.Name.Display} has no column {c}.") { Table = parent.Name.Display, Column = c };
+            var fk = new ForeignKeyInfo
+            {
+                Name = v.Name ?? $"virtual_{child.Name.Name}_{string.Join("_", v.Columns)}",
+                Child = child.Name,
+                Columns = v.Columns,
+                Parent = parent.Name,
+                ParentColumns = v.ReferencedColumns,
+                Definition = "",
+                Virtual = true,
+                Mandatory = v.Columns.All(c => child.Column(c)!.NotNull),
+            };
+            child.ForeignKeys.Add(fk);
+            parent.ReferencedBy.Add(fk);
+        }
+    }
+
+    /// <summary>Resolves <c>[schema.]table.fk_name</c> (quoted parts allowed).</summary>
+    private static HashSet<ForeignKeyInfo> ResolveExcludedEdges(DatabaseCatalog catalog, IReadOnlyList<string> edges)
+    {
+        var result = new HashSet<ForeignKeyInfo>();
+        foreach (var edge in edges)
+        {
+            IReadOnlyList<(string Name, bool Quoted)> parts;
+            try { parts = Identifier.ParseQualified(edge, maxParts: 3); }
+            catch (FormatException e) { throw new PgSeedException(ErrorCode.UnknownForeignKey, $"--exclude-edge '{edge}': {e.Message}"); }
+            if (parts.Count < 2)
+                throw new PgSeedException(ErrorCode.UnknownForeignKey, $"--exclude-edge '{edge}': expected CHILD_TABLE.FK_NAME (e.g. public.order.order_customer_id_fkey).");
+            var tableText = string.Join(".", parts.Take(parts.Count - 1).Select(p => p.Quoted ? Identifier.Quote(p.Name) : p.Name));
+            var table = catalog.Resolve(tableText, "--exclude-edge table");
+            var (fkName, quoted) = parts[^1];
+            var fk = table.ForeignKeys.FirstOrDefault(f => f.Name == fkName)
+                     ?? (quoted ? null : table.ForeignKeys.FirstOrDefault(f => string.Equals(f.Name, fkName, StringComparison.OrdinalIgnoreCase)));
+            if (fk is null)
+                throw new PgSeedException(ErrorCode.UnknownForeignKey,
+                    $"--exclude-edge '{edge}': {table.Name.Display} has no foreign key named {fkName}. Its foreign keys: " +
+                    (table.ForeignKeys.Count == 0 ? "none" : string.Join(", ", table.ForeignKeys.Select(f => f.Name)))) { Table = table.Name.Display };
+            result.Add(fk);
+        }
+        return result;
+    }
+}
