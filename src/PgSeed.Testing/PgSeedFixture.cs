@@ -51,6 +51,9 @@ public abstract class PgSeedFixture : IAsyncLifetime
     /// <summary>What the last reset did (useful in diagnostics and tests of the fixture itself).</summary>
     public ResetOutcome LastReset { get; private set; }
 
+    /// <summary>Why the last change-capture reset fell back to a re-clone, if it did (redacted server message).</summary>
+    public string? LastFallbackReason { get; private set; }
+
     /// <summary>Databases kept for failed tests under <see cref="KeepFailedVariable"/>.</summary>
     public IReadOnlyList<string> KeptDatabases { get { lock (_kept) return _kept.ToArray(); } }
 
@@ -140,6 +143,7 @@ public abstract class PgSeedFixture : IAsyncLifetime
     private async Task<ResetOutcome> ChangeCaptureResetAsync(CancellationToken cancellationToken)
     {
         string result;
+        LastFallbackReason = null;
         try
         {
             var cmd = await ResetCommandAsync(cancellationToken);
@@ -149,7 +153,8 @@ public abstract class PgSeedFixture : IAsyncLifetime
         catch (Exception e) when (e is PostgresException or NpgsqlException && !cancellationToken.IsCancellationRequested)
         {
             // E.g. a cycle of non-deferrable FKs when FK checks cannot be turned off: a fresh clone is always right.
-            TestContext.Current.SendDiagnosticMessage($"PgSeed: change-capture reset of {DatabaseName} failed ({ConnectionResolver.Redact(e.Message)}); re-cloning.");
+            LastFallbackReason = ConnectionResolver.Redact(e.Message);
+            TestContext.Current.SendDiagnosticMessage($"PgSeed: change-capture reset of {DatabaseName} failed ({LastFallbackReason}); re-cloning.");
             return await RecloneAsync(cancellationToken);
         }
         return result switch

@@ -80,8 +80,9 @@ internal static class CaptureScript
     /// <summary>
     /// Restores every changed table. Replica mode (FK checks and user triggers off): delete the logged keys,
     /// re-insert those keys from the seed copy. Otherwise, in an order that keeps FKs satisfied where the schema
-    /// allows (deferrable FKs are deferred): delete logged rows that are not seed rows (children first), update
-    /// logged seed rows in place, insert missing seed rows (parents first). Deleting seed rows is avoided there
+    /// allows (deferrable FKs are deferred): delete logged rows that are not seed rows (children first), insert
+    /// missing seed rows (parents first), update logged seed rows in place. What no order can satisfy (a cycle of
+    /// non-deferrable FKs, values swapped under a non-deferrable unique constraint) fails, and the fixture re-clones. Deleting seed rows is avoided there
     /// because ON DELETE CASCADE would remove rows nobody logged.
     /// </summary>
     private static string ResetFunction(IReadOnlyList<ResetTable> parentsFirst, bool replica, bool checkFingerprint)
@@ -103,9 +104,10 @@ internal static class CaptureScript
             : "  PERFORM set_config('pgseed.resetting', 'on', true);\n  SET CONSTRAINTS ALL DEFERRED;");
 
         foreach (var t in childrenFirst) b.Append(Delete(t, replica));
+        foreach (var t in parentsFirst) b.Append(Insert(t, replica));
+        // Updates last: a restored row more often points at a row the test deleted (now re-inserted) than at one whose key it changed.
         if (!replica)
             foreach (var t in keyed.Where(t => t.UpdatableColumns.Count > 0)) b.Append(Update(t));
-        foreach (var t in parentsFirst) b.Append(Insert(t, replica));
 
         b.AppendLine($"  PERFORM pg_catalog.setval(s.seq, s.last_value, s.is_called) FROM {S}.sequences s WHERE {SequenceChanged};");
         foreach (var t in keyed)

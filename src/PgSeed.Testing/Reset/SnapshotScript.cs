@@ -51,7 +51,7 @@ internal static class SnapshotScript
     private static string FingerprintFunction() => $$"""
         CREATE FUNCTION {{ResetSchema.Quoted}}.fingerprint() RETURNS text LANGUAGE sql STABLE AS $pgseed$
           SELECT md5(coalesce(string_agg(x, ';' ORDER BY x), '')) FROM (
-            SELECT 'r' || c.oid || ':' || c.relname || ':' || c.relkind || ':' || c.relnamespace || ':' || c.relnatts || ':' || c.relchecks AS x
+            SELECT 'r' || c.oid || ':' || c.relname || ':' || c.relkind::text || ':' || c.relnamespace || ':' || c.relnatts || ':' || c.relchecks AS x
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT LIKE 'pgseed\_%'
             UNION ALL
