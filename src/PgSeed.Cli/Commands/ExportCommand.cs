@@ -6,9 +6,9 @@ using PgSeed.Engine.Export;
 namespace PgSeed.Cli.Commands;
 
 /// <summary><c>pgseed export</c>: a thin adapter from command-line options to <see cref="ExportRequest"/>.</summary>
-internal static class ExportCommand
+public static class ExportCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    internal static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var connection = CommonOptions.Connection();
         var table = new Option<string>("--table", "-t") { Description = "Root table (schema-qualified or not; quote mixed-case names: '\"Order\"').", Required = true };
@@ -60,7 +60,7 @@ internal static class ExportCommand
     }
 
     /// <summary><c>TABLE</c> or <c>TABLE:FILTER</c>; the table part may be quoted and contain ':'.</summary>
-    internal static RootSelection ParseInclude(string spec)
+    public static RootSelection ParseInclude(string spec)
     {
         var inQuotes = false;
         for (var i = 0; i < spec.Length; i++)
