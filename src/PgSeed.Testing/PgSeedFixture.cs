@@ -154,7 +154,7 @@ public abstract class PgSeedFixture : IAsyncLifetime
         {
             // E.g. a cycle of non-deferrable FKs when FK checks cannot be turned off: a fresh clone is always right.
             LastFallbackReason = ConnectionResolver.Redact(e.Message);
-            TestContext.Current.SendDiagnosticMessage($"PgSeed: change-capture reset of {DatabaseName} failed ({LastFallbackReason}); re-cloning.");
+            FixtureLog.Write(Options, $"PgSeed: change-capture reset of {DatabaseName} failed ({LastFallbackReason}); re-cloning.");
             return await RecloneAsync(cancellationToken);
         }
         return result switch
@@ -237,7 +237,7 @@ public abstract class PgSeedFixture : IAsyncLifetime
         var where = ConnectionResolver.Describe(_server!.ConnectionStringFor(database));
         var message = $"PgSeed: kept database {database} of failed test '{failedTest}' ({where})." +
                       (_server is LocalPostgresServer l ? $" The local cluster in {l.DataDirectory} stays up until the next test run reaps it." : "");
-        TestContext.Current.SendDiagnosticMessage(message);
+        FixtureLog.Write(Options, message);
         TestContext.Current.TestOutputHelper?.WriteLine(message);
         Console.Error.WriteLine(message);
     }

@@ -34,6 +34,16 @@ public sealed class PgSeedOptions
     /// </summary>
     public double ReloadThreshold { get; private set; } = 0.5;
 
+    /// <summary>Where the fixture reports what it did and how long it took (template build phases, fallbacks, kept databases).</summary>
+    public Action<string>? LogSink { get; private set; }
+
+    /// <summary>Sends the fixture's progress lines to <paramref name="log"/> (default: xUnit diagnostic messages).</summary>
+    public PgSeedOptions Log(Action<string> log)
+    {
+        LogSink = log ?? throw new ArgumentNullException(nameof(log));
+        return this;
+    }
+
     /// <summary>Runs a SQL script (e.g. <c>db/schema.sql</c>) against the template database.</summary>
     public PgSeedOptions Schema(string scriptPath)
     {

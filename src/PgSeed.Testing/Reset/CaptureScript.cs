@@ -81,46 +81,45 @@ internal static class CaptureScript
     /// Restores every changed table. Replica mode (FK checks and user triggers off): delete the logged keys,
     /// re-insert those keys from the seed copy. Otherwise, in an order that keeps FKs satisfied where the schema
     /// allows (deferrable FKs are deferred): delete logged rows that are not seed rows (children first), insert
-    /// missing seed rows (parents first), update logged seed rows in place. What no order can satisfy (a cycle of
-    /// non-deferrable FKs, values swapped under a non-deferrable unique constraint) fails, and the fixture re-clones. Deleting seed rows is avoided there
-    /// because ON DELETE CASCADE would remove rows nobody logged.
+    /// missing seed rows (parents first), update logged seed rows in place. Deleting seed rows is avoided there
+    /// because ON DELETE CASCADE would remove rows nobody logged. What no order can satisfy (a cycle of
+    /// non-deferrable FKs, values swapped under a non-deferrable unique constraint) fails, and the fixture re-clones.
+    /// <para>
+    /// The per-table statements live as text in <c>pgseed_capture.tables</c> and run through EXECUTE for the
+    /// dirty tables only, so a reset's work (planning included) follows what the test changed, not the schema's
+    /// size. Setting session_replication_role discards cached plans anyway, so static SQL would gain nothing.
+    /// </para>
     /// </summary>
     private static string ResetFunction(IReadOnlyList<ResetTable> parentsFirst, bool replica, bool checkFingerprint)
     {
-        var b = new StringBuilder();
-        var childrenFirst = parentsFirst.Reverse().ToList();
-        var keyed = parentsFirst.Where(t => t.Key is not null).ToList();
-
-        // Threshold: a table with too many logged keys is cheaper to reload whole.
-        foreach (var t in keyed)
-            b.AppendLine($"""
-                  IF {t.Oid}::oid = ANY(written) AND NOT {t.Oid}::oid = ANY(reload)
-                     AND (SELECT count(*) FROM {t.KeyLog}) > threshold * {Math.Max(t.SeedRows, 1)} THEN
-                    reload := reload || {t.Oid}::oid;
-                  END IF;
-                """);
-        b.AppendLine(replica
-            ? "  SET LOCAL session_replication_role = replica;"
-            : "  PERFORM set_config('pgseed.resetting', 'on', true);\n  SET CONSTRAINTS ALL DEFERRED;");
-
-        foreach (var t in childrenFirst) b.Append(Delete(t, replica));
-        foreach (var t in parentsFirst) b.Append(Insert(t, replica));
-        // Updates last: a restored row more often points at a row the test deleted (now re-inserted) than at one whose key it changed.
-        if (!replica)
-            foreach (var t in keyed.Where(t => t.UpdatableColumns.Count > 0)) b.Append(Update(t));
-
-        b.AppendLine($"  PERFORM pg_catalog.setval(s.seq, s.last_value, s.is_called) FROM {S}.sequences s WHERE {SequenceChanged};");
-        foreach (var t in keyed)
-            b.AppendLine($"  IF {t.Oid}::oid = ANY(written) OR {t.Oid}::oid = ANY(reload) THEN DELETE FROM {t.KeyLog}; END IF;");
-        b.AppendLine($"  DELETE FROM {S}.dirty;");
-
+        var rows = new StringBuilder();
+        for (var i = 0; i < parentsFirst.Count; i++)
+        {
+            var t = parentsFirst[i];
+            rows.AppendLine($"INSERT INTO {S}.tables VALUES ({t.Oid}, {i}, {t.SeedRows}, {Lit(CountKeys(t))}, " +
+                            $"{Lit(Delete(t, replica, all: false))}, {Lit(Delete(t, replica, all: true))}, " +
+                            $"{Lit(Insert(t, replica, all: false))}, {Lit(Insert(t, replica, all: true))}, " +
+                            $"{Lit(replica ? null : Update(t, all: false))}, {Lit(replica ? null : Update(t, all: true))}, " +
+                            $"{Lit(t.Key is null ? null : $"DELETE FROM {t.KeyLog}")});");
+        }
+        var modeSql = replica
+            ? "SET LOCAL session_replication_role = replica;"
+            : "PERFORM set_config('pgseed.resetting', 'on', true);\n  SET CONSTRAINTS ALL DEFERRED;";
         var ddlCheck = checkFingerprint ? $"  IF {SnapshotScript.SchemaChanged} THEN RETURN 'ddl'; END IF;\n" : "";
         return $"""
+            CREATE TABLE {S}.tables (
+              relid oid PRIMARY KEY, ord int NOT NULL, seed_rows bigint NOT NULL, count_keys text,
+              delete_keys text, delete_all text, insert_keys text, insert_all text,
+              update_keys text, update_all text, clear_keys text);
+            {rows}
             CREATE FUNCTION {S}.reset(threshold float8) RETURNS text LANGUAGE plpgsql AS $pgseed$
             DECLARE
               written oid[];
               reload oid[];
+              dirty oid[];
               ddl boolean;
+              n bigint;
+              r record;
             BEGIN
               SELECT coalesce(array_agg(DISTINCT relid) FILTER (WHERE kind = 'w'), '{"{}"}'),
                      coalesce(array_agg(DISTINCT relid) FILTER (WHERE kind = 'f'), '{"{}"}'),
@@ -132,69 +131,79 @@ internal static class CaptureScript
                 PERFORM pg_catalog.setval(s.seq, s.last_value, s.is_called) FROM {S}.sequences s WHERE {SequenceChanged};
                 RETURN 'sequences';
               END IF;
-            {b}  RETURN 'restored';
+
+              -- A table with too many logged keys is cheaper to reload whole.
+              FOR r IN SELECT t.relid, t.count_keys, t.seed_rows FROM {S}.tables t
+                       WHERE t.relid = ANY(written) AND NOT t.relid = ANY(reload) AND t.count_keys IS NOT NULL LOOP
+                EXECUTE r.count_keys INTO n;
+                IF n > threshold * greatest(r.seed_rows, 1) THEN reload := reload || r.relid; END IF;
+              END LOOP;
+              dirty := written || reload;
+
+              {modeSql}
+              -- The key logs are never analysed, so the planner would guess hundreds of keys and hash-join whole
+              -- tables; a test changes few rows, so probe the key indexes (whole-table reloads only have seq scans).
+              -- Those settings inflate costs, and JIT would then compile every statement: keep it off.
+              SET LOCAL jit = off;
+              SET LOCAL enable_seqscan = off;
+              SET LOCAL enable_hashjoin = off;
+              SET LOCAL enable_mergejoin = off;
+
+              FOR r IN SELECT * FROM {S}.tables t WHERE t.relid = ANY(dirty) ORDER BY t.ord DESC LOOP
+                EXECUTE CASE WHEN r.relid = ANY(reload) THEN r.delete_all ELSE r.delete_keys END;
+              END LOOP;
+              FOR r IN SELECT * FROM {S}.tables t WHERE t.relid = ANY(dirty) ORDER BY t.ord LOOP
+                EXECUTE CASE WHEN r.relid = ANY(reload) THEN r.insert_all ELSE r.insert_keys END;
+              END LOOP;
+              -- Updates last: a restored row more often points at a row the test deleted (now re-inserted) than at one whose key it changed.
+              FOR r IN SELECT * FROM {S}.tables t WHERE t.relid = ANY(dirty) AND t.update_all IS NOT NULL ORDER BY t.ord LOOP
+                EXECUTE CASE WHEN r.relid = ANY(reload) THEN r.update_all ELSE r.update_keys END;
+              END LOOP;
+
+              PERFORM pg_catalog.setval(s.seq, s.last_value, s.is_called) FROM {S}.sequences s WHERE {SequenceChanged};
+              FOR r IN SELECT t.clear_keys FROM {S}.tables t WHERE t.relid = ANY(dirty) AND t.clear_keys IS NOT NULL LOOP
+                EXECUTE r.clear_keys;
+              END LOOP;
+              DELETE FROM {S}.dirty;
+              RETURN 'restored';
             END
             $pgseed$;
             """;
     }
 
+    private static string Lit(string? sql) => sql is null ? "NULL" : Engine.Sql.Identifier.Literal(sql);
+
     /// <summary>pg_sequence_last_value is NULL until the first nextval, which matches is_called = false.</summary>
     private const string SequenceChanged =
         "pg_catalog.pg_sequence_last_value(s.seq) IS DISTINCT FROM CASE WHEN s.is_called THEN s.last_value END";
 
-    private static string Delete(ResetTable t, bool replica)
+    private static string? CountKeys(ResetTable t) => t.Key is null ? null : $"SELECT count(*) FROM {t.KeyLog}";
+
+    private static string Delete(ResetTable t, bool replica, bool all)
     {
-        if (t.Key is null)
-            return $"  IF {t.Oid}::oid = ANY(reload) THEN DELETE FROM {t.Target}; END IF;\n";
+        if (t.Key is null) return $"DELETE FROM {t.Target}";
         var logged = $"{t.KeyOf("x")} IN (SELECT {t.KeyColumns} FROM {t.KeyLog})";
         var notSeed = $"NOT EXISTS (SELECT 1 FROM {t.SeedCopy} s WHERE {t.KeyJoin("s", "x")})";
-        return replica
-            ? $"""
-                  IF {t.Oid}::oid = ANY(reload) THEN DELETE FROM {t.Target};
-                  ELSIF {t.Oid}::oid = ANY(written) THEN DELETE FROM {t.Target} x WHERE {logged};
-                  END IF;
-
-              """
-            : $"""
-                  IF {t.Oid}::oid = ANY(reload) THEN DELETE FROM {t.Target} x WHERE {notSeed};
-                  ELSIF {t.Oid}::oid = ANY(written) THEN DELETE FROM {t.Target} x WHERE {logged} AND {notSeed};
-                  END IF;
-
-              """;
+        if (replica) return all ? $"DELETE FROM {t.Target}" : $"DELETE FROM {t.Target} x WHERE {logged}";
+        return all ? $"DELETE FROM {t.Target} x WHERE {notSeed}" : $"DELETE FROM {t.Target} x WHERE {logged} AND {notSeed}";
     }
 
-    private static string Update(ResetTable t)
+    private static string? Update(ResetTable t, bool all)
     {
+        if (t.Key is null || t.UpdatableColumns.Count == 0) return null;
         var set = string.Join(", ", t.UpdatableColumns.Select(c => $"{Engine.Sql.Identifier.Quote(c)} = s.{Engine.Sql.Identifier.Quote(c)}"));
         var update = $"UPDATE {t.Target} x SET {set} FROM {t.SeedCopy} s WHERE {t.KeyJoin("x", "s")}";
-        return $"""
-              IF {t.Oid}::oid = ANY(reload) THEN {update};
-              ELSIF {t.Oid}::oid = ANY(written) THEN {update} AND {t.KeyOf("s")} IN (SELECT {t.KeyColumns} FROM {t.KeyLog});
-              END IF;
-
-            """;
+        return all ? update : $"{update} AND {t.KeyOf("s")} IN (SELECT {t.KeyColumns} FROM {t.KeyLog})";
     }
 
-    private static string Insert(ResetTable t, bool replica)
+    private static string Insert(ResetTable t, bool replica, bool all)
     {
         var insert = $"INSERT INTO {t.Info.Name.Sql} ({t.Columns}){t.Overriding} SELECT {t.ColumnsOf("s")} FROM {t.SeedCopy} s";
-        if (t.Key is null)
-            return $"  IF {t.Oid}::oid = ANY(reload) THEN {insert}; END IF;\n";
+        if (t.Key is null) return insert;
         var logged = $"{t.KeyOf("s")} IN (SELECT {t.KeyColumns} FROM {t.KeyLog})";
         var missing = $"NOT EXISTS (SELECT 1 FROM {t.Target} x WHERE {t.KeyJoin("x", "s")})";
-        return replica
-            ? $"""
-                  IF {t.Oid}::oid = ANY(reload) THEN {insert};
-                  ELSIF {t.Oid}::oid = ANY(written) THEN {insert} WHERE {logged};
-                  END IF;
-
-              """
-            : $"""
-                  IF {t.Oid}::oid = ANY(reload) THEN {insert} WHERE {missing};
-                  ELSIF {t.Oid}::oid = ANY(written) THEN {insert} WHERE {logged} AND {missing};
-                  END IF;
-
-              """;
+        if (replica) return all ? insert : $"{insert} WHERE {logged}";
+        return all ? $"{insert} WHERE {missing}" : $"{insert} WHERE {logged} AND {missing}";
     }
 
     /// <summary>DDL outside temporary objects and PgSeed's own schema marks the database for a re-clone.</summary>

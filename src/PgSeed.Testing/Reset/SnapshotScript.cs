@@ -74,6 +74,7 @@ internal static class SnapshotScript
     {
         var body = new StringBuilder();
         body.AppendLine(replica ? "  SET LOCAL session_replication_role = replica;" : "  SET CONSTRAINTS ALL DEFERRED;");
+        body.AppendLine("  SET LOCAL jit = off; -- compiling the big INSERT ... SELECTs costs more than it saves");
         if (parentsFirst.Count > 0)
             body.AppendLine("  TRUNCATE " + string.Join(", ", parentsFirst.Select(t => t.Target)) + ";");
         foreach (var t in parentsFirst)

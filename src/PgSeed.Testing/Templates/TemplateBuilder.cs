@@ -21,6 +21,13 @@ internal static class TemplateBuilder
         await server.DropDatabaseAsync(name, cancellationToken); // a leftover from a crashed process with a recycled pid
         await server.CreateDatabaseAsync(name, null, cancellationToken);
         var connectionString = server.ConnectionStringFor(name);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string what)
+        {
+            phases.Add($"{what} {clock.ElapsedMilliseconds} ms");
+            clock.Restart();
+        }
         try
         {
             foreach (var step in options.SchemaSteps)
@@ -28,6 +35,7 @@ internal static class TemplateBuilder
                 if (step.ScriptPath is not null) await RunScriptAsync(connectionString, FixturePaths.ResolveFile(step.ScriptPath), cancellationToken);
                 else await RunCallbackAsync(step.Migrate!, connectionString, cancellationToken);
             }
+            Phase("schema");
             foreach (var seed in options.Seeds)
             {
                 await SeedImporter.ImportAsync(new ImportRequest
@@ -37,8 +45,11 @@ internal static class TemplateBuilder
                     Mode = seed.Mode,
                 }, NullSeedLog.Instance, cancellationToken);
             }
+            if (options.Seeds.Count > 0) Phase("seed import");
             await ResetInstaller.InstallAsync(connectionString, options.Strategy, cancellationToken);
+            Phase($"{options.Strategy} setup");
             await DisconnectAllAsync(server, name, cancellationToken);
+            FixtureLog.Write(options, $"PgSeed: built template {name}: {string.Join(", ", phases)}.");
             return name;
         }
         catch
