@@ -71,7 +71,7 @@ public sealed class ConfigurationTests
     public async Task Using_the_fixture_before_initialisation_is_a_clear_error()
     {
         await using var db = new ChangeCaptureShop();
-        var e = await Assert.ThrowsAsync<PgSeedException>(() => db.ResetAsync());
+        var e = await Assert.ThrowsAsync<PgSeedException>(() => db.ResetAsync(TestContext.Current.CancellationToken));
         Assert.Equal(TestingErrorCode.FixtureMisuse, e.Code);
     }
 

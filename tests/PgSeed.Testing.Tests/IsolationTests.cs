@@ -21,7 +21,7 @@ public sealed class IsolationTests
             {
                 await db.ExecuteAsync($"INSERT INTO shop.customer (email, name) VALUES ('{name}{i}@example.com', '{name}'); DELETE FROM shop.order_line WHERE order_id = {i + 1};");
                 Assert.Equal(0L, await db.ScalarAsync<long>($"SELECT count(*) FROM shop.customer WHERE name = '{(name == "a" ? "b" : "a")}'"));
-                await db.ResetAsync();
+                await db.ResetAsync(TestContext.Current.CancellationToken);
             }
             await db.ExecuteAsync($"INSERT INTO shop.customer (email, name) VALUES ('{name}@example.com', '{name}')");
         }
@@ -30,7 +30,7 @@ public sealed class IsolationTests
         Assert.Equal(1L, await a.ScalarAsync<long>("SELECT count(*) FROM shop.customer WHERE name = 'a'"));
         Assert.Equal(0L, await a.ScalarAsync<long>("SELECT count(*) FROM shop.customer WHERE name = 'b'"));
         Assert.Equal(0L, await b.ScalarAsync<long>("SELECT count(*) FROM shop.customer WHERE name = 'a'"));
-        await b.ResetAsync();
+        await b.ResetAsync(TestContext.Current.CancellationToken);
         (await DatabaseState.CaptureAsync(b.ConnectionString)).ShouldEqual(b.Seeded);
     }
 

@@ -96,7 +96,7 @@ internal static class CaptureScript
         for (var i = 0; i < parentsFirst.Count; i++)
         {
             var t = parentsFirst[i];
-            rows.AppendLine($"INSERT INTO {S}.tables VALUES ({t.Oid}, {i}, {t.SeedRows}, {Lit(CountKeys(t))}, " +
+            rows.AppendLine($"INSERT INTO {S}.tables VALUES ({t.Oid}, {i}, (SELECT count(*) FROM {t.SeedCopy}), {Lit(CountKeys(t))}, " +
                             $"{Lit(Delete(t, replica, all: false))}, {Lit(Delete(t, replica, all: true))}, " +
                             $"{Lit(Insert(t, replica, all: false))}, {Lit(Insert(t, replica, all: true))}, " +
                             $"{Lit(replica ? null : Update(t, all: false))}, {Lit(replica ? null : Update(t, all: true))}, " +

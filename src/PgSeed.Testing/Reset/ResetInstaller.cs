@@ -16,9 +16,7 @@ internal static class ResetInstaller
         if (strategy == ResetStrategy.CloneFromTemplate) return;
         await using var connection = await Engine.Connection.Sessions.OpenAsync(connectionString, cancellationToken);
         var catalog = await CatalogReader.ReadAsync(connection, cancellationToken: cancellationToken);
-        var tables = new List<ResetTable>();
-        foreach (var info in catalog.Tables)
-            tables.Add(new ResetTable(info, await CountAsync(connection, info, cancellationToken)));
+        var tables = catalog.Tables.Select(info => new ResetTable(info)).ToList();
         var parentsFirst = TableOrder.ParentsFirst(tables);
         var replica = await CanUseReplicaRoleAsync(connection, cancellationToken);
 
@@ -33,9 +31,6 @@ internal static class ResetInstaller
         // Statistics in the template carry over to every clone, so the reset's queries plan well from the start.
         await ExecuteAsync(connection, "ANALYZE", cancellationToken);
     }
-
-    private static async Task<long> CountAsync(NpgsqlConnection connection, TableInfo table, CancellationToken cancellationToken) =>
-        await ScalarAsync<long>(connection, $"SELECT count(*) FROM {(table.Partitioned ? "" : "ONLY ")}{table.Name.Sql}", cancellationToken);
 
     private static async Task<bool> CanUseReplicaRoleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

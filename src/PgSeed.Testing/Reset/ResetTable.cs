@@ -9,10 +9,9 @@ namespace PgSeed.Testing.Reset;
 /// </summary>
 internal sealed class ResetTable
 {
-    public ResetTable(TableInfo info, long seedRows)
+    public ResetTable(TableInfo info)
     {
         Info = info;
-        SeedRows = seedRows;
         Key = info.RowKey;
         DataColumns = info.DataColumns.Select(c => c.Name).ToList();
         // Identity ALWAYS columns may only be written with OVERRIDING SYSTEM VALUE, and never updated.
@@ -24,7 +23,6 @@ internal sealed class ResetTable
 
     public TableInfo Info { get; }
     public uint Oid => Info.Oid;
-    public long SeedRows { get; }
 
     /// <summary>Primary key or NOT NULL unique key; null when the table has neither (changes then reload it whole).</summary>
     public IReadOnlyList<string>? Key { get; }
