@@ -14,6 +14,14 @@ public static class Sessions
         "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC'; " +
         "SET extra_float_digits = 1; SET bytea_output = 'hex'; SET lc_monetary = 'C'; SET client_encoding = 'UTF8'";
 
+    /// <summary>
+    /// Settings for export sessions: the closure and the sorted COPY are big joins, sorts and temp-table
+    /// writes. Temp tables live in session-local buffers (default 8 MB, settable only before first use), sorts
+    /// spill to disk past work_mem (default 4 MB), and JIT compilation of the large COPY queries costs more
+    /// than it saves for a one-shot scan.
+    /// </summary>
+    public const string ExportSettings = "SET temp_buffers = '256MB'; SET work_mem = '64MB'; SET jit = off";
+
     /// <summary>Opens a connection (no pooling: export and import own their sessions) and applies the settings.</summary>
     public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -42,6 +42,7 @@ public static class ErrorCode
     public const string UpsertWithoutKey = "PGSEED047";
     public const string CycleNotLoadable = "PGSEED048";
     public const string PermissionDenied = "PGSEED049";
+    public const string GeneratedColumnSkipped = "PGSEED050";
 
     // Runtime
     public const string Cancelled = "PGSEED060";

@@ -42,6 +42,7 @@ internal static class CopyPhase
                         var worker = await Sessions.OpenAsync(request.ConnectionString, cancellationToken);
                         workers.Add(worker);
                         registrations.Add(ServerCancellation.Register(worker, request.ConnectionString, cancellationToken));
+                        await Sessions.ExecuteAsync(worker, Sessions.ExportSettings, cancellationToken);
                         await Sessions.ExecuteAsync(worker,
                             $"BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT {Identifier.Literal(snapshot)}", cancellationToken);
                     }

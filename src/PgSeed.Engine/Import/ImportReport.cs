@@ -12,4 +12,13 @@ public sealed record ImportReport
     public long TotalRows => Tables.Sum(t => t.Rows);
     public long TotalBytes => Tables.Sum(t => t.Bytes);
     public string Tree { get; init; } = "";
+
+    /// <summary>FKs dropped before loading and re-added (validated) before commit, as <c>schema.table.fk</c>.</summary>
+    public IReadOnlyList<string> DroppedForeignKeys { get; init; } = Array.Empty<string>();
+
+    /// <summary>Deferrable FKs deferred to commit because the role could not drop them.</summary>
+    public IReadOnlyList<string> DeferredForeignKeys { get; init; } = Array.Empty<string>();
+
+    /// <summary>Tables outside the seed emptied by <c>TRUNCATE ... CASCADE</c>.</summary>
+    public IReadOnlyList<string> CascadedTables { get; init; } = Array.Empty<string>();
 }

@@ -1,0 +1,57 @@
+using System.Buffers;
+using System.Text;
+using Npgsql;
+
+namespace PgSeed.Engine.Import;
+
+/// <summary>
+/// Streams a seed CSV into <c>COPY ... FROM STDIN (FORMAT csv)</c> in 64 kB chunks: memory stays flat
+/// whatever the file size. Npgsql's raw binary COPY API refuses text formats, so this opens a text
+/// import and writes the file's bytes to its underlying COPY stream (the seed is UTF-8 and the session's
+/// client_encoding is UTF8, so no decoding is needed).
+/// </summary>
+internal static class CsvCopy
+{
+    private const int ChunkSize = 1 << 16;
+
+    public static async Task CopyFileAsync(NpgsqlConnection connection, string copySql, string path, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+            var writer = await connection.BeginTextImportAsync(copySql, cancellationToken);
+            try
+            {
+                if (writer is StreamWriter { BaseStream: { } raw })
+                {
+                    int n;
+                    while ((n = await file.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken)) > 0)
+                        await raw.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+                }
+                else
+                {
+                    // Fallback if the writer ever stops exposing its stream: decode and let it re-encode.
+                    using var reader = new StreamReader(file, new UTF8Encoding(false, true), false, ChunkSize);
+                    var chars = new char[ChunkSize];
+                    int n;
+                    while ((n = await reader.ReadAsync(chars.AsMemory(), cancellationToken)) > 0)
+                        await writer.WriteAsync(chars.AsMemory(0, n), cancellationToken);
+                }
+            }
+            catch (Exception e) when (e is not PostgresException)
+            {
+                // Our side failed (cancelled, unreadable file): abort the COPY instead of completing it.
+                try { if (writer is NpgsqlCopyTextWriter copy) await copy.CancelAsync(); } catch { /* the transaction is rolled back anyway */ }
+                await writer.DisposeAsync();
+                throw;
+            }
+            // Completing the COPY is where the server reports bad rows.
+            await writer.DisposeAsync();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

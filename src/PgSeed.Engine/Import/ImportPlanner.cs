@@ -1,0 +1,181 @@
+using Npgsql;
+using PgSeed.Engine.Catalog;
+using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Seed;
+
+namespace PgSeed.Engine.Import;
+
+/// <summary>
+/// The pre-flight: matches a verified seed to the target's catalog by name and decides how every table
+/// loads and how every FK is handled. Everything it rejects is rejected before the first write.
+/// </summary>
+internal static class ImportPlanner
+{
+    public static async Task<ImportPlan> BuildAsync(NpgsqlConnection connection, ImportRequest request, SeedManifest manifest,
+        DatabaseCatalog catalog, TargetPrivileges privileges, ISeedLog log, CancellationToken cancellationToken)
+    {
+        if (request.DisableTriggers && !privileges.CanDisableTriggers)
+            throw new PgSeedException(ErrorCode.PermissionDenied,
+                $"--disable-triggers needs a role that may set session_replication_role (a superuser, or PostgreSQL 15+ GRANT SET ON PARAMETER); " +
+                $"role {privileges.Role} may not. Run without it: PgSeed then keeps FKs correct by dropping and re-adding or deferring them.");
+
+        var tables = manifest.Tables.Select(t => MatchTable(request, t, catalog, log)).ToList();
+        var seedSet = tables.Select(t => t.Target.Name).ToHashSet();
+        if (seedSet.Count != tables.Count)
+            throw new PgSeedException(ErrorCode.ManifestInvalid, "The manifest lists a table more than once.");
+
+        var cascaded = Array.Empty<TableName>() as IReadOnlyList<TableName>;
+        if (request.Mode == ImportMode.Truncate)
+        {
+            var outside = tables.SelectMany(t => t.Target.ReferencedBy).Where(fk => !seedSet.Contains(fk.Child)).ToList();
+            if (outside.Count > 0 && !request.Cascade)
+                throw new PgSeedException(ErrorCode.TruncateReferenced,
+                    "Cannot truncate the seed's tables: tables outside the seed reference them: " +
+                    string.Join(", ", outside.Select(fk => $"{fk.Child.Display} ({fk.Name} -> {fk.Parent.Display})")) +
+                    ". Add those tables to the seed, or pass --cascade to empty them too.")
+                    { Table = outside[0].Child.Display };
+            cascaded = outside.Select(fk => fk.Child).Distinct().OrderBy(n => n).ToList();
+        }
+
+        var foreignKeys = PlanForeignKeys(request, tables, seedSet, privileges);
+
+        var owned = tables.SelectMany(t => t.Target.Columns.Where(c => c.OwnedSequence is not null && !c.Generated)
+            .Select(c => (t.Target.Name, c.Name, Sequence: c.OwnedSequence!))).ToList();
+        var increments = await TargetPrivileges.ReadSequenceIncrementsAsync(connection, owned.Select(o => o.Sequence).Distinct().ToList(), cancellationToken);
+        var sequences = owned.Where(o => increments.ContainsKey(o.Sequence))
+            .Select(o => new SequencePlan(o.Item1, o.Item2, o.Sequence, increments[o.Sequence])).ToList();
+
+        return new ImportPlan
+        {
+            Mode = request.Mode,
+            Tables = tables,
+            ForeignKeys = foreignKeys,
+            CascadedTables = cascaded,
+            DisableTriggers = request.DisableTriggers,
+            Sequences = sequences,
+        };
+    }
+
+    private static TablePlan MatchTable(ImportRequest request, SeedTable seed, DatabaseCatalog catalog, ISeedLog log)
+    {
+        var path = Path.Combine(request.SeedDirectory, seed.File);
+        var name = new TableName(seed.Schema, seed.Table);
+        if (!catalog.TryGet(name, out var target))
+            throw new PgSeedException(ErrorCode.TargetTableMissing,
+                $"Table {seed.Name} of the seed does not exist in the target database. Create the schema first (migrations), or re-export the seed.")
+                { Table = seed.Name, File = path };
+
+        var header = CsvScanner.ReadHeader(path, seed.Name);
+        if (seed.Columns.Count > 0 && !header.SequenceEqual(seed.Columns.Select(c => c.Name)))
+            throw new PgSeedException(ErrorCode.CsvHeaderInvalid,
+                $"{seed.File}: the header ({string.Join(", ", header)}) does not match the manifest's columns ({string.Join(", ", seed.Columns.Select(c => c.Name))}).")
+                { Table = seed.Name, File = path, Line = 1 };
+        if (header.Distinct().Count() != header.Count)
+            throw new PgSeedException(ErrorCode.CsvHeaderInvalid, $"{seed.File}: the header names a column twice.") { Table = seed.Name, File = path, Line = 1 };
+
+        var written = new List<string>();
+        var skipped = new List<string>();
+        foreach (var column in header)
+        {
+            var target_ = target.Column(column);
+            if (target_ is null)
+                throw new PgSeedException(ErrorCode.TargetColumnMissing,
+                    $"Column {column} of {seed.File} does not exist in table {seed.Name} of the target (renamed or dropped?). " +
+                    "Bring the target's schema up to date, or re-export the seed from the current schema.")
+                    { Table = seed.Name, Column = column, File = path };
+            if (target_.Generated)
+            {
+                log.Warning(ErrorCode.GeneratedColumnSkipped,
+                    $"{seed.Name}.{column} is a generated column in the target: its seed values are skipped and the target computes them.");
+                skipped.Add(column);
+            }
+            else written.Add(column);
+        }
+        var missing = target.Columns.FirstOrDefault(c => !c.CanBeOmitted && !written.Contains(c.Name));
+        if (missing is not null)
+            throw new PgSeedException(ErrorCode.RequiredColumnMissing,
+                $"Column {missing.Name} of table {seed.Name} is NOT NULL without a default, and {seed.File} has no such column. " +
+                "Give the column a default or make it nullable in the target, or re-export the seed.")
+                { Table = seed.Name, Column = missing.Name, File = path };
+
+        var overriding = written.Any(c => target.Column(c)!.IsIdentityAlways);
+        IReadOnlyList<string>? conflictKey = null;
+        IReadOnlyList<string> updated = Array.Empty<string>();
+        if (request.Mode == ImportMode.Upsert)
+        {
+            conflictKey = target.RowKey;
+            if (conflictKey is null)
+                throw new PgSeedException(ErrorCode.UpsertWithoutKey,
+                    $"Table {seed.Name} has neither a primary key nor a unique constraint on NOT NULL columns, so --upsert cannot match its rows. " +
+                    "Add a key, or import it with --truncate.")
+                    { Table = seed.Name, File = path };
+            var absent = conflictKey.FirstOrDefault(k => !written.Contains(k));
+            if (absent is not null)
+                throw new PgSeedException(ErrorCode.UpsertWithoutKey,
+                    $"{seed.File} lacks key column {absent} of table {seed.Name}, so --upsert cannot match its rows.")
+                    { Table = seed.Name, Column = absent, File = path };
+            // Identity ALWAYS columns can only be updated to DEFAULT: leave them as they are on conflict.
+            updated = written.Where(c => !conflictKey.Contains(c) && !target.Column(c)!.IsIdentityAlways).ToList();
+        }
+
+        return new TablePlan
+        {
+            Seed = seed,
+            Target = target,
+            FilePath = path,
+            CsvColumns = header,
+            WrittenColumns = written,
+            SkippedColumns = skipped,
+            OverridingSystemValue = overriding,
+            ConflictKey = conflictKey,
+            UpdatedColumns = updated,
+            // FREEZE needs the table truncated in this transaction; partitioned tables refuse it.
+            Freeze = request.Mode == ImportMode.Truncate && !target.Partitioned,
+        };
+    }
+
+    /// <summary>
+    /// Decides each FK declared on a seed table. Per-row checks are several times slower than validating
+    /// the FK in one join afterwards, so FKs are dropped and re-added (inside the transaction) wherever the
+    /// role owns the table; otherwise deferrable FKs are deferred and the rest are checked row by row, which
+    /// works when the parent is loaded first. An FK whose parent loads later and that can be neither
+    /// dropped nor deferred is a cycle PgSeed cannot load: PGSEED048.
+    /// </summary>
+    private static IReadOnlyList<ForeignKeyPlan> PlanForeignKeys(ImportRequest request, IReadOnlyList<TablePlan> tables,
+        IReadOnlySet<TableName> seedSet, TargetPrivileges privileges)
+    {
+        var position = tables.Select((t, i) => (t.Target.Name, i)).ToDictionary(x => x.Name, x => x.i);
+        var result = new List<ForeignKeyPlan>();
+        foreach (var table in tables)
+        foreach (var fk in table.Target.ForeignKeys)
+        {
+            var internalKey = seedSet.Contains(fk.Parent);
+            // FKs to tables outside the seed stay checked per row, unless triggers are off (replica mode skips
+            // RI checks, so the FK is re-added to have PostgreSQL check the final state).
+            if (!internalKey && !request.DisableTriggers)
+            {
+                result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.CheckedPerRow));
+                continue;
+            }
+            if (privileges.OwnedTables.Contains(fk.Child))
+                result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Dropped));
+            else if (request.DisableTriggers)
+                // Replica mode skips RI triggers: an FK we cannot re-add would go unchecked.
+                throw new PgSeedException(ErrorCode.PermissionDenied,
+                    $"--disable-triggers turns FK checks off, so PgSeed re-adds every FK of the seed's tables to check them; role {privileges.Role} " +
+                    $"does not own {fk.Child.Display} and cannot re-add {fk.Display}. Import as the owner, or without --disable-triggers.")
+                    { Table = fk.Child.Display };
+            else if (fk.Deferrable)
+                result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Deferred));
+            else if (!internalKey || fk.IsSelfReference || position[fk.Parent] < position[fk.Child])
+                result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.CheckedPerRow));
+            else
+                throw new PgSeedException(ErrorCode.CycleNotLoadable,
+                    $"FK {fk.Display} ({fk.Child.Display} -> {fk.Parent.Display}) is part of a cycle: {fk.Parent.Display} loads after {fk.Child.Display}, " +
+                    $"the FK is not DEFERRABLE, and role {privileges.Role} does not own {fk.Child.Display} so it cannot drop and re-add it. " +
+                    "Import as the tables' owner, or make the FK DEFERRABLE.")
+                    { Table = fk.Child.Display };
+        }
+        return result;
+    }
+}
