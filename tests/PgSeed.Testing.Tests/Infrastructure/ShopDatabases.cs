@@ -3,12 +3,12 @@ using PgSeed.Testing.Servers;
 
 namespace PgSeed.Testing.Tests.Infrastructure;
 
-/// <summary>The test shop (db/shop.sql: schema and seed rows) with one reset strategy; records the seeded state.</summary>
+/// <summary>The test shop (db/shop-schema.sql + db/shop-data.sql) with one reset strategy; records the seeded state.</summary>
 public abstract class ShopDatabase(ResetStrategy strategy) : PgSeedFixture
 {
     public DatabaseState Seeded { get; private set; } = null!;
 
-    protected override void Configure(PgSeedOptions options) => options.Schema("db/shop.sql").ResetStrategy(strategy);
+    protected override void Configure(PgSeedOptions options) => options.Schema("db/shop-schema.sql").Schema("db/shop-data.sql").ResetStrategy(strategy);
 
     public override async ValueTask InitializeAsync()
     {
