@@ -70,14 +70,19 @@ public abstract class PgSeedFixture : IAsyncLifetime
         var options = new PgSeedOptions();
         Configure(options);
         _options = options;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         _server = options.ServerProvider is null
             ? await SharedServer.GetAsync(cancellationToken)
             : await options.ServerProvider(cancellationToken);
+        var serverMs = clock.ElapsedMilliseconds;
         _template = await TemplateCache.GetOrBuildAsync(_server, options, cancellationToken);
+        var templateMs = clock.ElapsedMilliseconds - serverMs;
         DatabaseName = DatabaseNames.Fixture();
         await _server.CreateDatabaseAsync(DatabaseName, _template, cancellationToken);
         ConnectionString = _server.ConnectionStringFor(DatabaseName);
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
+        FixtureLog.Write(options, $"PgSeed: {GetType().Name} ready in {clock.ElapsedMilliseconds} ms (server {serverMs} ms, " +
+                                  $"template {templateMs} ms, clone {clock.ElapsedMilliseconds - serverMs - templateMs} ms): database {DatabaseName}.");
     }
 
     /// <summary>
