@@ -55,10 +55,11 @@ public sealed class NonSuperuserChangeCaptureShop() : ShopDatabase(ResetStrategy
             {
                 await admin.OpenAsync(ct);
                 await using var cmd = new NpgsqlCommand(
-                    $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Role}') THEN CREATE ROLE {Role} LOGIN CREATEDB; END IF; END $$", admin);
+                    $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Role}') THEN CREATE ROLE {Role} LOGIN CREATEDB PASSWORD '{Role}'; END IF; END $$", admin);
                 await cmd.ExecuteNonQueryAsync(ct);
             }
-            var asRole = new NpgsqlConnectionStringBuilder(shared.AdminConnectionString) { Username = Role }.ConnectionString;
+            // With a password too, so this also works against a PGSEED_TEST_CONNECTION server that does not trust local logins.
+            var asRole = new NpgsqlConnectionStringBuilder(shared.AdminConnectionString) { Username = Role, Password = Role }.ConnectionString;
             return await ExistingPostgresServer.ConnectAsync(asRole, ct);
         });
     }
