@@ -57,6 +57,12 @@ internal static class ResetBenchmark
             Print($"reset {strategy} read-only", readOnly);
 
             if (strategy == ResetStrategy.ChangeCapture) overhead = await TriggerOverheadAsync(db);
+            if (strategy == ResetStrategy.TruncateAndReload)
+            {
+                var reimport = await TimeReimportAsync(db, Math.Min(reps, 10));
+                results["TruncateAndReimport"] = reimport;
+                Print("reset TRUNCATE+pgseed-import", reimport);
+            }
         }
 
         var cc = results["ChangeCapture"].Median;
@@ -99,7 +105,9 @@ internal static class ResetBenchmark
             - **Strategies:** `ChangeCapture` (statement-level capture triggers, one server-side `pgseed_capture.reset()` call),
               `CloneFromTemplate` (`DROP DATABASE ... WITH (FORCE)` + `CREATE DATABASE ... TEMPLATE`), `TruncateAndReload`
               (the Respawn-like baseline: one `TRUNCATE` of all tables, re-insert from the in-database seed copy with FK checks
-              off, `setval` the sequences).
+              off, `setval` the sequences). For reference, `TruncateAndReimport` is what Respawn users do between tests:
+              `SeedImporter.ImportAsync` in `Truncate` mode from the seed folder exported from the same database (one
+              `TRUNCATE`, `COPY` of every CSV, FK checks, sequences) — not a fixture strategy.
 
             | strategy | test | median ms | p90 ms | goal |
             |---|---|---:|---:|---|
@@ -109,6 +117,7 @@ internal static class ResetBenchmark
             {Row("CloneFromTemplate", "read-only")}
             {Row("TruncateAndReload", "50 updates + 10 inserts", $"change capture {vsReload:0}× faster (≥ 100×: {Goal(vsReload >= 100)})")}
             {Row("TruncateAndReload", "read-only")}
+            {Row("TruncateAndReimport", "50 updates + 10 inserts", $"reference, {Math.Min(reps, 10)} reps: change capture {r["TruncateAndReimport"].Median / cc:0}× faster")}
 
             - **Capture trigger overhead on the test's own writes** (same statements against the change-capture clone and a
               trigger-less clone, interleaved): {overhead}.
@@ -116,6 +125,50 @@ internal static class ResetBenchmark
               change-capture objects, clone; median of 3): {coldMedian:0} ms, max {coldMax:0} ms; goal ≤ 1.5 s: {Goal(coldMedian <= 1500)}.
               Phases of the median run: {coldPhases}.
             """);
+    }
+
+    /// <summary>
+    /// What a Respawn user does between tests: the seed exported to a folder once, then per reset the engine's
+    /// import in Truncate mode (one TRUNCATE of the seed tables, COPY of every CSV, FK checks, sequences).
+    /// </summary>
+    private static async Task<(double Median, double P90)> TimeReimportAsync(PgSeedFixture db, int reps)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"pgseed-reset-bench-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var c = await db.OpenConnectionAsync())
+            {
+                var tables = new List<string>();
+                await using (var cmd = new NpgsqlCommand("SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace", c))
+                await using (var r = await cmd.ExecuteReaderAsync())
+                    while (await r.ReadAsync()) tables.Add("public." + r.GetString(0));
+                await PgSeed.Engine.Export.SeedExporter.ExportAsync(new PgSeed.Engine.Export.ExportRequest
+                {
+                    ConnectionString = db.ConnectionString,
+                    Roots = tables.Select(t => new PgSeed.Engine.Export.RootSelection { Table = t }).ToList(),
+                    OutputDirectory = folder,
+                });
+            }
+            var times = new List<double>();
+            for (var rep = 0; rep < reps + 1; rep++)
+            {
+                await WritingTestAsync(db, rep);
+                var sw = Stopwatch.StartNew();
+                await PgSeed.Engine.Import.SeedImporter.ImportAsync(new PgSeed.Engine.Import.ImportRequest
+                {
+                    ConnectionString = db.ConnectionString,
+                    SeedDirectory = folder,
+                    Mode = PgSeed.Engine.Import.ImportMode.Truncate,
+                });
+                if (rep > 0) times.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            return (Percentile(times, 0.5), Percentile(times, 0.9));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>The benchmark's test: update 50 rows of the hub table, insert 10 rows into a child.</summary>
