@@ -61,7 +61,7 @@ internal static class ResetBenchSchema
     {
         await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await c.OpenAsync(cancellationToken);
-        await using var cmd = new NpgsqlCommand(Ddl + Data(scale), c) { CommandTimeout = 0 };
+        await using var cmd = new NpgsqlCommand(scale > 0 ? Ddl + Data(scale) : Ddl, c) { CommandTimeout = 0 }; // scale 0: schema only
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 }
