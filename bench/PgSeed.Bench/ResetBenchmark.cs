@@ -42,45 +42,77 @@ internal static class ResetBenchmark
         }
         var started = DateTime.UtcNow;
         var load = MachineInfo.LoadAverage();
-        string? machine = null;
+        string machine;
+        string overhead;
+        double vsReload, vsClone;
         var results = new Dictionary<string, (double Median, double P90)>();
-        string overhead = "";
-        foreach (var strategy in new[] { ResetStrategy.ChangeCapture, ResetStrategy.CloneFromTemplate, ResetStrategy.TruncateAndReload })
+        var strategies = new[] { ResetStrategy.ChangeCapture, ResetStrategy.CloneFromTemplate, ResetStrategy.TruncateAndReload };
+        var dbs = new List<BenchDatabase>();
+        try
         {
-            await using var db = new BenchDatabase(strategy, 1);
-            await db.InitializeAsync();
-            machine ??= await MachineInfo.DescribeAsync(db.Server.AdminConnectionString, CancellationToken.None);
-            await db.ResetAsync();
-
-            var writing = await TimeResetsAsync(db, reps, WritingTestAsync);
-            results[strategy.ToString()] = writing;
-            Print($"reset {strategy}", writing);
-
-            var readOnly = await TimeResetsAsync(db, reps, ReadOnlyTestAsync);
-            results[strategy + " read-only"] = readOnly;
-            Print($"reset {strategy} read-only", readOnly);
-
-            if (strategy == ResetStrategy.ChangeCapture) overhead = await TriggerOverheadAsync(db);
-            if (strategy == ResetStrategy.TruncateAndReload)
+            foreach (var strategy in strategies)
             {
-                var reimport = await TimeReimportAsync(db, Math.Min(reps, 10));
-                results["TruncateAndReimport"] = reimport;
-                Print("reset TRUNCATE+pgseed-import", reimport);
+                var db = new BenchDatabase(strategy, 1);
+                dbs.Add(db);
+                await db.InitializeAsync();
+                await db.ResetAsync();
             }
-        }
+            machine = await MachineInfo.DescribeAsync(dbs[0].Server.AdminConnectionString, CancellationToken.None);
 
-        var cc = results["ChangeCapture"].Median;
-        var vsReload = results["TruncateAndReload"].Median / cc;
-        var vsClone = results["CloneFromTemplate"].Median / cc;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"reset ratio truncate_and_reload_vs_change_capture={vsReload:0}x clone_from_template_vs_change_capture={vsClone:0.0}x"));
+            // Round-robin: every repetition times each strategy once, so load swings on the shared machine hit all of them
+            // alike; the ratios are medians of per-repetition ratios.
+            var ratios = new List<double>[] { new(), new() };
+            foreach (var (test, label) in new (Func<PgSeedFixture, int, Task>, string)[] { (WritingTestAsync, ""), (ReadOnlyTestAsync, " read-only") })
+            {
+                var times = strategies.Select(_ => new List<double>()).ToArray();
+                for (var rep = 0; rep < reps + 3; rep++)
+                {
+                    var round = new double[strategies.Length];
+                    for (var k = 0; k < strategies.Length; k++)
+                    {
+                        await test(dbs[k], rep);
+                        var sw = Stopwatch.StartNew();
+                        await dbs[k].ResetAsync();
+                        round[k] = sw.Elapsed.TotalMilliseconds;
+                    }
+                    if (rep < 3) continue; // warm-up
+                    for (var k = 0; k < strategies.Length; k++) times[k].Add(round[k]);
+                    if (label.Length == 0)
+                    {
+                        ratios[0].Add(round[2] / round[0]);
+                        ratios[1].Add(round[1] / round[0]);
+                    }
+                }
+                for (var k = 0; k < strategies.Length; k++)
+                {
+                    times[k].Sort();
+                    results[strategies[k] + label] = (Percentile(times[k], 0.5), Percentile(times[k], 0.9));
+                    Print($"reset {strategies[k]}{label}", results[strategies[k] + label]);
+                }
+            }
+            ratios[0].Sort();
+            ratios[1].Sort();
+            vsReload = Percentile(ratios[0], 0.5);
+            vsClone = Percentile(ratios[1], 0.5);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"reset ratio truncate_and_reload_vs_change_capture={vsReload:0}x clone_from_template_vs_change_capture={vsClone:0.0}x"));
+
+            overhead = await TriggerOverheadAsync(dbs[0]);
+            var reimport = await TimeReimportAsync(dbs[2], Math.Min(reps, 10));
+            results["TruncateAndReimport"] = reimport;
+            Print("reset TRUNCATE+pgseed-import", reimport);
+        }
+        finally
+        {
+            foreach (var db in dbs) await db.DisposeAsync();
+        }
 
         var (coldMedian, coldMax, coldPhases) = await ColdStartAsync();
 
         if (!args.Contains("--no-docs"))
         {
             var doc = Path.Combine(BenchmarksDocument.FindRepositoryRoot(), "docs", "benchmarks.md");
-            BenchmarksDocument.UpdateSection(doc, "Reset", Document(started, reps, machine!, load, results, vsReload, vsClone, overhead, coldMedian, coldMax, coldPhases));
+            BenchmarksDocument.UpdateSection(doc, "Reset", Document(started, reps, machine, load, results, vsReload, vsClone, overhead, coldMedian, coldMax, coldPhases));
             Console.Error.WriteLine($"# updated {doc}");
         }
         return 0;
@@ -105,7 +137,8 @@ internal static class ResetBenchmark
               is a two-table FK cycle. Built once into a template per strategy; each strategy resets its own clone.
             - **The test:** updates 50 rows of `customer` (name and the unique `email`) and inserts 10 `orders` rows (one
               statement each), then `ResetAsync()` is timed; the read-only test runs one `SELECT`. {reps} timed repetitions
-              after 3 warm-ups, all strategies in the same run on the same server.
+              after 3 warm-ups, round-robin over the strategies (each repetition times every strategy once, on the same
+              server); the speed-ups are medians of the per-repetition ratios.
             - **Strategies:** `ChangeCapture` (statement-level capture triggers, one server-side `pgseed_capture.reset()` call),
               `CloneFromTemplate` (`DROP DATABASE ... WITH (FORCE)` + `CREATE DATABASE ... TEMPLATE`), `TruncateAndReload`
               (the Respawn-like baseline: one `TRUNCATE` of all tables, re-insert from the in-database seed copy with FK checks
@@ -121,7 +154,7 @@ internal static class ResetBenchmark
             {Row("CloneFromTemplate", "read-only")}
             {Row("TruncateAndReload", "50 updates + 10 inserts", $"change capture {vsReload:0}× faster (≥ 100×: {Goal(vsReload >= 100)})")}
             {Row("TruncateAndReload", "read-only")}
-            {Row("TruncateAndReimport", "50 updates + 10 inserts", $"reference, {Math.Min(reps, 10)} reps: change capture {r["TruncateAndReimport"].Median / cc:0}× faster")}
+            {Row("TruncateAndReimport", "50 updates + 10 inserts", $"reference, {Math.Min(reps, 10)} reps after the others: {r["TruncateAndReimport"].Median / cc:0}× the change-capture median")}
 
             - **Capture trigger overhead on the test's own writes** (same statements against the change-capture clone and a
               trigger-less clone, interleaved): {overhead}.
@@ -195,20 +228,6 @@ internal static class ResetBenchmark
         await using var c = await db.OpenConnectionAsync();
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM orders WHERE customer_id = $1", c) { Parameters = { new() { Value = 1 + rep } } };
         await cmd.ExecuteScalarAsync();
-    }
-
-    private static async Task<(double Median, double P90)> TimeResetsAsync(PgSeedFixture db, int reps, Func<PgSeedFixture, int, Task> test)
-    {
-        var times = new List<double>();
-        for (var rep = 0; rep < reps + 3; rep++)
-        {
-            await test(db, rep);
-            var sw = Stopwatch.StartNew();
-            await db.ResetAsync();
-            if (rep >= 3) times.Add(sw.Elapsed.TotalMilliseconds); // 3 warm-up reps
-        }
-        times.Sort();
-        return (Percentile(times, 0.5), Percentile(times, 0.9));
     }
 
     private static double Percentile(List<double> sorted, double p)
