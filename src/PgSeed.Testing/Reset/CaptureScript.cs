@@ -105,6 +105,35 @@ internal static class CaptureScript
         var modeSql = replica
             ? "SET LOCAL session_replication_role = replica;"
             : "PERFORM set_config('pgseed.resetting', 'on', true);\n  SET CONSTRAINTS ALL DEFERRED;";
+        // A table with too many changed rows is cheaper to reload whole. With FK checks off, the delete of the logged
+        // keys tells how many rows changed, so no separate count is needed; otherwise count the log first (the
+        // in-place path must know before it starts).
+        var thresholdSql = replica ? "" : $$"""
+              FOR r IN SELECT t.relid, t.count_keys, t.seed_rows FROM {{S}}.tables t
+                       WHERE t.relid = ANY(written) AND NOT t.relid = ANY(reload) AND t.count_keys IS NOT NULL LOOP
+                EXECUTE r.count_keys INTO n;
+                IF n > threshold * greatest(r.seed_rows, 1) THEN reload := reload || r.relid; END IF;
+              END LOOP;
+
+            """;
+        var deleteSql = replica
+            ? """
+                  IF r.relid = ANY(reload) THEN
+                    EXECUTE r.delete_all;
+                  ELSE
+                    EXECUTE r.delete_keys;
+                    GET DIAGNOSTICS n = ROW_COUNT;
+                    IF n > threshold * greatest(r.seed_rows, 1) THEN
+                      reload := reload || r.relid;
+                      EXECUTE r.delete_all;
+                    END IF;
+                  END IF;
+
+              """
+            : """
+                  EXECUTE CASE WHEN r.relid = ANY(reload) THEN r.delete_all ELSE r.delete_keys END;
+
+              """;
         var ddlCheck = checkFingerprint ? $"  IF {SnapshotScript.SchemaChanged} THEN RETURN 'ddl'; END IF;\n" : "";
         return $"""
             CREATE TABLE {S}.tables (
@@ -132,26 +161,17 @@ internal static class CaptureScript
                 RETURN 'sequences';
               END IF;
 
-              -- A table with too many logged keys is cheaper to reload whole.
-              FOR r IN SELECT t.relid, t.count_keys, t.seed_rows FROM {S}.tables t
-                       WHERE t.relid = ANY(written) AND NOT t.relid = ANY(reload) AND t.count_keys IS NOT NULL LOOP
-                EXECUTE r.count_keys INTO n;
-                IF n > threshold * greatest(r.seed_rows, 1) THEN reload := reload || r.relid; END IF;
-              END LOOP;
-              dirty := written || reload;
+            {thresholdSql}  dirty := written || reload;
 
               {modeSql}
               -- The key logs are never analysed, so the planner would guess hundreds of keys and hash-join whole
               -- tables; a test changes few rows, so probe the key indexes (whole-table reloads only have seq scans).
               -- Those settings inflate costs, and JIT would then compile every statement: keep it off.
-              SET LOCAL jit = off;
-              SET LOCAL enable_seqscan = off;
-              SET LOCAL enable_hashjoin = off;
-              SET LOCAL enable_mergejoin = off;
+              PERFORM set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true),
+                      set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true);
 
               FOR r IN SELECT * FROM {S}.tables t WHERE t.relid = ANY(dirty) ORDER BY t.ord DESC LOOP
-                EXECUTE CASE WHEN r.relid = ANY(reload) THEN r.delete_all ELSE r.delete_keys END;
-              END LOOP;
+            {deleteSql}  END LOOP;
               FOR r IN SELECT * FROM {S}.tables t WHERE t.relid = ANY(dirty) ORDER BY t.ord LOOP
                 EXECUTE CASE WHEN r.relid = ANY(reload) THEN r.insert_all ELSE r.insert_keys END;
               END LOOP;
