@@ -65,6 +65,11 @@ public static class ErrorCode
     public const string RuleInvalid = "PGSEED091";
     public const string PersonalData = "PGSEED092";
     public const string RuleKeptParents = "PGSEED093";
+    public const string ExcludedTableReferenced = "PGSEED094";
+    public const string KeyTransform = "PGSEED095";
+    public const string SchemaNotWritten = "PGSEED096";
+    public const string EnvironmentVariableMissing = "PGSEED097";
+    public const string NoSeedMatched = "PGSEED098";
 
     public const string Internal = "PGSEED099";
 }

@@ -27,7 +27,7 @@ internal sealed record SeedItem
     /// <summary>Per-item <c>Parallel</c>; null means the <c>PgSeedParallel</c> property or the engine default.</summary>
     public int? Parallel { get; init; }
 
-    /// <summary><c>Config</c> metadata, reserved for seed definition files (not used yet).</summary>
+    /// <summary><c>Config</c> metadata: absolute path of the <c>pgseed.config.json</c> defining this seed (by <c>Name</c>, else the folder name).</summary>
     public string? Config { get; init; }
 
     /// <summary>Names PgSeedOnly may use for this item: its Include, the folder's name, and its Name metadata.</summary>

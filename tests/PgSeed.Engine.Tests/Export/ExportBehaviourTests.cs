@@ -145,7 +145,7 @@ public class ExportBehaviourTests(PostgresFixture pg)
         // A smaller seed into the same folder: CSVs of tables no longer exported disappear, other files stay.
         await s.ExportAsync(request with { Roots = [new RootSelection { Table = "country" }] });
         var after = ReadFolder(request.OutputDirectory);
-        Assert.Equal(new[] { "README.md", "pgseed.json", "public.country.csv" }, after.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(new[] { "README.md", "pgseed.json", "public.country.csv", "schema.sql" }, after.Keys.Order(StringComparer.Ordinal).ToArray());
         Assert.Equal("keep me", after["README.md"]);
     }
 
