@@ -52,6 +52,10 @@ public static class ErrorCode
     public const string PostgresBinariesNotFound = "PGSEED070";
     public const string ServerStartFailed = "PGSEED071";
     public const string SchemaScriptFailed = "PGSEED072";
+    public const string FixturePathNotFound = "PGSEED073";
+    public const string FixtureMisuse = "PGSEED074";
+    public const string ResetFailed = "PGSEED075";
+    public const string SchemaCallbackFailed = "PGSEED076";
 
     // Build integration (PgSeed.MSBuild)
     public const string BuildItemInvalid = "PGSEED080";
