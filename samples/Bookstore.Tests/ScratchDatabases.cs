@@ -28,7 +28,7 @@ public static class ScratchDatabases
     public static async Task<string> CreateSeededAsync(IPostgresServer server, CancellationToken cancellationToken)
     {
         var name = await CreateAsync(server, withSampleData: false, cancellationToken);
-        foreach (var (seed, mode) in new[] { ("german-customers", ImportMode.Append), ("catalog", ImportMode.Upsert) })
+        foreach (var (seed, mode) in new[] { ("german-customers", ImportMode.Truncate), ("catalog", ImportMode.Upsert) })
             await SeedImporter.ImportAsync(new ImportRequest
             {
                 ConnectionString = server.ConnectionStringFor(name),
