@@ -37,7 +37,7 @@ internal static class ExportBenchmark
         {
             await SlowStatementLog.EnableAsync(server, options, cancellationToken);
             await server.CreateDatabaseAsync("bench", cancellationToken: cancellationToken);
-            var cs = server.ConnectionStringFor("bench");
+            var cs = BenchConnections.For(server, "bench");
             var machine = await MachineInfo.DescribeAsync(cs, cancellationToken);
             Console.WriteLine(machine);
             var generated = Stopwatch.StartNew();
