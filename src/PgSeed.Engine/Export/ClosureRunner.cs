@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Diagnostics;
 
 namespace PgSeed.Engine.Export;
@@ -12,9 +13,12 @@ namespace PgSeed.Engine.Export;
 internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan, ISeedLog log)
 {
     /// <summary>A step of a round: one FK followed in one direction.</summary>
-    private sealed record Step(string Sql, PlannedTable Source, PlannedTable Target, IReadOnlyDictionary<string, object?> Parameters);
+    private sealed record Step(string Sql, PlannedTable Source, PlannedTable Target, IReadOnlyDictionary<string, object?> Parameters,
+        ForeignKeyInfo Fk, bool Downward);
 
     public int Rounds { get; private set; }
+
+    private static bool Profile => Environment.GetEnvironmentVariable("PGSEED_PROFILE") == "1";
 
     /// <summary>The statements, for dry runs and logs.</summary>
     public IEnumerable<string> DescribeSteps() => BuildSteps().Select(s => s.Sql);
@@ -22,6 +26,8 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var changed = new HashSet<PlannedTable>(plan.Tables.Where(t => t.All));
+        // Which steps added the rows of each table in the previous round (null: root selection).
+        var addedBy = new Dictionary<PlannedTable, HashSet<Step?>>();
         foreach (var root in plan.Roots)
         {
             if (root.Table.All) continue;
@@ -38,7 +44,11 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                 throw UserSqlErrors.Translate(e, root, ClosureSql.UserSqlOffset(root));
             }
             log.Detail($"{root.Table.Name.Display}: {rows} root rows selected");
-            if (rows > 0) changed.Add(root.Table);
+            if (rows > 0)
+            {
+                changed.Add(root.Table);
+                (addedBy.TryGetValue(root.Table, out var by) ? by : addedBy[root.Table] = new()).Add(null);
+            }
         }
 
         var steps = BuildSteps();
@@ -48,8 +58,26 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
         while (changed.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var active = steps.Where(s => changed.Contains(s.Source)).ToList();
+            var active = steps.Where(s => changed.Contains(s.Source) && !Redundant(s, addedBy)).ToList();
             if (active.Count == 0) break;
+            if (Profile)
+            {
+                // Diagnostics (PGSEED_PROFILE=1): one statement at a time, with its time and row count.
+                changed.Clear();
+                addedBy.Clear();
+                foreach (var step in active)
+                {
+                    var clock = Stopwatch.StartNew();
+                    await using var single = new NpgsqlCommand(step.Sql, connection);
+                    single.Parameters.AddWithValue("r", round);
+                    foreach (var (name, value) in step.Parameters) single.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                    var n = await single.ExecuteNonQueryAsync(cancellationToken);
+                    log.Detail($"round {round + 1}: {step.Source.Name.Display} -> {step.Target.Name.Display}: {n} rows in {SummaryTree.Time(clock.Elapsed)}");
+                    if (n > 0) Record(step);
+                }
+                round++;
+                continue;
+            }
             await using var batch = new NpgsqlBatch(connection);
             foreach (var step in active)
             {
@@ -71,13 +99,29 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                     { Table = step.Target.Name.Display };
             }
             changed.Clear();
+            addedBy.Clear();
             for (var i = 0; i < active.Count; i++)
-                if (batch.BatchCommands[i].RecordsAffected > 0) changed.Add(active[i].Target);
+                if (batch.BatchCommands[i].RecordsAffected > 0) Record(active[i]);
             round++;
         }
         Rounds = round;
+
+        void Record(Step step)
+        {
+            changed.Add(step.Target);
+            (addedBy.TryGetValue(step.Target, out var by) ? by : addedBy[step.Target] = new()).Add(step);
+        }
         log.Detail($"closure: {round} rounds in {SummaryTree.Time(watch.Elapsed)}");
     }
+
+    /// <summary>
+    /// A parent step along an FK is redundant when every row its source gained last round came down that same
+    /// FK: each such row's parent is the row that brought it in. (On a large subset this skips the most
+    /// expensive steps, e.g. order lines looking up orders they were just found from.)
+    /// </summary>
+    private static bool Redundant(Step step, IReadOnlyDictionary<PlannedTable, HashSet<Step?>> addedBy) =>
+        !step.Downward && !step.Source.All && addedBy.TryGetValue(step.Source, out var by) && by.Count > 0 &&
+        by.All(s => s is not null && s.Downward && s.Fk == step.Fk);
 
     private List<Step> BuildSteps()
     {
@@ -87,14 +131,14 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             var child = plan[fk.Child];
             var parent = plan[fk.Parent];
             if (parent.All) continue; // every row is already in
-            steps.Add(new Step(ClosureSql.ParentStep(fk, child, parent, "@r"), child, parent, new Dictionary<string, object?>()));
+            steps.Add(new Step(ClosureSql.ParentStep(fk, child, parent, "@r"), child, parent, new Dictionary<string, object?>(), fk, Downward: false));
         }
         foreach (var fk in plan.ChildEdges)
         {
             var parent = plan[fk.Parent];
             var child = plan[fk.Child];
             if (child.All) continue;
-            steps.Add(new Step(ClosureSql.ChildStep(fk, parent, child, "@r"), parent, child, child.WhereParameters));
+            steps.Add(new Step(ClosureSql.ChildStep(fk, parent, child, "@r"), parent, child, child.WhereParameters, fk, Downward: true));
         }
         return steps;
     }

@@ -28,34 +28,36 @@ internal static class ClosureSql
             for (var i = 0; i < t.KeyColumns!.Count; i++)
                 cols.Add($"pgseed_k{i} {t.Info.Column(t.KeyColumns[i])!.Type} NOT NULL");
         }
+        for (var i = 0; i < t.Payload.Count; i++)
+            cols.Add($"pgseed_p{i} {t.Info.Column(t.Payload[i])!.Type}");
         cols.Add($"{Descendant} boolean NOT NULL");
         cols.Add($"{Round} integer NOT NULL");
         cols.Add($"PRIMARY KEY ({string.Join(", ", t.KeyTableColumns)})");
         return $"CREATE TEMP TABLE {t.KeyTable} ({string.Join(", ", cols)}) ON COMMIT DROP";
     }
 
+    private static string InsertInto(PlannedTable t, string? alias = null) =>
+        $"INSERT INTO {t.KeyTable}{(alias is null ? "" : " AS " + alias)} ({string.Join(", ", t.StoredColumns)}, {Descendant}, {Round})";
+
     /// <summary>Seeds a root's key table from the user's filter (appended after FROM) or raw query.</summary>
     public static string SeedRoot(PlannedRoot root)
     {
         var t = root.Table;
-        var target = $"INSERT INTO {t.KeyTable} ({string.Join(", ", t.KeyTableColumns)}, {Descendant}, {Round})";
         string select;
         if (root.Selection.Raw is { } raw)
         {
             select = t.UsesCtid
                 // A keyless table: match the raw query's rows to table rows by their whole text.
-                ? $"SELECT t.tableoid, t.ctid, true, 0 FROM {t.Name.Sql} t WHERE (t.*)::text IN (SELECT (pgseed_raw.*)::text FROM (\n{raw}\n) AS pgseed_raw)"
-                : $"SELECT {string.Join(", ", t.KeyColumns!.Select(c => "pgseed_raw." + Identifier.Quote(c)))}, true, 0 FROM (\n{raw}\n) AS pgseed_raw";
+                ? $"SELECT {string.Join(", ", t.RowValues("t"))}, true, 0 FROM {t.Name.Sql} t WHERE (t.*)::text IN (SELECT (pgseed_raw.*)::text FROM (\n{raw}\n) AS pgseed_raw)"
+                : $"SELECT {string.Join(", ", t.RowValues("t"))}, true, 0 FROM {t.Name.Sql} t WHERE ({string.Join(", ", t.KeyExpressions("t"))}) IN " +
+                  $"(SELECT {string.Join(", ", t.KeyColumns!.Select(c => "pgseed_raw." + Identifier.Quote(c)))} FROM (\n{raw}\n) AS pgseed_raw)";
         }
         else
         {
             // No alias: the filter may name the table's columns plainly or qualified by the table name.
-            var keys = t.UsesCtid
-                ? new[] { t.Name.Sql + ".tableoid", t.Name.Sql + ".ctid" }
-                : t.KeyColumns!.Select(c => t.Name.Sql + "." + Identifier.Quote(c)).ToArray();
-            select = $"SELECT {string.Join(", ", keys)}, true, 0 FROM {t.Name.Sql}" + (root.Selection.Filter is { } f ? "\n" + f : "");
+            select = $"SELECT {string.Join(", ", t.RowValues(t.Name.Sql))}, true, 0 FROM {t.Name.Sql}" + (root.Selection.Filter is { } f ? "\n" + f : "");
         }
-        return $"{target}\n{select}\nON CONFLICT DO NOTHING";
+        return $"{InsertInto(t)}\n{select}\nON CONFLICT DO NOTHING";
     }
 
     /// <summary>Length of the text before the user's filter in <see cref="SeedRoot"/> (to map error positions).</summary>
@@ -66,22 +68,15 @@ internal static class ClosureSql
         return user is null ? 0 : sql.IndexOf(user, StringComparison.Ordinal);
     }
 
-    private static string JoinKey(PlannedTable table, string rowAlias, string keyAlias) =>
-        string.Join(" AND ", table.KeyExpressions(rowAlias).Zip(table.KeyTableColumns, (e, k) => $"{e} = {keyAlias}.{k}"));
-
     /// <summary>
-    /// The rows of <paramref name="source"/> a step starts from — those added in the previous round, or every
-    /// row of a complete table — and how to reference their columns. When the step needs only key columns
-    /// it reads the key table alone.
+    /// The rows a step starts from — those added in the previous round (read from the key table, which carries
+    /// every column a step needs), or every row of a complete table — and how to read their columns.
     /// </summary>
-    private static (string From, string Where, Func<string, string> Column) SourceRows(
-        PlannedTable source, IReadOnlyList<string> neededColumns, bool descendantsOnly, string roundParam)
+    private static (string From, string Where, Func<string, string> Column) SourceRows(PlannedTable source, bool descendantsOnly, string roundParam)
     {
         if (source.All) return ($"{source.Name.Sql} t", "true", c => "t." + Identifier.Quote(c));
         var where = $"s.{Round} = {roundParam}" + (descendantsOnly ? $" AND s.{Descendant}" : "");
-        if (!source.UsesCtid && neededColumns.All(source.KeyColumns!.Contains))
-            return ($"{source.KeyTable} s", where, c => "s.pgseed_k" + IndexOf(source.KeyColumns!, c));
-        return ($"{source.KeyTable} s JOIN {source.Name.Sql} t ON {JoinKey(source, "t", "s")}", where, c => "t." + Identifier.Quote(c));
+        return ($"{source.KeyTable} s", where, c => source.Stored("s", c));
     }
 
     /// <summary>
@@ -90,20 +85,22 @@ internal static class ClosureSql
     /// </summary>
     public static string ParentStep(ForeignKeyInfo fk, PlannedTable child, PlannedTable parent, string roundParam)
     {
-        var (from, where, col) = SourceRows(child, fk.Columns, descendantsOnly: false, roundParam);
+        var (from, where, col) = SourceRows(child, descendantsOnly: false, roundParam);
         var notNull = string.Join(" AND ", fk.Columns.Select(c => $"{col(c)} IS NOT NULL"));
         var sb = new StringBuilder();
-        sb.Append($"INSERT INTO {parent.KeyTable} ({string.Join(", ", parent.KeyTableColumns)}, {Descendant}, {Round})\n");
-        if (!parent.UsesCtid && SameColumns(fk.ParentColumns, parent.KeyColumns!))
+        sb.Append(InsertInto(parent)).Append('\n');
+        if (!parent.UsesCtid && parent.Payload.Count == 0 && SameColumns(fk.ParentColumns, parent.KeyColumns!))
         {
-            // The FK points at the parent's key: the key values are in the child row; no need to read the parent.
+            // The FK points at the parent's key and nothing else is needed from the parent: no need to read it.
             var keys = parent.KeyColumns!.Select(k => col(fk.Columns[IndexOf(fk.ParentColumns, k)]));
             sb.Append($"SELECT DISTINCT {string.Join(", ", keys)}, false, {roundParam}::int + 1\nFROM {from}\nWHERE {where} AND {notNull}\n");
         }
         else
         {
-            var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"p.{Identifier.Quote(pc)} = {col(c)}"));
-            sb.Append($"SELECT DISTINCT {string.Join(", ", parent.KeyExpressions("p"))}, false, {roundParam}::int + 1\nFROM {from}\nJOIN {parent.Name.Sql} p ON {on}\nWHERE {where}\n");
+            var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"p.{Identifier.Quote(pc)} = r.v{IndexOf(fk.Columns, c)}"));
+            var distinct = string.Join(", ", fk.Columns.Select((c, i) => $"{col(c)} AS v{i}"));
+            sb.Append($"SELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
+                      $"FROM (SELECT DISTINCT {distinct} FROM {from} WHERE {where} AND {notNull}) r\nJOIN {parent.Name.Sql} p ON {on}\n");
         }
         sb.Append("ON CONFLICT DO NOTHING");
         return sb.ToString();
@@ -118,20 +115,20 @@ internal static class ClosureSql
         var childRows = child.Where is null
             ? $"{child.Name.Sql} c"
             : $"(SELECT pgseed_w.tableoid AS pgseed_tableoid, pgseed_w.ctid AS pgseed_ctid, * FROM {child.Name.Sql} pgseed_w WHERE {child.Where}) c";
-        var childKeys = child.UsesCtid && child.Where is not null
-            ? new[] { "c.pgseed_tableoid", "c.pgseed_ctid" }
-            : child.KeyExpressions("c");
-        var target = $"INSERT INTO {child.KeyTable} AS k ({string.Join(", ", child.KeyTableColumns)}, {Descendant}, {Round})\n";
+        var values = child.UsesCtid && child.Where is not null
+            ? new[] { "c.pgseed_tableoid", "c.pgseed_ctid" }.Concat(child.Payload.Select(p => "c." + Identifier.Quote(p))).ToList()
+            : child.RowValues("c");
+        var target = InsertInto(child, "k") + "\n";
         var conflict = $"ON CONFLICT ({string.Join(", ", child.KeyTableColumns)}) DO UPDATE SET {Descendant} = true, {Round} = EXCLUDED.{Round} WHERE NOT k.{Descendant}";
         if (parent.All)
         {
             // Every parent row is exported: any child row whose FK is set references one of them.
             var notNull = string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
-            return $"{target}SELECT {string.Join(", ", childKeys)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}\n{conflict}";
+            return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}\n{conflict}";
         }
-        var (from, where, col) = SourceRows(parent, fk.ParentColumns, descendantsOnly: true, roundParam);
+        var (from, where, col) = SourceRows(parent, descendantsOnly: true, roundParam);
         var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"c.{Identifier.Quote(c)} = {col(pc)}"));
-        return $"{target}SELECT {string.Join(", ", childKeys)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}\n{conflict}";
+        return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}\n{conflict}";
     }
 
     /// <summary>The COPY that writes one table's CSV: exported columns (with transforms), sorted by key.</summary>
@@ -148,6 +145,9 @@ internal static class ClosureSql
             : $"{t.Name.Sql} t JOIN {keyTable ?? t.KeyTable} k ON {JoinKey(t, "t", "k")}";
         return $"COPY (SELECT {string.Join(", ", columns)} FROM {from} ORDER BY {order}) TO STDOUT (FORMAT csv, HEADER true)";
     }
+
+    private static string JoinKey(PlannedTable table, string rowAlias, string keyAlias) =>
+        string.Join(" AND ", table.KeyExpressions(rowAlias).Zip(table.KeyTableColumns, (e, k) => $"{e} = {keyAlias}.{k}"));
 
     private static bool SameColumns(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
         a.Count == b.Count && a.All(b.Contains);

@@ -34,6 +34,7 @@ public static class SeedExporter
         // The snapshot starts with the catalog read: schema and rows come from the same moment.
         await Sessions.ExecuteAsync(main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken);
         var catalog = await CatalogReader.ReadAsync(main, request.Schemas, cancellationToken);
+        log.Detail($"catalog: {catalog.Tables.Count()} tables, {catalog.ForeignKeys.Count} foreign keys read in {SummaryTree.Time(watch.Elapsed)}");
         var plan = SubsetPlanner.Plan(catalog, request, log);
         LogPlan(plan, log);
 
@@ -57,6 +58,7 @@ public static class SeedExporter
         var closure = new ClosureRunner(main, plan, log);
         await closure.RunAsync(cancellationToken);
         var sizes = await MeasureAsync(main, plan, cancellationToken);
+        log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
         await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
 
         using var folder = new SeedFolderWriter(request.OutputDirectory);

@@ -40,6 +40,32 @@ internal sealed class PlannedTable
     public IReadOnlyList<string> KeyTableColumns =>
         Enumerable.Range(0, UsesCtid ? 2 : KeyColumns!.Count).Select(i => $"pgseed_k{i}").ToList();
 
+    /// <summary>
+    /// Non-key columns the closure reads from this table's rows (FK columns of its parent edges, referenced
+    /// columns of its child edges). The key table carries them, so a step never joins back to the table.
+    /// </summary>
+    public List<string> Payload { get; } = new();
+
+    public IReadOnlyList<string> PayloadTableColumns => Enumerable.Range(0, Payload.Count).Select(i => $"pgseed_p{i}").ToList();
+
+    /// <summary>Key and payload values of a row alias, in key-table column order.</summary>
+    public IReadOnlyList<string> RowValues(string alias) =>
+        KeyExpressions(alias).Concat(Payload.Select(c => alias + "." + Sql.Identifier.Quote(c))).ToList();
+
+    /// <summary>Key and payload column names of the key table.</summary>
+    public IReadOnlyList<string> StoredColumns => KeyTableColumns.Concat(PayloadTableColumns).ToList();
+
+    /// <summary>How a step reads column <paramref name="column"/> of a key-table row aliased <paramref name="alias"/>.</summary>
+    public string Stored(string alias, string column)
+    {
+        if (!UsesCtid)
+            for (var i = 0; i < KeyColumns!.Count; i++)
+                if (KeyColumns[i] == column) return $"{alias}.pgseed_k{i}";
+        var p = Payload.IndexOf(column);
+        if (p < 0) throw new InvalidOperationException($"{Name.Display}.{column} is not carried in the key table");
+        return $"{alias}.pgseed_p{p}";
+    }
+
     /// <summary>Expressions for the key on a row alias: <c>t."id"</c>, or <c>t.tableoid, t.ctid</c>.</summary>
     public IReadOnlyList<string> KeyExpressions(string alias) => UsesCtid
         ? new[] { alias + ".tableoid", alias + ".ctid" }

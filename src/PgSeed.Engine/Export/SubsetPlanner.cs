@@ -116,6 +116,8 @@ internal static class SubsetPlanner
 
         ApplyRules(catalog, request.Rules, planned);
         MarkCompleteTables(roots, childEdges, planned);
+        foreach (var fk in parentEdges) AddPayload(planned[fk.Child], fk.Columns);
+        foreach (var fk in childEdges) AddPayload(planned[fk.Parent], fk.ParentColumns);
 
         return new SubsetPlan
         {
@@ -126,6 +128,12 @@ internal static class SubsetPlanner
             ImportOrder = ImportOrder.Sort(order.Select(t => t.Name).ToList(), parentEdges.Concat(childEdges).Distinct().ToList())
                 .Select(n => planned[n]).ToList(),
         };
+    }
+
+    private static void AddPayload(PlannedTable table, IEnumerable<string> columns)
+    {
+        foreach (var c in columns)
+            if ((table.KeyColumns is null || !table.KeyColumns.Contains(c)) && !table.Payload.Contains(c)) table.Payload.Add(c);
     }
 
     /// <summary>
