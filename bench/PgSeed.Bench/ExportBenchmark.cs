@@ -171,9 +171,13 @@ internal static class ExportBenchmark
         static double At(string line) => double.Parse(line[..line.IndexOf('s')].Trim(), CultureInfo.InvariantCulture);
         var firstCopy = lines.FirstOrDefault(l => l.Contains(" sql ", StringComparison.Ordinal) && l.Contains("COPY", StringComparison.OrdinalIgnoreCase)
                                                    && l.Contains("TO STDOUT", StringComparison.OrdinalIgnoreCase));
+        // The exporter reports its closure ("closure: N rounds in T"); quote it when present.
+        var closure = lines.Select(l => l.IndexOf("closure: ", StringComparison.Ordinal) is var i and >= 0 ? l[(i + 9)..].Trim() : null)
+            .FirstOrDefault(l => l is not null);
+        var rounds = closure is null ? "" : $" (closure: {closure})";
         return firstCopy is null
             ? $"{totalSeconds:0.00} s in all (no COPY statement in the log to split it)"
-            : $"connect + catalog + closure until the first COPY-out {At(firstCopy):0.00} s, then COPY-out + files + checksums + manifest {totalSeconds - At(firstCopy):0.00} s";
+            : $"connect + catalog + closure until the first COPY-out {At(firstCopy):0.00} s{rounds}, then COPY-out + files + checksums + manifest {totalSeconds - At(firstCopy):0.00} s";
     }
 
     private static async Task PgDumpAsync(LocalPostgresServer server, string directory, CancellationToken cancellationToken)
