@@ -6,7 +6,7 @@ using PgSeed.Engine.Export;
 namespace PgSeed.Cli.Commands;
 
 /// <summary><c>pgseed export</c>: a thin adapter from command-line options to <see cref="ExportRequest"/>.</summary>
-public static class ExportCommand
+internal static class ExportCommand
 {
     internal static Command Create(TextWriter stdout, TextWriter stderr)
     {
@@ -35,7 +35,7 @@ public static class ExportCommand
             {
                 new() { Table = result.GetValue(table)!, Filter = result.GetValue(filter), Raw = result.GetValue(raw) },
             };
-            foreach (var spec in result.GetValue(include) ?? []) roots.Add(ParseInclude(spec));
+            foreach (var spec in result.GetValue(include) ?? []) roots.Add(RootSelection.Parse(spec));
             var request = new ExportRequest
             {
                 ConnectionString = ConnectionResolver.Resolve(result.GetValue(connection)),
@@ -57,21 +57,5 @@ public static class ExportCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary><c>TABLE</c> or <c>TABLE:FILTER</c>; the table part may be quoted and contain ':'.</summary>
-    public static RootSelection ParseInclude(string spec)
-    {
-        var inQuotes = false;
-        for (var i = 0; i < spec.Length; i++)
-        {
-            if (spec[i] == '"') inQuotes = !inQuotes;
-            else if (spec[i] == ':' && !inQuotes)
-            {
-                var filter = spec[(i + 1)..].Trim();
-                return new RootSelection { Table = spec[..i].Trim(), Filter = filter.Length == 0 ? null : filter };
-            }
-        }
-        return new RootSelection { Table = spec.Trim() };
     }
 }

@@ -55,6 +55,10 @@ public static class ErrorCode
 
     // Build integration (PgSeed.MSBuild)
     public const string BuildItemInvalid = "PGSEED080";
+    public const string NoMatchingSeedItem = "PGSEED081";
+    public const string NoSeedItems = "PGSEED082";
+    public const string PasswordInProperty = "PGSEED083";
+    public const string MSBuildTooOld = "PGSEED084";
 
     // Seed definitions and shaping rules
     public const string ConfigInvalid = "PGSEED090";

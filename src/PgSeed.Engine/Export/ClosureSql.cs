@@ -32,7 +32,7 @@ internal static class ClosureSql
             cols.Add($"pgseed_p{i} {t.Info.Column(t.Payload[i])!.Type}");
         cols.Add($"{Descendant} boolean NOT NULL");
         cols.Add($"{Round} integer NOT NULL");
-        cols.Add($"PRIMARY KEY ({string.Join(", ", t.KeyTableColumns)})");
+        if (!t.SingleEntry) cols.Add($"PRIMARY KEY ({string.Join(", ", t.KeyTableColumns)})");
         return $"CREATE TEMP TABLE {t.KeyTable} ({string.Join(", ", cols)}) ON COMMIT DROP";
     }
 
@@ -119,7 +119,11 @@ internal static class ClosureSql
             ? new[] { "c.pgseed_tableoid", "c.pgseed_ctid" }.Concat(child.Payload.Select(p => "c." + Identifier.Quote(p))).ToList()
             : child.RowValues("c");
         var target = InsertInto(child, "k") + "\n";
-        var conflict = $"ON CONFLICT ({string.Join(", ", child.KeyTableColumns)}) DO UPDATE SET {Descendant} = true, {Round} = EXCLUDED.{Round} WHERE NOT k.{Descendant}";
+        // A single-entry table's rows come from this step only, once each (a parent row becomes a descendant
+        // once): a plain insert. Otherwise rows found before (perhaps as parents) become descendants.
+        var conflict = child.SingleEntry
+            ? ""
+            : $"ON CONFLICT ({string.Join(", ", child.KeyTableColumns)}) DO UPDATE SET {Descendant} = true, {Round} = EXCLUDED.{Round} WHERE NOT k.{Descendant}";
         if (parent.All)
         {
             // Every parent row is exported: any child row whose FK is set references one of them.

@@ -21,6 +21,25 @@ public sealed record RootSelection
 
     /// <summary>A full SELECT returning rows of the table (at least its key columns).</summary>
     public string? Raw { get; init; }
+
+    /// <summary>
+    /// Parses <c>TABLE</c> or <c>TABLE:FILTER</c> (the form <c>--include</c> and the MSBuild metadata take);
+    /// the first colon outside double quotes splits, so quoted names and <c>::</c> casts in filters work.
+    /// </summary>
+    public static RootSelection Parse(string spec)
+    {
+        var inQuotes = false;
+        for (var i = 0; i < spec.Length; i++)
+        {
+            if (spec[i] == '"') inQuotes = !inQuotes;
+            else if (spec[i] == ':' && !inQuotes)
+            {
+                var filter = spec[(i + 1)..].Trim();
+                return new RootSelection { Table = spec[..i].Trim(), Filter = filter.Length == 0 ? null : filter };
+            }
+        }
+        return new RootSelection { Table = spec.Trim() };
+    }
 }
 
 /// <summary>Everything an export needs. The same request drives the CLI, MSBuild and tests.</summary>

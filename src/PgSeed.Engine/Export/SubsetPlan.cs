@@ -23,6 +23,12 @@ internal sealed class PlannedTable
     public bool Down { get; set; }
 
     public bool IsRoot { get; set; }
+
+    /// <summary>
+    /// Rows arrive only through one child FK (not a root, no where rule, nothing references the table): each
+    /// row can be found once only, so its key table needs no unique index and no conflict handling.
+    /// </summary>
+    public bool SingleEntry { get; set; }
     public string Reason { get; set; } = "";
     public TableName? TreeParent { get; set; }
 

@@ -116,6 +116,9 @@ internal static class SubsetPlanner
 
         ApplyRules(catalog, request.Rules, planned);
         MarkCompleteTables(roots, childEdges, planned);
+        foreach (var t in order)
+            t.SingleEntry = !t.IsRoot && !t.All && t.Where is null &&
+                            childEdges.Count(f => f.Child == t.Name) == 1 && !parentEdges.Any(f => f.Parent == t.Name);
         foreach (var fk in parentEdges) AddPayload(planned[fk.Child], fk.Columns);
         foreach (var fk in childEdges) AddPayload(planned[fk.Parent], fk.ParentColumns);
 

@@ -71,7 +71,7 @@ public class ExportCliTests(PostgresFixture pg)
     [InlineData("\"we:ird\":where x::int > 1", "\"we:ird\"", "where x::int > 1")]
     public void Include_specs_split_at_the_first_unquoted_colon(string spec, string table, string? filter)
     {
-        var root = PgSeed.Cli.Commands.ExportCommand.ParseInclude(spec);
+        var root = PgSeed.Engine.Export.RootSelection.Parse(spec);
         Assert.Equal((table, filter), (root.Table, root.Filter));
     }
 }

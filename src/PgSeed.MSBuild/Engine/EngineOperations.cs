@@ -1,0 +1,21 @@
+using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Export;
+using PgSeed.Engine.Import;
+using PgSeed.Engine.Seed;
+
+namespace PgSeed.MSBuild.Engine;
+
+/// <summary>The real engine: the same calls the CLI makes.</summary>
+internal sealed class EngineOperations : ISeedOperations
+{
+    public static readonly EngineOperations Instance = new();
+
+    public Task<ExportReport> ExportAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken) =>
+        SeedExporter.ExportAsync(request, log, cancellationToken);
+
+    public Task<ImportReport> ImportAsync(ImportRequest request, ISeedLog log, CancellationToken cancellationToken) =>
+        SeedImporter.ImportAsync(request, log, cancellationToken);
+
+    public Task<SeedVerification> VerifyAsync(string seedFolder, CancellationToken cancellationToken) =>
+        SeedVerifier.VerifyAsync(seedFolder, cancellationToken);
+}

@@ -1,0 +1,28 @@
+using PgSeed.Engine.Diagnostics;
+
+namespace PgSeed.MSBuild.Items;
+
+/// <summary>
+/// Applies <c>-p:PgSeedOnly=name1;name2</c>: keeps the items whose Include, folder name or Name metadata
+/// matches one of the names (case-insensitive, '/' and '\' alike). A name that matches nothing is an error,
+/// so a typo never silently exports nothing.
+/// </summary>
+internal static class SeedFilter
+{
+    public static IReadOnlyList<SeedItem> Apply(IReadOnlyList<SeedItem> items, string? only)
+    {
+        var names = SeedItemParser.SplitList(only, SeedItemParser.ListSeparators);
+        if (names.Count == 0) return items;
+        var unmatched = names.Where(n => !items.Any(i => Matches(i, n))).ToList();
+        if (unmatched.Count > 0)
+            throw new PgSeedException(ErrorCode.NoMatchingSeedItem,
+                $"PgSeedOnly names {string.Join(", ", unmatched.Select(n => $"'{n}'"))}, which match no PgSeed item. " +
+                $"Declared: {(items.Count == 0 ? "none" : string.Join(", ", items.Select(i => $"'{i.Spec}'")))}.");
+        return items.Where(i => names.Any(n => Matches(i, n))).ToList();
+    }
+
+    private static bool Matches(SeedItem item, string name) =>
+        item.Aliases.Any(a => string.Equals(Normalize(a), Normalize(name), StringComparison.OrdinalIgnoreCase));
+
+    private static string Normalize(string path) => path.Replace('\\', '/').Trim().TrimEnd('/');
+}

@@ -1,0 +1,74 @@
+using Microsoft.Build.Framework;
+using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Export;
+using PgSeed.MSBuild.Items;
+using PgSeed.MSBuild.Logging;
+
+namespace PgSeed.MSBuild.Tasks;
+
+/// <summary>
+/// Exports every selected <c>PgSeed</c> item to its seed folder with <c>SeedExporter.ExportAsync</c>, exactly as
+/// <c>pgseed export</c> does. A failing seed is reported and the others still run.
+/// </summary>
+public sealed class PgSeedExport : PgSeedTask
+{
+    /// <summary>Connection string (PgSeedConnection). Empty: PGSEED_CONNECTION, then PG* variables.</summary>
+    public string? Connection { get; set; }
+
+    /// <summary>Default parallelism (PgSeedParallel) for items without Parallel metadata.</summary>
+    public string? Parallel { get; set; }
+
+    /// <summary>Print the plan and SQL without reading data or writing files (PgSeedDryRun).</summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>The seed folders written (with their metadata), for targets that run after this one.</summary>
+    [Output]
+    public ITaskItem[] ExportedSeeds { get; private set; } = Array.Empty<ITaskItem>();
+
+    private protected override async System.Threading.Tasks.Task RunAsync(CancellationToken cancellationToken)
+    {
+        var seeds = SelectedSeeds();
+        if (seeds.Count == 0)
+        {
+            SeedLog.Warning(ErrorCode.NoSeedItems, "No PgSeed items to export. Declare seeds as <PgSeed Include=\"seeds/name\" Table=\"...\" /> items.");
+            return;
+        }
+        var defaultParallel = SeedItemParser.ParseParallel(Parallel, "PgSeedParallel", null);
+        var connection = ResolveConnection(Connection);
+        var exported = new List<ITaskItem>();
+        foreach (var seed in seeds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ok = await RunSeedAsync(seed, async () =>
+            {
+                if (seed.Roots.Count == 0)
+                    throw new PgSeedException(ErrorCode.BuildItemInvalid,
+                        $"PgSeed item '{seed.Spec}': set Table (the root table, e.g. Table=\"public.customer\") to export it." +
+                        (seed.Config is null ? "" : " Seeds defined only by a Config file are not supported yet.")) { File = seed.DefiningProject };
+                if (seed.Config is not null || seed.Name is not null)
+                    SeedLog.Message(MessageImportance.Low, $"PgSeed item '{seed.Spec}': Config and Name metadata are reserved for seed definition files and are not used yet.");
+                var request = new ExportRequest
+                {
+                    ConnectionString = connection,
+                    Roots = seed.Roots,
+                    Children = seed.Children,
+                    ExcludedEdges = seed.ExcludedEdges,
+                    Schemas = seed.Schemas,
+                    OutputDirectory = seed.Folder,
+                    DryRun = DryRun,
+                };
+                // Unset: the engine's default.
+                if ((seed.Parallel ?? defaultParallel) is int parallel) request = request with { Parallel = parallel };
+                var log = new SeedScopedLog(SeedLog, seed.Spec);
+                var report = await Operations.ExportAsync(request, log, cancellationToken);
+                // The engine logs the tree and summary of a real export; a dry run returns its plan instead.
+                if (report.DryRun && !string.IsNullOrEmpty(report.Tree)) log.Detail(report.Tree);
+                if (!log.WroteSummary)
+                    log.Summary($"{(report.DryRun ? "dry run, would export" : "exported")} {report.Tables.Count} tables, " +
+                                $"{SummaryTree.Count(report.TotalRows)} rows, {SummaryTree.Size(report.TotalBytes)} in {SummaryTree.Time(report.Elapsed)}");
+            }, cancellationToken);
+            if (ok) exported.Add(SeedTaskItems.For(seed));
+        }
+        ExportedSeeds = exported.ToArray();
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Npgsql;
+using PgSeed.Engine.Connection;
+using PgSeed.Engine.Diagnostics;
+using PgSeed.MSBuild.Engine;
+using PgSeed.MSBuild.Items;
+using PgSeed.MSBuild.Logging;
+
+namespace PgSeed.MSBuild.Tasks;
+
+/// <summary>
+/// What the three PgSeed tasks share: the <c>PgSeed</c> items and <c>PgSeedOnly</c> filter, logging,
+/// error mapping (every failure becomes an MSBuild error with a PGSEED code and help link) and
+/// cancellation (Ctrl+C cancels the token; the engine then cancels the running query on the server).
+/// </summary>
+public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    /// <summary>The <c>@(PgSeed)</c> items: each is a seed folder, relative to <see cref="ProjectDirectory"/>.</summary>
+    public ITaskItem[] Seeds { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Directory relative seed folders are resolved against; defaults to the current directory.</summary>
+    public string? ProjectDirectory { get; set; }
+
+    /// <summary><c>PgSeedOnly</c>: names of the items to process (Include, folder name or Name metadata), separated by ';' or ','.</summary>
+    public string? Only { get; set; }
+
+    /// <summary>The engine the task calls; replaced in unit tests.</summary>
+    internal ISeedOperations Operations { get; set; } = EngineOperations.Instance;
+
+    internal MSBuildSeedLog SeedLog => _seedLog ??= new MSBuildSeedLog(Log);
+    private MSBuildSeedLog? _seedLog;
+
+    /// <summary>Called by MSBuild on Ctrl+C.</summary>
+    public void Cancel() => _cancellation.Cancel();
+
+    /// <inheritdoc />
+    public sealed override bool Execute()
+    {
+        try
+        {
+            // MSBuild gives tasks no synchronization context; Task.Run makes that explicit for any host.
+            System.Threading.Tasks.Task.Run(() => RunAsync(_cancellation.Token)).GetAwaiter().GetResult();
+        }
+        catch (PgSeedException e)
+        {
+            SeedLog.Error(e);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            SeedLog.Error(new PgSeedException(ErrorCode.Cancelled, $"{GetType().Name} was cancelled (a statement running on the server was cancelled too; nothing was half-written)."));
+        }
+        catch (NpgsqlException e)
+        {
+            SeedLog.Error(new PgSeedException(ErrorCode.DatabaseError, e.Message, e));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug or an environment problem: a coded error for the build, the full exception at low importance.
+            SeedLog.Error(new PgSeedException(ErrorCode.Internal, $"{GetType().Name} failed unexpectedly ({e.GetType().Name}): {e.Message}", e));
+            SeedLog.Message(MessageImportance.Low, e.ToString());
+        }
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The task's work; throws <see cref="PgSeedException"/> for expected failures.</summary>
+    private protected abstract System.Threading.Tasks.Task RunAsync(CancellationToken cancellationToken);
+
+    /// <summary>Parses <see cref="Seeds"/> and applies <see cref="Only"/>.</summary>
+    private protected IReadOnlyList<SeedItem> SelectedSeeds()
+    {
+        var all = SeedItemParser.ParseAll(Seeds, BaseDirectory);
+        var selected = SeedFilter.Apply(all, Only);
+        if (all.Count > 0 && selected.Count < all.Count)
+            SeedLog.Message(MessageImportance.Normal, $"PgSeedOnly: {selected.Count} of {all.Count} seeds selected.");
+        return selected;
+    }
+
+    private protected string BaseDirectory =>
+        string.IsNullOrWhiteSpace(ProjectDirectory) ? Directory.GetCurrentDirectory() : ProjectDirectory!;
+
+    /// <summary>
+    /// The connection: the PgSeedConnection property, else PGSEED_CONNECTION, else PG* variables. Warns when the
+    /// property carries a password (properties are recorded in binlogs); logs only the safe description.
+    /// </summary>
+    private protected string ResolveConnection(string? property)
+    {
+        var connectionString = ConnectionResolver.Resolve(property);
+        if (!string.IsNullOrWhiteSpace(property) && HasPassword(connectionString))
+            SeedLog.Warning(ErrorCode.PasswordInProperty,
+                "PgSeedConnection contains a password, and MSBuild properties are recorded in binary logs. Pass the password through PGPASSWORD (or a .pgpass file) instead.");
+        SeedLog.Message(MessageImportance.Normal, $"PgSeed: connecting to {ConnectionResolver.Describe(connectionString)}");
+        return connectionString;
+    }
+
+    private static bool HasPassword(string connectionString)
+    {
+        try { return !string.IsNullOrEmpty(new NpgsqlConnectionStringBuilder(connectionString).Password); }
+        catch (ArgumentException) { return false; }
+    }
+
+    /// <summary>Runs one seed's work, reporting its failure as an error and carrying on with the next seed.</summary>
+    private protected async Task<bool> RunSeedAsync(SeedItem seed, Func<System.Threading.Tasks.Task> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await work();
+            return true;
+        }
+        catch (PgSeedException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            SeedLog.Error(e, seed.DefiningProject);
+            return false;
+        }
+    }
+}
