@@ -41,10 +41,10 @@ internal sealed record TablePlan
     /// <summary>An identity GENERATED ALWAYS column is written: INSERT needs OVERRIDING SYSTEM VALUE.</summary>
     public bool OverridingSystemValue { get; init; }
 
-    /// <summary>Upsert only: the ON CONFLICT target (primary key, else a NOT NULL unique constraint).</summary>
+    /// <summary>Upsert only: the key rows are matched on (primary key, else a NOT NULL unique constraint).</summary>
     public IReadOnlyList<string>? ConflictKey { get; init; }
 
-    /// <summary>Upsert only: non-key columns set from EXCLUDED (identity ALWAYS columns cannot be updated).</summary>
+    /// <summary>Upsert only: non-key columns updated from the seed (identity ALWAYS columns cannot be updated).</summary>
     public IReadOnlyList<string> UpdatedColumns { get; init; } = Array.Empty<string>();
 
     /// <summary>COPY ... FREEZE: the table was truncated in this transaction and is a plain table.</summary>

@@ -9,7 +9,7 @@ public enum ImportMode
     /// <summary>TRUNCATE every seed table (one statement), then load.</summary>
     Truncate,
 
-    /// <summary>Load into temporary tables, then INSERT ... ON CONFLICT DO UPDATE.</summary>
+    /// <summary>Load into temporary tables, then update rows whose key exists (where they differ) and insert the rest.</summary>
     Upsert,
 }
 

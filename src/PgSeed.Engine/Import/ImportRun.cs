@@ -114,7 +114,16 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         var stage = ImportStatements.StageName(index);
         await RunAsync(ImportStatements.CreateStage(table, stage), cancellationToken);
         await CopyAsync(ImportStatements.CopyFrom(stage, table.CsvColumns, freeze: false), table, cancellationToken);
-        await RunAsync(ImportStatements.InsertFromStage(table, stage), cancellationToken);
+        if (table.ConflictKey is null)
+        {
+            await RunAsync(ImportStatements.InsertFromStage(table, stage), cancellationToken);
+        }
+        else
+        {
+            await RunAsync(ImportStatements.AnalyzeStage(stage), cancellationToken);
+            if (table.UpdatedColumns.Count > 0) await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken);
+            await RunAsync(ImportStatements.InsertMissingFromStage(table, stage), cancellationToken);
+        }
         await RunAsync(ImportStatements.DropStage(stage), cancellationToken);
     }
 

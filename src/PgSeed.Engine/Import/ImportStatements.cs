@@ -38,18 +38,58 @@ internal static class ImportStatements
             : Identifier.Quote(c))) +
         $" FROM {table.Target.Name.Sql} WITH NO DATA";
 
+    /// <summary>Append and truncate modes with a column to discard: every staged row goes in.</summary>
     public static string InsertFromStage(TablePlan table, string stage)
     {
         var columns = Identifier.List(table.WrittenColumns);
-        var sql = $"INSERT INTO {table.Target.Name.Sql} ({columns})" +
-                  (table.OverridingSystemValue ? " OVERRIDING SYSTEM VALUE" : "") +
-                  $" SELECT {columns} FROM {stage}";
-        if (table.ConflictKey is null) return sql;
-        sql += $" ON CONFLICT ({Identifier.List(table.ConflictKey)}) ";
-        return table.UpdatedColumns.Count == 0
-            ? sql + "DO NOTHING"
-            : sql + "DO UPDATE SET " + string.Join(", ", table.UpdatedColumns.Select(c => $"{Identifier.Quote(c)} = EXCLUDED.{Identifier.Quote(c)}"));
+        return $"INSERT INTO {table.Target.Name.Sql} ({columns})" +
+               (table.OverridingSystemValue ? " OVERRIDING SYSTEM VALUE" : "") +
+               $" SELECT {columns} FROM {stage}";
     }
+
+    /// <summary>
+    /// Upsert, step 1: rows whose key exists get the seed's values, but only where they differ. One hash join
+    /// instead of a per-row conflict probe and row lock (what INSERT ... ON CONFLICT does), and re-applying an
+    /// unchanged seed (the common case) writes no new row versions. Compared as text because some types
+    /// (json, point, xml) have no equality operator.
+    /// </summary>
+    public static string UpdateFromStage(TablePlan table, string stage)
+    {
+        var key = table.ConflictKey!;
+        var updated = table.UpdatedColumns;
+        return $"UPDATE {table.Target.Name.Sql} AS {TargetAlias} SET " +
+               string.Join(", ", updated.Select(c => $"{Identifier.Quote(c)} = {StageAlias}.{Identifier.Quote(c)}")) +
+               $" FROM {stage} AS {StageAlias} WHERE " + KeyMatch(key) +
+               $" AND ROW({Identifier.List(TargetAlias, updated)})::text IS DISTINCT FROM ROW({Identifier.List(StageAlias, updated)})::text";
+    }
+
+    /// <summary>
+    /// Upsert, step 2: rows whose key is not in the table yet (one hash anti-join). The ON CONFLICT clause
+    /// only matters when another session inserts the same key meanwhile: the seed's values then win too.
+    /// </summary>
+    public static string InsertMissingFromStage(TablePlan table, string stage)
+    {
+        var columns = table.WrittenColumns;
+        var key = table.ConflictKey!;
+        var updated = table.UpdatedColumns;
+        var onConflict = updated.Count == 0
+            ? $" ON CONFLICT ({Identifier.List(key)}) DO NOTHING"
+            : $" ON CONFLICT ({Identifier.List(key)}) DO UPDATE SET " + string.Join(", ", updated.Select(c => $"{Identifier.Quote(c)} = EXCLUDED.{Identifier.Quote(c)}"));
+        return $"INSERT INTO {table.Target.Name.Sql} ({Identifier.List(columns)})" +
+               (table.OverridingSystemValue ? " OVERRIDING SYSTEM VALUE" : "") +
+               $" SELECT {Identifier.List(StageAlias, columns)} FROM {stage} AS {StageAlias}" +
+               $" WHERE NOT EXISTS (SELECT 1 FROM {table.Target.Name.Sql} AS {TargetAlias} WHERE {KeyMatch(key)})" +
+               onConflict;
+    }
+
+    /// <summary>Statistics for the staging table, so the joins above are planned as hash joins.</summary>
+    public static string AnalyzeStage(string stage) => $"ANALYZE {stage}";
+
+    private static string KeyMatch(IReadOnlyList<string> key) =>
+        string.Join(" AND ", key.Select(k => $"{TargetAlias}.{Identifier.Quote(k)} = {StageAlias}.{Identifier.Quote(k)}"));
+
+    private const string TargetAlias = "pgseed_target";
+    private const string StageAlias = "pgseed_seed";
 
     public static string DropStage(string stage) => $"DROP TABLE {stage}";
 

@@ -14,7 +14,7 @@ public class ImportAtomicityTests(PostgresFixture pg)
     {
         var source = await pg.CreateDatabaseAsync(Schema() + Data + "insert into customer (name) values ('new one');");
         var target = await pg.CreateDatabaseAsync(Schema() + (targetHasSeedRows ? Data : "insert into customer values (1000, 'existing');") + targetExtra);
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
         return (source, target, seed, await SnapshotAsync(target));
     }
 
@@ -37,7 +37,7 @@ public class ImportAtomicityTests(PostgresFixture pg)
         var lines = (await File.ReadAllLinesAsync(staff)).ToList();
         lines[2] = "21,not-a-number,Fay"; // third record = line 3 of the file
         await File.WriteAllLinesAsync(staff, lines);
-        await SeedFolderWriter.RefreshManifestAsync(seed);
+        await TestSeedFolders.RefreshManifestAsync(seed);
 
         var e = await FailsAsync(ErrorCode.BadValue, () => ImportAsync(target.ConnectionString, seed, mode));
 
@@ -57,7 +57,7 @@ public class ImportAtomicityTests(PostgresFixture pg)
         var file = Path.Combine(seed, "public.orders.csv");
         var bytes = await File.ReadAllBytesAsync(file);
         await File.WriteAllBytesAsync(file, bytes[..^4]);
-        await SeedFolderWriter.RefreshManifestAsync(seed); // checksum now matches: only the truncation is left to find
+        await TestSeedFolders.RefreshManifestAsync(seed); // checksum now matches: only the truncation is left to find
 
         var e = await FailsAsync(ErrorCode.CsvHeaderInvalid, () => ImportAsync(target.ConnectionString, seed, ImportMode.Truncate));
         Assert.Equal("public.orders", e.Table);
@@ -95,16 +95,16 @@ public class ImportAtomicityTests(PostgresFixture pg)
     public async Task Missing_table_and_required_column_are_named()
     {
         await using var target = await pg.CreateDatabaseAsync("create table a (id int primary key, must text not null, opt text default 'x');");
-        var missingTable = await SeedFolderWriter.FromCsvAsync(("public.a", "id,must\n"), ("public.nope", "id\n1\n"));
+        var missingTable = await TestSeedFolders.FromCsvAsync(("public.a", "id,must\n"), ("public.nope", "id\n1\n"));
         var e = await FailsAsync(ErrorCode.TargetTableMissing, () => ImportAsync(target.ConnectionString, missingTable));
         Assert.Equal("public.nope", e.Table);
 
-        var missingColumn = await SeedFolderWriter.FromCsvAsync(("public.a", "id,opt\n1,y\n"));
+        var missingColumn = await TestSeedFolders.FromCsvAsync(("public.a", "id,opt\n1,y\n"));
         e = await FailsAsync(ErrorCode.RequiredColumnMissing, () => ImportAsync(target.ConnectionString, missingColumn));
         Assert.Equal(("public.a", "must"), (e.Table, e.Column));
 
         // A column the CSV lacks but the table can fill gets its default.
-        var ok = await SeedFolderWriter.FromCsvAsync(("public.a", "id,must\n1,m\n"));
+        var ok = await TestSeedFolders.FromCsvAsync(("public.a", "id,must\n1,m\n"));
         await ImportAsync(target.ConnectionString, ok);
         Assert.Equal(new[] { "x" }, await target.ColumnAsync("select opt from a"));
     }
@@ -127,10 +127,10 @@ public class ImportAtomicityTests(PostgresFixture pg)
     {
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
         await using var target = await pg.CreateDatabaseAsync(Schema());
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
         var orders = Path.Combine(seed, "public.orders.csv");
         await File.WriteAllTextAsync(orders, (await File.ReadAllTextAsync(orders)).Replace("\n3,3,", "\n3,99,"));
-        await SeedFolderWriter.RefreshManifestAsync(seed);
+        await TestSeedFolders.RefreshManifestAsync(seed);
         var before = await SnapshotAsync(target);
 
         var e = await FailsAsync(ErrorCode.ForeignKeyViolation, () => ImportAsync(target.ConnectionString, seed, ImportMode.Truncate));

@@ -27,7 +27,7 @@ public class ImportForeignKeyTests(PostgresFixture pg)
         await using var target = await pg.CreateDatabaseAsync();
         await target.ExecuteAsync(AsOwner(role, Schema()));
         if (mode != ImportMode.Append) await target.ExecuteAsync(Data + "update customer set name = 'old';");
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
 
         var report = await ImportAsync(role.ConnectionStringFor(target), seed, mode);
 
@@ -45,7 +45,7 @@ public class ImportForeignKeyTests(PostgresFixture pg)
         await using var role = await TestRole.CreateAsync(pg.Server);
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
         await using var target = await pg.CreateDatabaseAsync(Schema() + Grants(role));
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
 
         var e = await FailsAsync(ErrorCode.CycleNotLoadable, () => ImportAsync(role.ConnectionStringFor(target), seed));
 
@@ -63,7 +63,7 @@ public class ImportForeignKeyTests(PostgresFixture pg)
         await using var role = await TestRole.CreateAsync(pg.Server);
         await using var source = await pg.CreateDatabaseAsync(Schema(deferrableCycle: true) + Data);
         await using var target = await pg.CreateDatabaseAsync(Schema(deferrableCycle: true) + (mode == ImportMode.Append ? "" : Data) + Grants(role));
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
 
         var report = await ImportAsync(role.ConnectionStringFor(target), seed, mode);
 
@@ -78,7 +78,7 @@ public class ImportForeignKeyTests(PostgresFixture pg)
     {
         await using var role = await TestRole.CreateAsync(pg.Server);
         await using var target = await pg.CreateDatabaseAsync(Schema(deferrableCycle: true) + Grants(role));
-        var seed = await SeedFolderWriter.FromCsvAsync(("public.dept", "id,name,head_id\n1,a,77\n"), ("public.staff", "id,dept_id,name\n10,1,x\n"));
+        var seed = await TestSeedFolders.FromCsvAsync(("public.dept", "id,name,head_id\n1,a,77\n"), ("public.staff", "id,dept_id,name\n10,1,x\n"));
 
         var e = await FailsAsync(ErrorCode.ForeignKeyViolation, () => ImportAsync(role.ConnectionStringFor(target), seed));
 
@@ -94,7 +94,7 @@ public class ImportForeignKeyTests(PostgresFixture pg)
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
         await using var target = await pg.CreateDatabaseAsync();
         await target.ExecuteAsync(AsOwner(role, Schema()));
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
 
         await FailsAsync(ErrorCode.PermissionDenied, () => ImportAsync(role.ConnectionStringFor(target), seed, disableTriggers: true));
 
@@ -109,8 +109,8 @@ public class ImportForeignKeyTests(PostgresFixture pg)
     public async Task Fk_to_a_table_outside_the_seed_is_checked_against_the_target()
     {
         await using var target = await pg.CreateDatabaseAsync(Schema() + "insert into customer (name) values ('only');");
-        var good = await SeedFolderWriter.FromCsvAsync(("public.orders", "id,customer_id,handled_by,total\n1,1,,5\n"));
-        var bad = await SeedFolderWriter.FromCsvAsync(("public.orders", "id,customer_id,handled_by,total\n2,2,,5\n"));
+        var good = await TestSeedFolders.FromCsvAsync(("public.orders", "id,customer_id,handled_by,total\n1,1,,5\n"));
+        var bad = await TestSeedFolders.FromCsvAsync(("public.orders", "id,customer_id,handled_by,total\n2,2,,5\n"));
 
         await FailsAsync(ErrorCode.ForeignKeyViolation, () => ImportAsync(target.ConnectionString, bad));
         await ImportAsync(target.ConnectionString, good);

@@ -12,7 +12,7 @@ public class ImportModeTests(PostgresFixture pg)
     {
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
         await using var target = await pg.CreateDatabaseAsync(Schema());
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
         var log = new RecordingSeedLog();
 
         var report = await ImportAsync(target.ConnectionString, seed, log: log);
@@ -32,7 +32,7 @@ public class ImportModeTests(PostgresFixture pg)
     {
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
         await using var target = await pg.CreateDatabaseAsync(Schema() + Data + "update customer set name = 'changed'; insert into customer (name) values ('extra');");
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
         var log = new RecordingSeedLog();
 
         await ImportAsync(target.ConnectionString, seed, ImportMode.Truncate, log);
@@ -48,7 +48,7 @@ public class ImportModeTests(PostgresFixture pg)
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
         await using var target = await pg.CreateDatabaseAsync(Schema() + Data +
             "update customer set name = 'stale' where id = 2; delete from orders where id = 3; insert into customer (name) values ('kept');");
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
 
         await ImportAsync(target.ConnectionString, seed, ImportMode.Upsert);
         var once = await SnapshotAsync(target);
@@ -65,7 +65,7 @@ public class ImportModeTests(PostgresFixture pg)
     public async Task Upsert_of_a_table_without_key_fails_naming_it()
     {
         await using var target = await pg.CreateDatabaseAsync("create table note (body text);");
-        var seed = await SeedFolderWriter.FromCsvAsync(("public.note", "body\nhello\n"));
+        var seed = await TestSeedFolders.FromCsvAsync(("public.note", "body\nhello\n"));
 
         var e = await FailsAsync(ErrorCode.UpsertWithoutKey, () => ImportAsync(target.ConnectionString, seed, ImportMode.Upsert));
         Assert.Equal("public.note", e.Table);
@@ -77,7 +77,7 @@ public class ImportModeTests(PostgresFixture pg)
         const string audit = "create table audit (id int primary key, customer_id int references customer(id)); insert into audit values (1, 1);";
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
         await using var target = await pg.CreateDatabaseAsync(Schema() + Data + audit);
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
         var before = await SnapshotAsync(target);
 
         var e = await FailsAsync(ErrorCode.TruncateReferenced, () => ImportAsync(target.ConnectionString, seed, ImportMode.Truncate));
@@ -95,7 +95,7 @@ public class ImportModeTests(PostgresFixture pg)
     {
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
         await using var target = await pg.CreateDatabaseAsync(Schema());
-        var seed = await SeedFolderWriter.FromDatabaseAsync(source.ConnectionString, Tables);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
         var log = new RecordingSeedLog();
 
         var report = await ImportAsync(target.ConnectionString, seed, ImportMode.Truncate, log, dryRun: true);
@@ -115,7 +115,7 @@ public class ImportModeTests(PostgresFixture pg)
     {
         const string schema = "create table item (id int generated always as identity primary key, name text);";
         await using var target = await pg.CreateDatabaseAsync(schema);
-        var seed = await SeedFolderWriter.FromCsvAsync(("public.item", "id,name\n7,a\n42,b\n"));
+        var seed = await TestSeedFolders.FromCsvAsync(("public.item", "id,name\n7,a\n42,b\n"));
 
         await ImportAsync(target.ConnectionString, seed);
         await ImportAsync(target.ConnectionString, seed, ImportMode.Upsert);

@@ -32,7 +32,7 @@ public class ImportRoundTripTests(PostgresFixture pg)
             : (IntegritySchemas.SalesSchema, IntegritySchemas.SalesData, new RootSelection { Table = "sales.\"Region\"", Filter = "where \"Code\" in ('EU', 'US')" });
         await using var role = await TestRole.CreateAsync(pg.Server);
         await using var source = await pg.CreateDatabaseAsync(schema + data);
-        var folder = Path.Combine(Path.GetTempPath(), "pgseed-import-tests", Guid.NewGuid().ToString("N"));
+        var folder = TestSeedFolders.NewFolder();
         // Upsert needs a key on every table: leave the keyless tables (with their duplicate rows) out of its seed.
         string[] keylessEdges = mode != ImportMode.Upsert ? []
             : which == "company" ? ["public.assignment.assignment_project_id_fkey", "public.assignment.assignment_employee_id_fkey"]
@@ -81,7 +81,7 @@ public class ImportRoundTripTests(PostgresFixture pg)
     {
         await using var source = await pg.CreateDatabaseAsync(ImportFidelityTests.TypesSchema + ImportFidelityTests.TypesData);
         await using var target = await pg.CreateDatabaseAsync(ImportFidelityTests.TypesSchema);
-        var folder = Path.Combine(Path.GetTempPath(), "pgseed-import-tests", Guid.NewGuid().ToString("N"));
+        var folder = TestSeedFolders.NewFolder();
         await SeedExporter.ExportAsync(new ExportRequest
         {
             ConnectionString = source.ConnectionString,

@@ -10,7 +10,7 @@ namespace PgSeed.Engine.Tests.Infrastructure;
 /// <c>pgseed export</c> writes them (COPY ... (FORMAT csv, HEADER) under the deterministic session settings),
 /// or CSV text given by the test. The manifest gets real checksums and row counts.
 /// </summary>
-public static class SeedFolderWriter
+public static class TestSeedFolders
 {
     /// <summary>Copies whole tables (in the given order, which is the import order) into a new seed folder.</summary>
     public static async Task<string> FromDatabaseAsync(string connectionString, params string[] tables)
@@ -96,10 +96,21 @@ public static class SeedFolderWriter
         return parts.Count == 2 ? new TableName(parts[0].Name, parts[1].Name) : new TableName("public", parts[0].Name);
     }
 
-    private static string NewFolder()
+    /// <summary>A new empty folder under this test process's scratch root (deleted when the process exits).</summary>
+    public static string NewFolder()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "pgseed-import-tests", Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(Root.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         return folder;
     }
+
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        var root = Path.Combine(Path.GetTempPath(), "pgseed-import-tests", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    });
 }
