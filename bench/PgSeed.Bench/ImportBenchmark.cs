@@ -173,7 +173,7 @@ internal static class ImportBenchmark
                       "defaults kept; no FKs), on one connection.");
         sb.AppendLine("- **PgSeed:** `SeedImporter.ImportAsync` (what `pgseed import` runs) into the real tables with every FK: checksum and " +
                       "header checks, one transaction, FK handling, sequence fix-up. `--truncate` runs first in each round; `--upsert` then " +
-                      "loads the same seed over it, so every row conflicts and is updated (the worst case). `VACUUM ANALYZE` and " +
+                      "loads the same seed over it, so every key already exists (the refresh case: the importer must match every row). `VACUUM ANALYZE` and " +
                       "`CHECKPOINT` run untimed between contenders.");
         sb.AppendLine();
         if (importUnavailable is not null)
