@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PgSeed.Engine.Config;
 using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Export;
@@ -11,7 +12,7 @@ internal static class ExportCommand
     internal static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var connection = CommonOptions.Connection();
-        var table = new Option<string>("--table", "-t") { Description = "Root table (schema-qualified or not; quote mixed-case names: '\"Order\"').", Required = true };
+        var table = new Option<string>("--table", "-t") { Description = "Root table (schema-qualified or not; quote mixed-case names: '\"Order\"'). Required unless --config is given." };
         var filter = new Option<string?>("--filter", "-f") { Description = "SQL appended after SELECT ... FROM <table>: WHERE / ORDER BY / LIMIT." };
         var raw = new Option<string?>("--raw") { Description = "A full SELECT returning the root rows (at least their key columns). Excludes --filter." };
         var include = new Option<string[]>("--include", "-i") { Description = "Another root, e.g. a lookup table no FK reaches: TABLE or TABLE:FILTER. Repeatable." };
@@ -20,7 +21,11 @@ internal static class ExportCommand
         var excludeEdge = new Option<string[]>("--exclude-edge") { Description = "Do not descend along this FK: [SCHEMA.]CHILD_TABLE.FK_NAME. Repeatable." };
         var schema = new Option<string[]>("--schema") { Description = "Only consider tables in this schema. Repeatable. Default: every non-system schema." };
         var parallel = new Option<int>("--parallel", "-p") { Description = "Connections copying data, all sharing one snapshot (1-16).", DefaultValueFactory = _ => 2 };
-        var output = new Option<string>("--out", "-o") { Description = "Seed folder to write (replaced atomically).", Required = true };
+        var output = new Option<string?>("--out", "-o") { Description = "Seed folder to write (replaced atomically). Required unless --config is given." };
+        var config = new Option<string?>("--config") { Description = $"Seed definition file ({SeedConfig.DefaultFileName}); exports the seeds named by the arguments (globs allowed), or all." };
+        var names = new Argument<string[]>("seeds") { Description = "With --config: names or globs of the seeds to export (default: all).", Arity = ArgumentArity.ZeroOrMore };
+        var strict = new Option<bool>("--strict") { Description = "Fail instead of warning when a where rule keeps referenced rows or a column looks personal." };
+        var allowPii = new Option<string[]>("--allow-pii") { Description = "Accept a column the personal-data lint flags: [SCHEMA.]TABLE.COLUMN (table may be a glob). Repeatable." };
         var dryRun = CommonOptions.DryRun();
         var verbose = CommonOptions.Verbose();
         var quiet = CommonOptions.Quiet();
@@ -28,9 +33,33 @@ internal static class ExportCommand
         var command = new Command("export", "Export a referentially complete subset of a database into a seed folder (one CSV per table + pgseed.json).")
         {
             connection, table, filter, raw, include, children, excludeEdge, schema, parallel, output, dryRun, verbose, quiet,
+            config, strict, allowPii, names,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (result.GetValue(config) is { } configFile)
+            {
+                if (result.GetValue(table) is not null || result.GetValue(output) is not null)
+                    throw new PgSeedException(ErrorCode.InvalidOption, "--config takes the tables and folders from the file; do not also give --table or --out.");
+                var seeds = SeedConfig.Select(SeedConfig.Load(configFile), result.GetValue(names) ?? []);
+                foreach (var seed in seeds)
+                {
+                    var fromFile = seed.ToExportRequest(result.GetValue(connection));
+                    var seedRequest = fromFile with
+                    {
+                        DryRun = result.GetValue(dryRun),
+                        Strict = fromFile.Strict || result.GetValue(strict),
+                        AllowPii = fromFile.AllowPii.Concat(result.GetValue(allowPii) ?? []).ToList(),
+                    };
+                    stdout.WriteLine($"seed {seed.Name}:");
+                    await RunAsync(seedRequest, result, stdout, stderr, verbose, quiet, cancellationToken);
+                }
+                return 0;
+            }
+            if (result.GetValue(names) is { Length: > 0 })
+                throw new PgSeedException(ErrorCode.InvalidOption, "Seed names are only accepted with --config.");
+            if (result.GetValue(table) is null || result.GetValue(output) is null)
+                throw new PgSeedException(ErrorCode.InvalidOption, "--table and --out are required (or give --config FILE).");
             var roots = new List<RootSelection>
             {
                 new() { Table = result.GetValue(table)!, Filter = result.GetValue(filter), Raw = result.GetValue(raw) },
@@ -46,16 +75,24 @@ internal static class ExportCommand
                 Parallel = result.GetValue(parallel),
                 OutputDirectory = result.GetValue(output)!,
                 DryRun = result.GetValue(dryRun),
+                Strict = result.GetValue(strict),
+                AllowPii = result.GetValue(allowPii) ?? [],
             };
-            var log = new ConsoleSeedLog(stdout, stderr, result.GetValue(verbose), result.GetValue(quiet), showSql: request.DryRun || result.GetValue(verbose));
-            var report = await SeedExporter.ExportAsync(request, log, cancellationToken);
-            if (report.DryRun)
-            {
-                stdout.WriteLine("Dry run: no data read, no files written. Tables in import order:");
-                stdout.Write(report.Tree);
-            }
+            await RunAsync(request, result, stdout, stderr, verbose, quiet, cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    private static async Task RunAsync(ExportRequest request, ParseResult result, TextWriter stdout, TextWriter stderr,
+        Option<bool> verbose, Option<bool> quiet, CancellationToken cancellationToken)
+    {
+        var log = new ConsoleSeedLog(stdout, stderr, result.GetValue(verbose), result.GetValue(quiet), showSql: request.DryRun || result.GetValue(verbose));
+        var report = await SeedExporter.ExportAsync(request, log, cancellationToken);
+        if (report.DryRun)
+        {
+            stdout.WriteLine("Dry run: no data read, no files written. Tables in import order:");
+            stdout.Write(report.Tree);
+        }
     }
 }

@@ -52,6 +52,10 @@ public static class ErrorCode
     public const string PostgresBinariesNotFound = "PGSEED070";
     public const string ServerStartFailed = "PGSEED071";
     public const string SchemaScriptFailed = "PGSEED072";
+    public const string FixturePathNotFound = "PGSEED073";
+    public const string FixtureMisuse = "PGSEED074";
+    public const string ResetFailed = "PGSEED075";
+    public const string SchemaCallbackFailed = "PGSEED076";
 
     // Build integration (PgSeed.MSBuild)
     public const string BuildItemInvalid = "PGSEED080";
@@ -65,6 +69,11 @@ public static class ErrorCode
     public const string RuleInvalid = "PGSEED091";
     public const string PersonalData = "PGSEED092";
     public const string RuleKeptParents = "PGSEED093";
+    public const string ExcludedTableReferenced = "PGSEED094";
+    public const string KeyTransform = "PGSEED095";
+    public const string SchemaNotWritten = "PGSEED096";
+    public const string EnvironmentVariableMissing = "PGSEED097";
+    public const string NoSeedMatched = "PGSEED098";
 
     public const string Internal = "PGSEED099";
 }

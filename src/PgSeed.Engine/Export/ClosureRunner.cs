@@ -34,6 +34,8 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             var sql = ClosureSql.SeedRoot(root);
             log.Sql(sql);
             await using var cmd = new NpgsqlCommand(sql, connection);
+            if (root.Table.Where is not null)
+                foreach (var (name, value) in root.Table.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
             int rows;
             try
             {
@@ -90,9 +92,13 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             {
                 await batch.ExecuteNonQueryAsync(cancellationToken);
             }
-            catch (PostgresException e) when (e.BatchCommand is not null)
+            catch (PostgresException e)
             {
-                var step = active[batch.BatchCommands.IndexOf(e.BatchCommand)];
+                // Errors while the batch is parsed (e.g. a where rule's type mismatch) carry no BatchCommand:
+                // blame the first step with a where rule, the only user SQL in a step.
+                var step = e.BatchCommand is not null
+                    ? active[batch.BatchCommands.IndexOf(e.BatchCommand)]
+                    : active.FirstOrDefault(s => s.Target.Where is not null) ?? active[0];
                 throw new PgSeedException(ErrorCode.BadFilter,
                     $"Following {step.Source.Name.Display} -> {step.Target.Name.Display} failed: {e.MessageText}" +
                     (step.Parameters.Count > 0 || step.Target.Where is not null ? " (check the where rule of " + step.Target.Name.Display + ")" : ""), e)

@@ -57,6 +57,14 @@ internal static class ClosureSql
             // No alias: the filter may name the table's columns plainly or qualified by the table name.
             select = $"SELECT {string.Join(", ", t.RowValues(t.Name.Sql))}, true, 0 FROM {t.Name.Sql}" + (root.Selection.Filter is { } f ? "\n" + f : "");
         }
+        if (t.Where is not null)
+        {
+            // A where rule on a root table restricts the roots too. Inside EXISTS plain column names resolve to
+            // the table row, so the rule reads the same as everywhere else.
+            var match = string.Join(" AND ", t.KeyExpressions("pgseed_w").Zip(t.KeyTableColumns, (e, k) => $"{e} = pgseed_root.{k}"));
+            select = $"SELECT pgseed_root.* FROM (\n{select}\n) AS pgseed_root({string.Join(", ", t.StoredColumns)}, {Descendant}, {Round})\n" +
+                     $"WHERE EXISTS (SELECT 1 FROM {t.Name.Sql} pgseed_w WHERE {match} AND ({t.Where}))";
+        }
         return $"{InsertInto(t)}\n{select}\nON CONFLICT DO NOTHING";
     }
 

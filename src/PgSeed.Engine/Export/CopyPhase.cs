@@ -43,6 +43,7 @@ internal static class CopyPhase
                         workers.Add(worker);
                         registrations.Add(ServerCancellation.Register(worker, request.ConnectionString, cancellationToken));
                         await Sessions.ExecuteAsync(worker, Sessions.ExportSettings, cancellationToken);
+                        if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(worker, salts, cancellationToken);
                         await Sessions.ExecuteAsync(worker,
                             $"BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT {Identifier.Literal(snapshot)}", cancellationToken);
                     }

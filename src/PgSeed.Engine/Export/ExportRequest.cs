@@ -77,6 +77,21 @@ public sealed record ExportRequest
     /// <summary>Relations the schema lacks, followed like real FKs.</summary>
     public IReadOnlyList<VirtualForeignKey> VirtualForeignKeys { get; init; } = Array.Empty<VirtualForeignKey>();
 
+    /// <summary>
+    /// Export nullable foreign keys into <see cref="ExcludedTables"/> as NULL. Without it such a foreign key is
+    /// an error (PGSEED094), because the seed would not import.
+    /// </summary>
+    public bool NullReferencesToExcludedTables { get; init; }
+
+    /// <summary>Columns (<c>[schema.]table.column</c>, table part may be a glob) the personal-data lint accepts as they are.</summary>
+    public IReadOnlyList<string> AllowPii { get; init; } = Array.Empty<string>();
+
+    /// <summary>Check column names and sampled values for personal data (PGSEED092).</summary>
+    public bool PiiLint { get; init; } = true;
+
+    /// <summary>Write <c>schema.sql</c> with pg_dump (when a recent enough pg_dump is found).</summary>
+    public bool WriteSchema { get; init; } = true;
+
     /// <summary>Turn integrity compromises and lint warnings into errors.</summary>
     public bool Strict { get; init; }
 }

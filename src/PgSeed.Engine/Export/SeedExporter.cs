@@ -31,6 +31,7 @@ public static class SeedExporter
         log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
 
         await Sessions.ExecuteAsync(main, Sessions.ExportSettings, cancellationToken);
+        if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(main, salts, cancellationToken); // never logged
         // The snapshot starts with the catalog read: schema and rows come from the same moment.
         await Sessions.ExecuteAsync(main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken);
         var catalog = await CatalogReader.ReadAsync(main, request.Schemas, cancellationToken);
@@ -60,10 +61,14 @@ public static class SeedExporter
         var sizes = await MeasureAsync(main, plan, cancellationToken);
         log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
         await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
+        if (request.PiiLint) await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken);
 
         using var folder = new SeedFolderWriter(request.OutputDirectory);
         var files = SeedFileNames.Assign(plan.Tables.Select(t => t.Name));
         var results = await CopyPhase.RunAsync(main, request, plan, sizes, files, folder, log, cancellationToken);
+        if (request.WriteSchema)
+            await Shaping.SchemaDumper.TryWriteAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
+                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, cancellationToken);
         await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
 
         var manifest = BuildManifest(request, catalog, plan, files, results);

@@ -62,6 +62,7 @@ internal static class SubsetPlanner
         }
 
         // Reachability: breadth-first in a fixed order, so reasons and tree parents are deterministic.
+        var nulledReferences = new List<(PlannedTable Table, ForeignKeyInfo Fk)>();
         var parentEdges = new List<ForeignKeyInfo>();
         var childEdges = new List<ForeignKeyInfo>();
         var queue = new Queue<PlannedTable>(order);
@@ -98,8 +99,7 @@ internal static class SubsetPlanner
                 {
                     if (excludedTables.Contains(fk.Parent))
                     {
-                        log.Warning(ErrorCode.RuleInvalid,
-                            $"{fk.Child.Display}.{fk.Name} references excluded table {fk.Parent.Display}; the seed will not import unless that table already holds the referenced rows.");
+                        if (!fk.Virtual) nulledReferences.Add((p, ExcludedReference(p.Info, fk, request.NullReferencesToExcludedTables)));
                         continue;
                     }
                     var parent = Add(catalog[fk.Parent]);
@@ -114,7 +114,18 @@ internal static class SubsetPlanner
             }
         }
 
-        ApplyRules(catalog, request.Rules, planned);
+        var masks = ApplyRules(catalog, request.Rules, planned);
+        foreach (var (table, fk) in nulledReferences)
+        {
+            // Opted in: the reference into the excluded table is exported as NULL (see ExcludedReference).
+            foreach (var column in fk.Columns)
+            {
+                table.Transforms[column] = "NULL";
+                masks[(table.Name, column)] = new Shaping.ColumnMask { Kind = Shaping.MaskKind.Null };
+            }
+            log.Detail($"{fk.Display} references excluded table {fk.Parent.Display}: exported as NULL");
+        }
+        Shaping.KeyColumnGuard.Validate(planned, masks);
         MarkCompleteTables(roots, childEdges, planned);
         foreach (var t in order)
             t.SingleEntry = !t.IsRoot && !t.All && t.Where is null &&
@@ -167,26 +178,59 @@ internal static class SubsetPlanner
         } while (changed);
     }
 
-    private static void ApplyRules(DatabaseCatalog catalog, IReadOnlyList<TableRule> rules, IReadOnlyDictionary<TableName, PlannedTable> planned)
+    /// <summary>
+    /// An FK from an exported table into an excluded one: the seed would not import, so it is an error unless
+    /// every FK column is nullable and the user opted in to exporting it as NULL.
+    /// </summary>
+    private static ForeignKeyInfo ExcludedReference(TableInfo child, ForeignKeyInfo fk, bool nullAllowed)
     {
-        foreach (var rule in rules)
+        var nullable = fk.Columns.All(c => child.Column(c)?.NotNull == false);
+        if (nullable && nullAllowed) return fk;
+        throw new PgSeedException(ErrorCode.ExcludedTableReferenced,
+            $"{child.Name.Display} is exported but its foreign key {fk.Display} references excluded table {fk.Parent.Display}, so the seed would not import. " +
+            (nullable
+                ? "Its columns are nullable: opt in to exporting them as NULL (\"nullExcludedReferences\": true), or stop excluding the table."
+                : "Its columns are NOT NULL: stop excluding the table, or exclude the referencing table too."))
+            { Table = child.Name.Display, Column = string.Join(", ", fk.Columns) };
+    }
+
+    private static Dictionary<(TableName, string), Shaping.ColumnMask> ApplyRules(DatabaseCatalog catalog, IReadOnlyList<TableRule> rules,
+        IReadOnlyDictionary<TableName, PlannedTable> planned)
+    {
+        var masks = new Dictionary<(TableName, string), Shaping.ColumnMask>();
+        for (var ruleIndex = 0; ruleIndex < rules.Count; ruleIndex++)
         {
+            var rule = rules[ruleIndex];
             foreach (var info in TablePattern.Match(catalog, rule.Table, "table in a rule"))
             {
                 if (!planned.TryGetValue(info.Name, out var p)) continue;
-                if (!string.IsNullOrWhiteSpace(rule.Where))
+                if (!string.IsNullOrWhiteSpace(rule.Where) || rule.Conditions.Count > 0)
                 {
-                    var where = FilterGuard.SingleStatement(rule.Where, "where rule", info.Name.Display);
+                    var (structured, structuredParameters) = Shaping.WhereSql.Build(info, rule.Conditions, $"pgseed_w{ruleIndex}_");
+                    var where = string.IsNullOrWhiteSpace(rule.Where)
+                        ? structured
+                        : rule.Conditions.Count == 0
+                            ? FilterGuard.SingleStatement(rule.Where, "where rule", info.Name.Display)
+                            : $"({FilterGuard.SingleStatement(rule.Where, "where rule", info.Name.Display)}) AND {structured}";
                     p.Where = p.Where is null ? where : $"({p.Where}) AND ({where})";
                     var merged = new Dictionary<string, object?>(p.WhereParameters);
                     foreach (var kv in rule.WhereParameters) merged[kv.Key] = kv.Value;
+                    foreach (var kv in structuredParameters) merged[kv.Key] = kv.Value;
                     p.WhereParameters = merged;
+                }
+                foreach (var (column, mask) in rule.Masks)
+                {
+                    var c = info.Column(column) ?? throw new PgSeedException(ErrorCode.RuleInvalid,
+                        $"Mask for {info.Name.Display}.{column}: the table has no such column.") { Table = info.Name.Display, Column = column };
+                    p.Transforms[column] = Shaping.MaskSql.Expression(mask, info, c);
+                    masks[(info.Name, column)] = mask;
                 }
                 foreach (var (column, expression) in rule.Transforms)
                 {
                     if (info.Column(column) is null)
                         throw new PgSeedException(ErrorCode.RuleInvalid, $"Transform for {info.Name.Display}.{column}: the table has no such column.") { Table = info.Name.Display, Column = column };
                     p.Transforms[column] = expression;
+                    masks.Remove((info.Name, column));
                 }
                 foreach (var column in rule.Omit)
                 {
@@ -199,6 +243,7 @@ internal static class SubsetPlanner
                 }
             }
         }
+        return masks;
     }
 
     private static void AddVirtualForeignKeys(DatabaseCatalog catalog, IReadOnlyList<VirtualForeignKey> virtuals)

@@ -17,6 +17,12 @@ public sealed record TableRule
     /// <summary>Values for <c>@name</c> placeholders in <see cref="Where"/> (sent as parameters, never spliced).</summary>
     public IReadOnlyDictionary<string, object?> WhereParameters { get; init; } = new Dictionary<string, object?>();
 
+    /// <summary>Structured conditions (ANDed with <see cref="Where"/>); values are sent as parameters.</summary>
+    public IReadOnlyList<Shaping.WhereCondition> Conditions { get; init; } = Array.Empty<Shaping.WhereCondition>();
+
+    /// <summary>Column → ready-made masker (see <see cref="Shaping.MaskKind"/>); evaluated in the COPY query.</summary>
+    public IReadOnlyDictionary<string, Shaping.ColumnMask> Masks { get; init; } = new Dictionary<string, Shaping.ColumnMask>();
+
     /// <summary>Column → SQL expression evaluated in the COPY query instead of the column's value.</summary>
     public IReadOnlyDictionary<string, string> Transforms { get; init; } = new Dictionary<string, string>();
 

@@ -25,9 +25,15 @@ internal sealed record SeedItem
     public IReadOnlyList<string> Schemas { get; init; } = Array.Empty<string>();
 
     /// <summary>Per-item <c>Parallel</c>; null means the <c>PgSeedParallel</c> property or the engine default.</summary>
+    /// <summary><c>AllowPii</c> metadata (<c>--allow-pii</c>): columns the personal-data lint accepts, as TABLE.COLUMN.</summary>
+    public IReadOnlyList<string> AllowPii { get; init; } = Array.Empty<string>();
+
+    /// <summary><c>Strict</c> metadata (<c>--strict</c>): lint findings and kept parents become errors.</summary>
+    public bool Strict { get; init; }
+
     public int? Parallel { get; init; }
 
-    /// <summary><c>Config</c> metadata, reserved for seed definition files (not used yet).</summary>
+    /// <summary><c>Config</c> metadata: absolute path of the <c>pgseed.config.json</c> defining this seed (by <c>Name</c>, else the folder name).</summary>
     public string? Config { get; init; }
 
     /// <summary>Names PgSeedOnly may use for this item: its Include, the folder's name, and its Name metadata.</summary>

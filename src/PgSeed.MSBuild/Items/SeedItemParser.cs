@@ -50,6 +50,8 @@ internal static class SeedItemParser
 
         if (table is null && (filter is not null || raw is not null || includes is not null))
             throw Invalid(seed, "Filter, Raw and IncludeTables need a Table to apply to.");
+        if (config is not null && table is not null)
+            throw Invalid(seed, "Give either Config (the seed is defined in a seed definition file) or Table with its options, not both.");
 
         var roots = new List<RootSelection>();
         if (table is not null) roots.Add(new RootSelection { Table = table, Filter = filter, Raw = raw });
@@ -59,14 +61,23 @@ internal static class SeedItemParser
         return seed with
         {
             Name = Metadata(item, "Name"),
-            Config = config,
+            Config = config is null ? null : Path.GetFullPath(Path.Combine(projectDirectory, config)),
             Roots = roots,
             Children = ParseChildren(seed, Metadata(item, "Children")),
             ExcludedEdges = SplitList(Metadata(item, "ExcludeEdges"), ListSeparators),
             Schemas = SplitList(Metadata(item, "Schemas"), ListSeparators),
             Parallel = ParseParallel(Metadata(item, "Parallel"), $"Parallel on PgSeed item '{spec}'", seed.DefiningProject),
+            AllowPii = SplitList(Metadata(item, "AllowPii"), ListSeparators),
+            Strict = ParseBool(seed, "Strict", Metadata(item, "Strict")),
         };
     }
+
+    private static bool ParseBool(SeedItem seed, string name, string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "false" => false,
+        "true" => true,
+        _ => throw Invalid(seed, $"{name} must be true or false, not '{text}'."),
+    };
 
     /// <summary>Parses a parallelism value (1..16); null for empty.</summary>
     internal static int? ParseParallel(string? text, string what, string? file)

@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using PgSeed.Engine.Config;
 using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Export;
 using PgSeed.MSBuild.Items;
@@ -34,29 +35,43 @@ public sealed class PgSeedExport : PgSeedTask
             return;
         }
         var defaultParallel = SeedItemParser.ParseParallel(Parallel, "PgSeedParallel", null);
-        var connection = ResolveConnection(Connection);
+        // Resolved when first needed: seeds from a definition file may bring their own connection.
+        string? connection = null;
+        string Connect() => connection ??= ResolveConnection(Connection);
         var exported = new List<ITaskItem>();
         foreach (var seed in seeds)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var ok = await RunSeedAsync(seed, async () =>
             {
-                if (seed.Roots.Count == 0)
-                    throw new PgSeedException(ErrorCode.BuildItemInvalid,
-                        $"PgSeed item '{seed.Spec}': set Table (the root table, e.g. Table=\"public.customer\") to export it." +
-                        (seed.Config is null ? "" : " Seeds defined only by a Config file are not supported yet.")) { File = seed.DefiningProject };
-                if (seed.Config is not null || seed.Name is not null)
-                    SeedLog.Message(MessageImportance.Low, $"PgSeed item '{seed.Spec}': Config and Name metadata are reserved for seed definition files and are not used yet.");
-                var request = new ExportRequest
+                ExportRequest request;
+                if (seed.Config is not null)
                 {
-                    ConnectionString = connection,
-                    Roots = seed.Roots,
-                    Children = seed.Children,
-                    ExcludedEdges = seed.ExcludedEdges,
-                    Schemas = seed.Schemas,
-                    OutputDirectory = seed.Folder,
-                    DryRun = DryRun,
-                };
+                    // The definition file describes the seed; the item says where it goes.
+                    var name = seed.Name ?? Path.GetFileName(seed.Folder);
+                    var entry = SeedConfig.Select(SeedConfig.Load(seed.Config), [name]).Single();
+                    request = entry.ToExportRequest(string.IsNullOrWhiteSpace(Connection) ? null : Connect())
+                        with { OutputDirectory = seed.Folder, DryRun = DryRun };
+                }
+                else
+                {
+                    if (seed.Roots.Count == 0)
+                        throw new PgSeedException(ErrorCode.BuildItemInvalid,
+                            $"PgSeed item '{seed.Spec}': set Table (the root table, e.g. Table=\"public.customer\") or Config (a seed definition file) to export it.")
+                            { File = seed.DefiningProject };
+                    request = new ExportRequest
+                    {
+                        ConnectionString = Connect(),
+                        Roots = seed.Roots,
+                        Children = seed.Children,
+                        ExcludedEdges = seed.ExcludedEdges,
+                        Schemas = seed.Schemas,
+                        OutputDirectory = seed.Folder,
+                        DryRun = DryRun,
+                        AllowPii = seed.AllowPii,
+                        Strict = seed.Strict,
+                    };
+                }
                 // Unset: the engine's default.
                 if ((seed.Parallel ?? defaultParallel) is int parallel) request = request with { Parallel = parallel };
                 var log = new SeedScopedLog(SeedLog, seed.Spec);

@@ -36,6 +36,13 @@ public sealed class LocalPostgresServer : IPostgresServer
     public int MajorVersion { get; }
     public string AdminConnectionString { get; }
 
+    /// <summary>
+    /// When set, the process-exit handler leaves the cluster running (e.g. so a failed test's database can be
+    /// inspected, see PGSEED_KEEP_FAILED). Its owner is then gone, so the next test run's start reaps it.
+    /// An explicit <see cref="DisposeAsync"/> still stops it.
+    /// </summary>
+    public bool KeepOnExit { get; set; }
+
     /// <summary>The cluster's data directory.</summary>
     public string DataDirectory => Path.Combine(_clusterDir, "data");
 
@@ -83,7 +90,7 @@ public sealed class LocalPostgresServer : IPostgresServer
                     throw new PgSeedException(ErrorCode.ServerStartFailed,
                         $"pg_ctl start failed (exit {code}):\n{output}\n{Tail(Path.Combine(clusterDir, "server.log"))}");
                 var server = new LocalPostgresServer(binDir, clusterDir, port, major);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAndDelete();
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => { if (!server.KeepOnExit) server.StopAndDelete(); };
                 return server;
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -140,12 +140,12 @@ public class ExportBehaviourTests(PostgresFixture pg)
         await Assert.ThrowsAsync<PgSeedException>(() => s.ExportAsync(request with { Roots = [new RootSelection { Table = "company", Filter = "where nonsense" }] }));
         Assert.Equal(before, ReadFolder(request.OutputDirectory));
         var parent = Path.GetDirectoryName(request.OutputDirectory)!;
-        Assert.Empty(Directory.GetDirectories(parent, "*pgseed-tmp*"));
+        Assert.Empty(Directory.GetDirectories(parent, $".{Path.GetFileName(request.OutputDirectory)}.pgseed-tmp*"));
 
         // A smaller seed into the same folder: CSVs of tables no longer exported disappear, other files stay.
         await s.ExportAsync(request with { Roots = [new RootSelection { Table = "country" }] });
         var after = ReadFolder(request.OutputDirectory);
-        Assert.Equal(new[] { "README.md", "pgseed.json", "public.country.csv" }, after.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(new[] { "README.md", "pgseed.json", "public.country.csv", "schema.sql" }, after.Keys.Order(StringComparer.Ordinal).ToArray());
         Assert.Equal("keep me", after["README.md"]);
     }
 

@@ -1,0 +1,141 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+using PgSeed.Engine.Catalog;
+using PgSeed.Engine.Config;
+using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Export;
+using PgSeed.Engine.Sql;
+
+namespace PgSeed.Engine.Shaping;
+
+/// <summary>A column that looks personal and is exported as it is.</summary>
+public sealed record PiiFinding(string Table, string Column, string Kind, string Evidence)
+{
+    public override string ToString() => $"{Table}.{Identifier.QuoteIfNeeded(Column)} ({Kind}, by {Evidence})";
+}
+
+/// <summary>
+/// Flags exported columns that look personal — by name, or by a sample of the exported rows' values read in
+/// the export's snapshot — and that have no transform, mask or omit rule and are not allowed explicitly.
+/// One PGSEED092 warning lists each column once with its table; with <c>--strict</c> it is an error.
+/// </summary>
+internal static class PiiLint
+{
+    public const int SampleRows = 200;
+
+    private static readonly (string Kind, Regex Pattern)[] NamePatterns =
+    [
+        ("email", new(@"(^|_)(e_?mail|email_?address|mail)($|_)")),
+        ("password", new(@"password|passwd|(^|_)pwd($|_)|pass_?hash")),
+        ("token", new(@"token|secret|api_?key|(^|_)session_?id($|_)")),
+        ("ip", new(@"(^|_)ip($|_)|ip_?addr|remote_?addr")),
+        ("phone", new(@"phone|mobile|(^|_)(tel|telephone|fax|cell)($|_)")),
+        ("ssn", new(@"(^|_)ssn($|_)|social_?security|national_?id|passport|tax_?id")),
+        ("iban", new(@"iban|bank_?account|account_?number|card_?number|credit_?card")),
+        ("dob", new(@"(^|_)dob($|_)|birth")),
+        ("address", new(@"address|street|(^|_)(addr|zip|zip_?code|post_?code|postal_?code)($|_)|^(address_?)?line_?[123]$")),
+        ("name", new(@"^(first|last|middle|given|family|full|display|maiden|nick|user|contact|customer|sur)_?name$|^surname$")),
+    ];
+
+    /// <summary>A bare <c>name</c> column is personal only in tables about people.</summary>
+    private static readonly Regex PersonTable = new(@"user|customer|person|people|employee|contact|member|patient|student|author|client|staff");
+
+    private static readonly (string Kind, string Regex)[] ContentPatterns =
+    [
+        ("email", @"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"),
+        ("phone", @"^((\+|00)[0-9][0-9 ()-]{6,18}[0-9]|\(?[0-9]{3}\)?[ .-][0-9]{3}[ .-][0-9]{4})$"),
+        ("iban", @"^[A-Z]{2}[0-9]{2} ?([A-Z0-9]{4} ?){2,7}[A-Z0-9]{1,4}$"),
+        ("ssn", @"^[0-9]{3}-[0-9]{2}-[0-9]{4}$"),
+        ("ip", @"^([0-9]{1,3}\.){3}[0-9]{1,3}$"),
+    ];
+
+    private static readonly Regex TextType = new(@"^(text|citext|character varying|character|varchar|char|bpchar)(\(\d+\))?$");
+
+    public static async Task<IReadOnlyList<PiiFinding>> RunAsync(NpgsqlConnection connection, DatabaseCatalog catalog, SubsetPlan plan,
+        ExportRequest request, ISeedLog log, CancellationToken cancellationToken)
+    {
+        var allowed = AllowedColumns(catalog, request.AllowPii);
+        var findings = new List<PiiFinding>();
+        foreach (var t in plan.ImportOrder)
+        {
+            // Key and FK columns hold identifiers (shipping_address_id is not an address); they take only the hash masker anyway.
+            var keys = t.Info.ForeignKeys.SelectMany(f => f.Columns).Concat(t.Info.RowKey ?? Array.Empty<string>()).ToHashSet();
+            var candidates = t.ExportColumns.Where(c => !t.Transforms.ContainsKey(c.Name) && !allowed.Contains((t.Name, c.Name)) && !keys.Contains(c.Name)).ToList();
+            var sampled = new List<ColumnInfo>();
+            foreach (var c in candidates)
+            {
+                var kind = ByName(t.Name, c);
+                if (kind is not null) findings.Add(new PiiFinding(t.Name.Display, c.Name, kind, "name"));
+                else if (c.Type is "inet" or "cidr") findings.Add(new PiiFinding(t.Name.Display, c.Name, "ip", "type"));
+                else if (TextType.IsMatch(c.Type)) sampled.Add(c);
+            }
+            if (sampled.Count > 0) findings.AddRange(await SampleAsync(connection, t, sampled, cancellationToken));
+        }
+        if (findings.Count > 0)
+        {
+            var message = "Exported columns look personal and have no transform, mask or omit rule: " + string.Join(", ", findings) +
+                          ". Mask or omit them in the seed definition, or accept one with --allow-pii TABLE.COLUMN (\"allowPii\").";
+            if (request.Strict) throw new PgSeedException(ErrorCode.PersonalData, message + " (--strict)") { Table = findings[0].Table, Column = findings[0].Column };
+            log.Warning(ErrorCode.PersonalData, message);
+        }
+        return findings;
+    }
+
+    internal static string? ByName(TableName table, ColumnInfo column)
+    {
+        var name = Regex.Replace(column.Name, "([a-z0-9])([A-Z])", "$1_$2").ToLowerInvariant();
+        foreach (var (kind, pattern) in NamePatterns)
+            if (pattern.IsMatch(name)) return kind;
+        return name == "name" && PersonTable.IsMatch(table.Name.ToLowerInvariant()) ? "name" : null;
+    }
+
+    /// <summary>
+    /// One query per table over at most <see cref="SampleRows"/> exported rows: a column is flagged when at least
+    /// half of its non-null sampled values match one pattern.
+    /// </summary>
+    private static async Task<IEnumerable<PiiFinding>> SampleAsync(NpgsqlConnection connection, PlannedTable t, IReadOnlyList<ColumnInfo> columns,
+        CancellationToken cancellationToken)
+    {
+        var select = string.Join(", ", columns.Select((c, i) => $"t.{Identifier.Quote(c.Name)}::text AS c{i}"));
+        var from = t.All ? $"{t.Name.Sql} t" : $"{t.Name.Sql} t JOIN {t.KeyTable} k ON " +
+            string.Join(" AND ", t.KeyExpressions("t").Zip(t.KeyTableColumns, (e, k) => $"{e} = k.{k}"));
+        var measures = new List<string>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            measures.Add($"count(c{i})");
+            measures.AddRange(ContentPatterns.Select(p => $"count(*) FILTER (WHERE c{i} ~ {Identifier.Literal(p.Regex)})"));
+        }
+        var sql = $"SELECT {string.Join(", ", measures)} FROM (SELECT {select} FROM {from} LIMIT {SampleRows}) s";
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var found = new List<PiiFinding>();
+        var width = 1 + ContentPatterns.Length;
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var nonNull = reader.GetInt64(i * width);
+            if (nonNull == 0) continue;
+            for (var p = 0; p < ContentPatterns.Length; p++)
+            {
+                if (reader.GetInt64(i * width + 1 + p) * 2 < nonNull) continue;
+                found.Add(new PiiFinding(t.Name.Display, columns[i].Name, ContentPatterns[p].Kind, "content"));
+                break;
+            }
+        }
+        return found;
+    }
+
+    /// <summary><c>[schema.]table.column</c> entries; the table part may be a glob, the column <c>*</c>.</summary>
+    private static HashSet<(TableName, string)> AllowedColumns(DatabaseCatalog catalog, IReadOnlyList<string> entries)
+    {
+        var result = new HashSet<(TableName, string)>();
+        foreach (var entry in entries)
+        {
+            var (tableText, column) = SeedConfigReader.SplitColumn(entry, "--allow-pii");
+            foreach (var table in TablePattern.Match(catalog, tableText, "--allow-pii table"))
+                foreach (var c in table.Columns.Where(c => column == "*" || string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase)))
+                    result.Add((table.Name, c.Name));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text;
+using Npgsql;
+using PgSeed.Engine.Catalog;
+using PgSeed.Engine.Sql;
+
+namespace PgSeed.Engine.Shaping;
+
+/// <summary>
+/// What <c>pg_dump -t</c> leaves out but the exported tables need: enum and domain types of their columns,
+/// functions called by their defaults, checks, domain constraints and triggers, and sequences their defaults
+/// use. Types and functions are written as DDL ahead of pg_dump's output; sequences are added to its
+/// <c>-t</c> list. Read in the export's snapshot with <c>search_path = pg_catalog</c> so every name is qualified.
+/// Extension-owned objects are skipped (the target needs the extension).
+/// </summary>
+internal static class SchemaDependencies
+{
+    public sealed record Result(string Ddl, IReadOnlyList<string> Sequences, IReadOnlyList<string> Schemas);
+
+    public static async Task<Result> ReadAsync(NpgsqlConnection connection, IReadOnlyList<uint> tableOids, CancellationToken cancellationToken)
+    {
+        await Exec(connection, "SET LOCAL search_path = pg_catalog", cancellationToken);
+        var rels = tableOids.Select(o => (long)o).ToArray();
+        var ddl = new StringBuilder();
+        var schemas = new SortedSet<string>(StringComparer.Ordinal);
+
+        const string notExtension = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = {0} AND e.deptype = 'e')";
+        var types = await ListAsync(connection, $"""
+            WITH RECURSIVE used(typ) AS (
+                SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ANY(@rels::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+                UNION
+                SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END
+                FROM used u JOIN pg_type t ON t.oid = u.typ
+                WHERE t.typtype = 'd' OR (t.typelem <> 0 AND t.typlen = -1))
+            SELECT t.oid::bigint, t.typtype::text, n.nspname::text,
+                   quote_ident(n.nspname) || '.' || quote_ident(t.typname),
+                   CASE t.typtype
+                     WHEN 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid)
+                     ELSE format_type(t.typbasetype, t.typtypmod)
+                       || CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault ELSE '' END
+                       || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
+                       || coalesce((SELECT string_agg(' CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), '' ORDER BY c.conname)
+                                    FROM pg_constraint c WHERE c.contypid = t.oid), '')
+                   END
+            FROM (SELECT DISTINCT typ FROM used) u JOIN pg_type t ON t.oid = u.typ JOIN pg_namespace n ON n.oid = t.typnamespace
+            WHERE t.typtype IN ('e', 'd') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND {string.Format(notExtension, "t.oid")}
+            ORDER BY t.oid
+            """, rels, cancellationToken);
+        var typeOids = types.Select(t => long.Parse(t[0])).ToArray();
+
+        var functions = await ListAsync(connection, $"""
+            SELECT DISTINCT p.oid::bigint, n.nspname::text, pg_get_functiondef(p.oid)
+            FROM pg_depend d JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid
+            JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p') AND {string.Format(notExtension, "p.oid")}
+              AND ((d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_attrdef WHERE adrelid = ANY(@rels::oid[])))
+                OR (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = ANY(@rels::oid[]) OR contypid = ANY(@types::oid[])))
+                OR (d.classid = 'pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_trigger WHERE tgrelid = ANY(@rels::oid[]) AND NOT tgisinternal))
+                OR (d.classid = 'pg_type'::regclass AND d.objid = ANY(@types::oid[])))
+            ORDER BY 1
+            """, rels, cancellationToken, typeOids);
+
+        var sequences = await ListAsync(connection, """
+            SELECT DISTINCT quote_ident(n.nspname) || '.' || quote_ident(s.relname), n.nspname::text
+            FROM pg_depend d JOIN pg_class s ON d.refclassid = 'pg_class'::regclass AND d.refobjid = s.oid AND s.relkind = 'S'
+            JOIN pg_namespace n ON n.oid = s.relnamespace
+            WHERE d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_attrdef WHERE adrelid = ANY(@rels::oid[]))
+            ORDER BY 1
+            """, rels, cancellationToken);
+
+        foreach (var t in types.Where(t => t[1] == "e"))
+        {
+            schemas.Add(t[2]);
+            ddl.Append($"CREATE TYPE {t[3]} AS ENUM ({t[4]});\n");
+        }
+        // Functions before domains: a domain's check may call one (a function taking a domain is rare).
+        foreach (var f in functions)
+        {
+            schemas.Add(f[1]);
+            ddl.Append(f[2].TrimEnd()).Append(";\n");
+        }
+        foreach (var t in types.Where(t => t[1] == "d"))
+        {
+            schemas.Add(t[2]);
+            ddl.Append($"CREATE DOMAIN {t[3]} AS {t[4]};\n");
+        }
+        foreach (var s in sequences) schemas.Add(s[1]);
+        await Exec(connection, "RESET search_path", cancellationToken);
+        return new Result(ddl.ToString(), sequences.Select(s => s[0]).ToList(), schemas.ToList());
+    }
+
+    private static async Task<List<string[]>> ListAsync(NpgsqlConnection connection, string sql, long[] rels, CancellationToken cancellationToken, long[]? types = null)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        cmd.Parameters.AddWithValue("rels", rels);
+        cmd.Parameters.AddWithValue("types", types ?? Array.Empty<long>());
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<string[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new string[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!;
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static async Task Exec(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,113 @@
+using PgSeed.Engine.Import;
+using PgSeed.Testing.Servers;
+
+namespace PgSeed.Testing;
+
+/// <summary>
+/// What a <see cref="PgSeedFixture"/> builds: schema steps, seeds, server and reset strategy. Filled in by
+/// <see cref="PgSeedFixture"/>'s <c>Configure</c>; every method returns the options so calls chain.
+/// Relative paths resolve against <see cref="AppContext.BaseDirectory"/> (the test output folder) first,
+/// then the current directory.
+/// </summary>
+public sealed class PgSeedOptions
+{
+    private readonly List<SchemaStep> _schemaSteps = new();
+    private readonly List<SeedStep> _seeds = new();
+
+    /// <summary>Schema steps, in the order they run against the template database.</summary>
+    public IReadOnlyList<SchemaStep> SchemaSteps => _schemaSteps;
+
+    /// <summary>Seed folders imported after the schema, in order.</summary>
+    public IReadOnlyList<SeedStep> Seeds => _seeds;
+
+    /// <summary>The server, when not the shared one from <see cref="TestServers.StartAsync"/>.</summary>
+    public Func<CancellationToken, Task<IPostgresServer>>? ServerProvider { get; private set; }
+
+    /// <summary>True when the fixture disposes the server (it started it through a provider).</summary>
+    public bool OwnsServer { get; private set; }
+
+    public Testing.ResetStrategy Strategy { get; private set; } = Testing.ResetStrategy.ChangeCapture;
+
+    /// <summary>
+    /// With <see cref="ResetStrategy.ChangeCapture"/>: when a test changed more than this fraction of a
+    /// table's seeded rows, the table is reloaded whole instead of row by row. Default 0.5.
+    /// </summary>
+    public double ReloadThreshold { get; private set; } = 0.5;
+
+    /// <summary>Where the fixture reports what it did and how long it took (template build phases, fallbacks, kept databases).</summary>
+    public Action<string>? LogSink { get; private set; }
+
+    /// <summary>Sends the fixture's progress lines to <paramref name="log"/> (default: xUnit diagnostic messages).</summary>
+    public PgSeedOptions Log(Action<string> log)
+    {
+        LogSink = log ?? throw new ArgumentNullException(nameof(log));
+        return this;
+    }
+
+    /// <summary>Runs a SQL script (e.g. <c>db/schema.sql</c>) against the template database.</summary>
+    public PgSeedOptions Schema(string scriptPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(scriptPath);
+        _schemaSteps.Add(new SchemaStep(scriptPath, null));
+        return this;
+    }
+
+    /// <summary>
+    /// Builds the schema with your own code, e.g. EF Core or DbUp migrations. The callback receives the
+    /// template database's connection string. Its identity (declaring type and method) is part of the
+    /// template key, so use a named method or a lambda that does not change between runs.
+    /// </summary>
+    public PgSeedOptions Schema(Func<string, CancellationToken, Task> migrate)
+    {
+        ArgumentNullException.ThrowIfNull(migrate);
+        _schemaSteps.Add(new SchemaStep(null, migrate));
+        return this;
+    }
+
+    /// <summary>Imports a seed folder (with its pgseed.json) through the PgSeed engine. Several seeds load in order.</summary>
+    public PgSeedOptions Seed(string seedFolder, ImportMode mode = ImportMode.Append)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(seedFolder);
+        _seeds.Add(new SeedStep(seedFolder, mode));
+        return this;
+    }
+
+    /// <summary>Uses a server you created (not disposed by the fixture).</summary>
+    public PgSeedOptions Server(IPostgresServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ServerProvider = _ => Task.FromResult(server);
+        OwnsServer = false;
+        return this;
+    }
+
+    /// <summary>Starts a server through a provider (e.g. a container package); the fixture disposes it.</summary>
+    public PgSeedOptions Server(Func<CancellationToken, Task<IPostgresServer>> provider)
+    {
+        ServerProvider = provider ?? throw new ArgumentNullException(nameof(provider));
+        OwnsServer = true;
+        return this;
+    }
+
+    /// <summary>Chooses how <see cref="PgSeedFixture.ResetAsync"/> works. Default <see cref="Testing.ResetStrategy.ChangeCapture"/>.</summary>
+    public PgSeedOptions ResetStrategy(Testing.ResetStrategy strategy)
+    {
+        Strategy = strategy;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="ReloadThreshold"/> (0 &lt; fraction &lt;= 1).</summary>
+    public PgSeedOptions ReloadWhenChanged(double fraction)
+    {
+        if (fraction is <= 0 or > 1 || double.IsNaN(fraction))
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "Use a fraction in (0, 1].");
+        ReloadThreshold = fraction;
+        return this;
+    }
+}
+
+/// <summary>One schema step: a script path or a migration callback.</summary>
+public sealed record SchemaStep(string? ScriptPath, Func<string, CancellationToken, Task>? Migrate);
+
+/// <summary>One seed folder and how it is imported.</summary>
+public sealed record SeedStep(string Folder, ImportMode Mode);

@@ -1,0 +1,69 @@
+using Npgsql;
+using PgSeed.Engine.Catalog;
+
+namespace PgSeed.Testing.Reset;
+
+/// <summary>
+/// Installs what a reset strategy needs into a freshly seeded template database, so every clone starts with
+/// it: the in-database seed snapshot (change capture and truncate-and-reload) and the capture triggers and
+/// reset function (change capture). Probes once what the role may do: <c>session_replication_role</c>
+/// (FK checks off during the reset) and event triggers (superuser).
+/// </summary>
+internal static class ResetInstaller
+{
+    public static async Task InstallAsync(string connectionString, ResetStrategy strategy, CancellationToken cancellationToken)
+    {
+        if (strategy == ResetStrategy.CloneFromTemplate) return;
+        await using var connection = await Engine.Connection.Sessions.OpenAsync(connectionString, cancellationToken);
+        var catalog = await CatalogReader.ReadAsync(connection, cancellationToken: cancellationToken);
+        var tables = catalog.Tables.Select(info => new ResetTable(info)).ToList();
+        var parentsFirst = TableOrder.ParentsFirst(tables);
+        var replica = await CanUseReplicaRoleAsync(connection, cancellationToken);
+
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, SnapshotScript.Build(parentsFirst, replica), cancellationToken);
+        if (strategy == ResetStrategy.ChangeCapture)
+        {
+            var superuser = await ScalarAsync<bool>(connection, "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user", cancellationToken);
+            await ExecuteAsync(connection, CaptureScript.Build(parentsFirst, replica, eventTrigger: superuser), cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        // Statistics in the template carry over to every clone, so the reset's queries plan well from the start.
+        await ExecuteAsync(connection, "ANALYZE", cancellationToken);
+    }
+
+    private static async Task<bool> CanUseReplicaRoleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await ExecuteAsync(connection, "SET LOCAL session_replication_role = replica", cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            return false;
+        }
+        finally
+        {
+            await tx.RollbackAsync(cancellationToken);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return (T)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Quoted name of the reset function, for the fixture's prepared call.</summary>
+    public static readonly string ResetCall = $"SELECT {ResetSchema.Quoted}.reset($1)";
+
+    public static readonly string ReloadAllCall = $"SELECT {ResetSchema.Quoted}.reload_all()";
+}

@@ -1,0 +1,39 @@
+namespace PgSeed.Testing.Servers;
+
+/// <summary>
+/// The one server every fixture of a test process shares unless told otherwise: started on first use by
+/// <see cref="TestServers.StartAsync"/>, stopped when the process exits (a local cluster registers its own
+/// exit handler; a crashed run's cluster is reaped by the next one). Not ref-counted on purpose: class
+/// fixtures come and go between test classes and must not stop and restart the server each time.
+/// </summary>
+public static class SharedServer
+{
+    private static readonly object Gate = new();
+    private static Task<IPostgresServer>? _server;
+
+    /// <summary>The shared server, started on the first call. A failed start is retried by the next caller.</summary>
+    public static Task<IPostgresServer> GetAsync(CancellationToken cancellationToken = default)
+    {
+        lock (Gate)
+        {
+            if (_server is null || _server.IsFaulted || _server.IsCanceled)
+                _server = StartAsync();
+            return _server.WaitAsync(cancellationToken);
+        }
+    }
+
+    private static async Task<IPostgresServer> StartAsync()
+    {
+        // Not tied to one caller's token: other fixtures wait on the same start.
+        var server = await TestServers.StartAsync(CancellationToken.None);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ProcessExit(server);
+        return server;
+    }
+
+    private static void ProcessExit(IPostgresServer server)
+    {
+        if (server is not ExistingPostgresServer) return; // a local cluster is removed whole
+        try { Templates.TemplateCache.DropAllAsync(server).GetAwaiter().GetResult(); }
+        catch (Exception) { /* the server may already be gone; nothing useful to do at exit */ }
+    }
+}

@@ -1,0 +1,109 @@
+using Npgsql;
+using PgSeed.Engine.Connection;
+using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Import;
+using PgSeed.Engine.Sql;
+using PgSeed.Testing.Reset;
+using PgSeed.Testing.Servers;
+
+namespace PgSeed.Testing.Templates;
+
+/// <summary>
+/// Builds a template database: schema steps, then seeds through the engine's importer (same modes, same
+/// errors, so schema drift fails here with the engine's message before any test runs), then the reset
+/// strategy's in-database objects. A failed build drops the half-built database.
+/// </summary>
+internal static class TemplateBuilder
+{
+    public static async Task<string> BuildAsync(IPostgresServer server, PgSeedOptions options, string name)
+    {
+        var cancellationToken = CancellationToken.None; // shared by every fixture waiting on it
+        await server.DropDatabaseAsync(name, cancellationToken); // a leftover from a crashed process with a recycled pid
+        await server.CreateDatabaseAsync(name, null, cancellationToken);
+        var connectionString = server.ConnectionStringFor(name);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string what)
+        {
+            phases.Add($"{what} {clock.ElapsedMilliseconds} ms");
+            clock.Restart();
+        }
+        try
+        {
+            foreach (var step in options.SchemaSteps)
+            {
+                if (step.ScriptPath is not null) await RunScriptAsync(connectionString, FixturePaths.ResolveFile(step.ScriptPath), cancellationToken);
+                else await RunCallbackAsync(step.Migrate!, connectionString, cancellationToken);
+            }
+            Phase("schema");
+            foreach (var seed in options.Seeds)
+            {
+                await SeedImporter.ImportAsync(new ImportRequest
+                {
+                    ConnectionString = connectionString,
+                    SeedDirectory = FixturePaths.ResolveFolder(seed.Folder),
+                    Mode = seed.Mode,
+                }, NullSeedLog.Instance, cancellationToken);
+            }
+            if (options.Seeds.Count > 0) Phase("seed import");
+            await ResetInstaller.InstallAsync(connectionString, options.Strategy, cancellationToken);
+            Phase($"{options.Strategy} setup");
+            await DisconnectAllAsync(server, name, cancellationToken);
+            FixtureLog.Write(options, $"PgSeed: built template {name}: {string.Join(", ", phases)}.");
+            return name;
+        }
+        catch
+        {
+            try { await server.DropDatabaseAsync(name, CancellationToken.None); }
+            catch (Exception) { /* keep the original error */ }
+            throw;
+        }
+    }
+
+    private static async Task RunScriptAsync(string connectionString, string path, CancellationToken cancellationToken)
+    {
+        var sql = await File.ReadAllTextAsync(path, cancellationToken);
+        await using var connection = await Sessions.OpenAsync(connectionString, cancellationToken);
+        try
+        {
+            await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            throw new PgSeedException(ErrorCode.SchemaScriptFailed,
+                $"Schema script {path} failed: {e.SqlState} {e.MessageText}" + (e.Detail is null ? "" : $" ({e.Detail})"), e)
+            {
+                File = path,
+                Table = e.TableName is null ? null : $"{e.SchemaName}.{e.TableName}",
+                Column = e.ColumnName,
+            };
+        }
+    }
+
+    private static async Task RunCallbackAsync(Func<string, CancellationToken, Task> migrate, string connectionString, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await migrate(connectionString, cancellationToken);
+        }
+        catch (Exception e) when (e is not PgSeedException and not OperationCanceledException)
+        {
+            throw new PgSeedException(TestingErrorCode.SchemaCallbackFailed,
+                $"The schema callback {migrate.Method.DeclaringType?.Name}.{migrate.Method.Name} failed: {ConnectionResolver.Redact(e.Message)}", e);
+        }
+        // Pooled connections the callback left idle would block CREATE DATABASE ... TEMPLATE.
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>CREATE DATABASE ... TEMPLATE refuses while anyone is connected to the template.</summary>
+    private static async Task DisconnectAllAsync(IPostgresServer server, string name, CancellationToken cancellationToken)
+    {
+        await using var admin = new NpgsqlConnection(server.AdminConnectionString);
+        await admin.OpenAsync(cancellationToken);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE datname = $1 AND pid <> pg_catalog.pg_backend_pid()", admin);
+        cmd.Parameters.AddWithValue(name);
+        await cmd.ExecuteScalarAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Runtime.CompilerServices;
+using PgSeed.Testing.Servers;
+
+namespace PgSeed.Testing.Templates;
+
+/// <summary>
+/// One template database per (server, configuration) in this process, built on first use and shared by
+/// every fixture with the same configuration. A build that failed is remembered, so each fixture reports
+/// the same error at once instead of rebuilding.
+/// </summary>
+internal static class TemplateCache
+{
+    private static readonly ConditionalWeakTable<IPostgresServer, Dictionary<string, Lazy<Task<string>>>> Templates = new();
+
+    public static Task<string> GetOrBuildAsync(IPostgresServer server, PgSeedOptions options, CancellationToken cancellationToken)
+    {
+        var key = TemplateKey.Compute(options, new Npgsql.NpgsqlConnectionStringBuilder(server.AdminConnectionString).Username ?? "");
+        var map = Templates.GetOrCreateValue(server);
+        Lazy<Task<string>> entry;
+        lock (map)
+        {
+            if (!map.TryGetValue(key, out entry!))
+                map[key] = entry = new Lazy<Task<string>>(() => TemplateBuilder.BuildAsync(server, options, DatabaseNames.Template(key)));
+        }
+        return entry.Value.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Drops this process's templates on a server (at process exit for servers we do not own).</summary>
+    public static async Task DropAllAsync(IPostgresServer server)
+    {
+        if (!Templates.TryGetValue(server, out var map)) return;
+        List<Lazy<Task<string>>> entries;
+        lock (map) entries = map.Values.ToList();
+        foreach (var entry in entries)
+        {
+            if (!entry.IsValueCreated || !entry.Value.IsCompletedSuccessfully) continue;
+            await server.DropDatabaseAsync(entry.Value.Result);
+        }
+    }
+}
