@@ -26,7 +26,11 @@ internal static class BenchmarksDocument
         ```
 
         `--scale` shrinks or grows the generated database (0.05 for a quick smoke run); `--no-docs` leaves this
-        file alone. Every run rewrites its own section below.
+        file alone. Every run rewrites its own section below. For finding where the time goes: `--case subset|full`
+        runs one export case, `--log-slow MS` makes the server log every statement slower than MS and copies those
+        lines to `/tmp/pgseed-bench-<mode>-slow-statements.log`, `--try-options "-c work_mem=64MB"` adds a contender
+        that runs PgSeed `--parallel 1` with those session settings; PgSeed's own log of the last `--parallel 1`
+        export is kept in `/tmp/pgseed-bench-export-<case>-p1.log` with a timestamp on every line.
 
         """;
 

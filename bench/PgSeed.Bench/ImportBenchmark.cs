@@ -33,7 +33,7 @@ internal static class ImportBenchmark
         {
             await SlowStatementLog.EnableAsync(server, options, cancellationToken);
             await server.CreateDatabaseAsync("bench", cancellationToken: cancellationToken);
-            var source = server.ConnectionStringFor("bench");
+            var source = BenchConnections.For(server, "bench");
             var machine = await MachineInfo.DescribeAsync(source, cancellationToken);
             Console.WriteLine(machine);
             await schema.CreateAsync(source, Console.WriteLine, cancellationToken);
@@ -50,7 +50,7 @@ internal static class ImportBenchmark
             Console.WriteLine($"Seed: {export.TotalRows:N0} rows, {manifest.Tables.Count} files, {export.TotalBytes / 1e6:0.0} MB.");
 
             await server.CreateDatabaseAsync("bench_target", cancellationToken: cancellationToken);
-            var target = server.ConnectionStringFor("bench_target");
+            var target = BenchConnections.For(server, "bench_target");
             await BenchSchema.CreateEmptyAsync(target, cancellationToken);
             await CreateBaselineTablesAsync(target, manifest, cancellationToken);
 
@@ -173,7 +173,7 @@ internal static class ImportBenchmark
                       "defaults kept; no FKs), on one connection.");
         sb.AppendLine("- **PgSeed:** `SeedImporter.ImportAsync` (what `pgseed import` runs) into the real tables with every FK: checksum and " +
                       "header checks, one transaction, FK handling, sequence fix-up. `--truncate` runs first in each round; `--upsert` then " +
-                      "loads the same seed over it, so every row conflicts and is updated (the worst case). `VACUUM ANALYZE` and " +
+                      "loads the same seed over it, so every key already exists (the refresh case: the importer must match every row). `VACUUM ANALYZE` and " +
                       "`CHECKPOINT` run untimed between contenders.");
         sb.AppendLine();
         if (importUnavailable is not null)

@@ -17,7 +17,7 @@ try
         case "reset":
             return await ResetBenchmark.RunAsync(rest);
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
             return 2;
     }
 }
