@@ -26,6 +26,9 @@ public static class Sessions
     public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Enlist = false };
+        // Npgsql's default 30 s command timeout would abort a large COPY, closure round or upsert half-way;
+        // bulk work has no natural time limit (cancellation stops it). A timeout the user wrote stays.
+        if (!MentionsCommandTimeout(connectionString)) builder.CommandTimeout = 0;
         var connection = new NpgsqlConnection(builder.ConnectionString);
         try
         {
@@ -45,6 +48,12 @@ public static class Sessions
         await using (var cmd = new NpgsqlCommand(DeterministicSettings, connection))
             await cmd.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    private static bool MentionsCommandTimeout(string connectionString)
+    {
+        var raw = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return raw.ContainsKey("Command Timeout") || raw.ContainsKey("CommandTimeout");
     }
 
     public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
