@@ -2,7 +2,10 @@
 # PgSeed demo: starts a throwaway PostgreSQL cluster, loads the sample bookstore database
 # (samples/Bookstore/db), exports five German customers with everything they need into a seed folder
 # (printing the tree summary), then imports the seed into an empty copy of the schema and compares
-# row counts. Everything but the seed folder is deleted on exit.
+# row counts. Then it runs the sample end to end on the same server: `dotnet build samples/Bookstore
+# -t:PgSeedExport` re-exports the sample's two checked-in seeds (they must come out byte-identical) and
+# `dotnet test samples/Bookstore.Tests` runs the sample's fixture-based tests against this server.
+# Everything but the seed folder is deleted on exit.
 #
 #   build/demo.sh [OUTPUT_DIR]        default: ./demo-out/bookstore-seed
 #
@@ -151,6 +154,37 @@ SQL
   if [[ $mismatches -ne 0 ]]; then echo "error: $mismatches table(s) differ" >&2; exit 1; fi
   echo "all row counts match; every foreign key was enforced during the import."
 fi
+
+# --- the sample project: its declared seeds and its tests -----------------------------------------
+step "dotnet build samples/Bookstore -t:PgSeedExport (the seeds declared in Bookstore.csproj, into samples/Bookstore/seeds)"
+PGSEED_CONNECTION="$(conn bookstore)" dotnet build samples/Bookstore -t:PgSeedExport -c Release -nologo -v m -clp:NoSummary
+
+step "The re-exported seeds are byte-identical to the checked-in ones"
+if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  changed="$(git -C "$repo" status --short -- samples/Bookstore/seeds)"
+  if [[ -n "$changed" ]]; then
+    echo "$changed"
+    echo "error: the export changed the checked-in seeds (see 'git diff samples/Bookstore/seeds');" \
+         "if db/*.sql or the PgSeed items changed on purpose, commit the new seeds." >&2
+    exit 1
+  fi
+  echo "git status --short samples/Bookstore/seeds: clean"
+fi
+# Without git (e.g. an unpacked archive), the manifest check is what is left: every file, hash and row count.
+dotnet build samples/Bookstore -t:PgSeedVerify -c Release -nologo -v m -clp:NoSummary
+
+# The tests use this server through PGSEED_TEST_CONNECTION: their fixtures create their own uniquely named
+# databases here and drop them again (without it they would start a throwaway cluster of their own).
+step "dotnet test samples/Bookstore.Tests (PGSEED_TEST_CONNECTION = this server)"
+set +e
+PGSEED_TEST_CONNECTION="$(conn postgres)" dotnet test samples/Bookstore.Tests -c Release -nologo \
+  --logger "console;verbosity=normal" 2>&1 | grep -E '^\s*(Passed|Failed|Skipped|Total tests|Error Message|Test Run)|^\s{3,}\S' | grep -vE '^\s+at |Stack Trace'
+test_status=${PIPESTATUS[0]}
+set -e
+if [[ $test_status -ne 0 ]]; then echo "error: the sample's tests failed (exit $test_status)" >&2; exit 1; fi
+echo
+echo "databases left on the server (the tests dropped theirs):"
+psql_ -d postgres -At -c "SELECT '  ' || datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres' ORDER BY 1"
 
 step "Done"
 echo "The seed folder stays in $out; the throwaway cluster is removed now."

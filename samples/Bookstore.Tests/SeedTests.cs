@@ -5,7 +5,7 @@ using PgSeed.Engine.Seed;
 namespace Bookstore.Tests;
 
 /// <summary>The checked-in seeds are intact and current.</summary>
-public sealed class SeedTests(BookstoreServer postgres)
+public sealed class SeedTests(BookstoreDatabase db)
 {
     [Fact]
     public async Task Checked_in_seeds_match_their_manifests()
@@ -25,7 +25,9 @@ public sealed class SeedTests(BookstoreServer postgres)
     [Fact]
     public async Task Checked_in_seeds_are_what_PgSeedExport_makes_of_the_sample_database()
     {
-        var connectionString = await postgres.CreateDatabaseAsync(withSampleData: true);
+        // The full sample database, on the fixture's server but not in its database.
+        var database = await ScratchDatabases.CreateAsync(db.Server, withSampleData: true, TestContext.Current.CancellationToken);
+        var connectionString = db.Server.ConnectionStringFor(database);
         var root = Directory.CreateTempSubdirectory("bookstore-seeds-").FullName;
         try
         {
@@ -48,6 +50,7 @@ public sealed class SeedTests(BookstoreServer postgres)
         finally
         {
             Directory.Delete(root, recursive: true);
+            await db.Server.DropDatabaseAsync(database, CancellationToken.None);
         }
     }
 

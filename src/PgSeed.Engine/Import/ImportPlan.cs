@@ -10,8 +10,14 @@ internal sealed record ImportPlan
     public required IReadOnlyList<TablePlan> Tables { get; init; }
     public required IReadOnlyList<ForeignKeyPlan> ForeignKeys { get; init; }
 
-    /// <summary>Tables outside the seed that a <c>TRUNCATE ... CASCADE</c> also empties.</summary>
+    /// <summary>
+    /// Tables outside the seed that reference it and are truncated with it: with --cascade (they may hold rows),
+    /// or without it when they are all empty (listed in the TRUNCATE, no CASCADE, so nothing else can go).
+    /// </summary>
     public IReadOnlyList<TableName> CascadedTables { get; init; } = Array.Empty<TableName>();
+
+    /// <summary>The user asked for <c>--cascade</c>.</summary>
+    public bool Cascade { get; init; }
 
     public bool DisableTriggers { get; init; }
 

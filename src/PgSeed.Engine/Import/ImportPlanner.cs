@@ -28,13 +28,23 @@ internal static class ImportPlanner
         if (request.Mode == ImportMode.Truncate)
         {
             var outside = tables.SelectMany(t => t.Target.ReferencedBy).Where(fk => !seedSet.Contains(fk.Child)).ToList();
-            if (outside.Count > 0 && !request.Cascade)
-                throw new PgSeedException(ErrorCode.TruncateReferenced,
-                    "Cannot truncate the seed's tables: tables outside the seed reference them: " +
-                    string.Join(", ", outside.Select(fk => $"{fk.Child.Display} ({fk.Name} -> {fk.Parent.Display})")) +
-                    ". Add those tables to the seed, or pass --cascade to empty them too.")
-                    { Table = outside[0].Child.Display };
-            cascaded = outside.Select(fk => fk.Child).Distinct().OrderBy(n => n).ToList();
+            if (outside.Count > 0)
+            {
+                // TRUNCATE must take every table that references a truncated one, transitively. Empty ones lose
+                // nothing (a fresh database, a test template), so they go along; rows outside the seed need --cascade.
+                var referencing = ReferencingClosure(outside.Select(fk => fk.Child), seedSet, catalog);
+                var nonEmpty = await NonEmptyAsync(connection, referencing, cancellationToken);
+                if (nonEmpty.Count > 0 && !request.Cascade)
+                    throw new PgSeedException(ErrorCode.TruncateReferenced,
+                        "Cannot truncate the seed's tables: tables outside the seed that hold rows reference them: " +
+                        string.Join(", ", nonEmpty.Select(t => outside.FirstOrDefault(fk => fk.Child == t) is { } fk
+                            ? $"{t.Display} ({fk.Name} -> {fk.Parent.Display})" : $"{t.Display} (through another referencing table)")) +
+                        ". Add those tables to the seed, or pass --cascade to empty them too.")
+                        { Table = nonEmpty[0].Display };
+                cascaded = referencing;
+                if (nonEmpty.Count == 0)
+                    log.Detail($"empty tables outside the seed that reference it are truncated with it: {string.Join(", ", referencing.Select(t => t.Display))}");
+            }
         }
 
         var foreignKeys = PlanForeignKeys(request, tables, seedSet, privileges);
@@ -51,9 +61,36 @@ internal static class ImportPlanner
             Tables = tables,
             ForeignKeys = foreignKeys,
             CascadedTables = cascaded,
+            Cascade = request.Cascade,
             DisableTriggers = request.DisableTriggers,
             Sequences = sequences,
         };
+    }
+
+    /// <summary>Tables outside the seed referencing it, directly or through each other.</summary>
+    private static IReadOnlyList<TableName> ReferencingClosure(IEnumerable<TableName> start, IReadOnlySet<TableName> seed, DatabaseCatalog catalog)
+    {
+        var found = new SortedSet<TableName>();
+        var queue = new Queue<TableName>(start);
+        while (queue.Count > 0)
+        {
+            var t = queue.Dequeue();
+            if (seed.Contains(t) || !found.Add(t)) continue;
+            if (catalog.TryGet(t, out var info))
+                foreach (var fk in info.ReferencedBy) queue.Enqueue(fk.Child);
+        }
+        return found.ToList();
+    }
+
+    private static async Task<IReadOnlyList<TableName>> NonEmptyAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables, CancellationToken cancellationToken)
+    {
+        var result = new List<TableName>();
+        foreach (var t in tables)
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {t.Sql})", connection);
+            if ((bool)(await cmd.ExecuteScalarAsync(cancellationToken))!) result.Add(t);
+        }
+        return result;
     }
 
     private static TablePlan MatchTable(ImportRequest request, SeedTable seed, DatabaseCatalog catalog, ISeedLog log)

@@ -59,7 +59,9 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         foreach (var fk in plan.Dropped) await RunAsync(ImportStatements.DropForeignKey(fk.Key), cancellationToken);
 
         if (plan.Mode == ImportMode.Truncate)
-            await RunAsync(ImportStatements.Truncate(plan.Tables.Select(t => t.Target.Name), plan.CascadedTables.Count > 0), cancellationToken);
+            await RunAsync(plan.Cascade
+                ? ImportStatements.Truncate(plan.Tables.Select(t => t.Target.Name), cascade: plan.CascadedTables.Count > 0)
+                : ImportStatements.Truncate(plan.Tables.Select(t => t.Target.Name).Concat(plan.CascadedTables), cascade: false), cancellationToken);
 
         var reports = new List<TableReport>();
         for (var i = 0; i < plan.Tables.Count; i++)

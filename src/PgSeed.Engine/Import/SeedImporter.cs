@@ -96,11 +96,12 @@ public static class SeedImporter
         }
         foreach (var fk in plan.Dropped) lines.Add($"  FK {fk.Key.Display}: dropped, re-added (validated) before commit");
         foreach (var fk in plan.Deferred) lines.Add($"  FK {fk.Key.Display}: deferred to commit");
-        foreach (var table in plan.CascadedTables) lines.Add($"  {table.Display}: outside the seed, emptied by TRUNCATE ... CASCADE");
+        foreach (var table in plan.CascadedTables)
+            lines.Add(plan.Cascade ? $"  {table.Display}: outside the seed, emptied by TRUNCATE ... CASCADE" : $"  {table.Display}: outside the seed, empty, truncated with it");
         // A dry run exists to show the plan: one block, so adapters print it whole.
         if (request.DryRun) log.Detail(string.Join("\n", lines));
         else foreach (var line in lines) log.Detail(line);
-        if (plan.CascadedTables.Count > 0)
+        if (plan.Cascade && plan.CascadedTables.Count > 0)
             log.Warning(ErrorCode.TruncateReferenced, $"--cascade also empties tables outside the seed: {string.Join(", ", plan.CascadedTables.Select(t => t.Display))}.");
     }
 

@@ -91,6 +91,27 @@ public class ImportModeTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task Truncate_takes_empty_referencing_tables_along_without_cascade()
+    {
+        // A fresh database (or a test template): the tables that reference the seed hold nothing to lose.
+        const string outside = "create table audit (id int primary key, customer_id int references customer(id));" +
+                               "create table audit_note (audit_id int references audit(id));";
+        await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
+        await using var target = await pg.CreateDatabaseAsync(Schema() + outside);
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
+
+        var report = await ImportAsync(target.ConnectionString, seed, ImportMode.Truncate);
+        Assert.Equal(new[] { "public.audit", "public.audit_note" }, report.CascadedTables);
+        Assert.Equal(await SnapshotAsync(source), await SnapshotAsync(target));
+
+        // Once an outside table holds a row, the same import is refused and names it.
+        await target.ExecuteAsync("insert into audit_note values (null)");
+        var e = await FailsAsync(ErrorCode.TruncateReferenced, () => ImportAsync(target.ConnectionString, seed, ImportMode.Truncate));
+        Assert.Contains("public.audit_note", e.Message);
+        Assert.Equal(1L, await target.ScalarAsync<long>("select count(*) from audit_note"));
+    }
+
+    [Fact]
     public async Task Dry_run_logs_plan_and_sql_and_writes_nothing()
     {
         await using var source = await pg.CreateDatabaseAsync(Schema() + Data);
