@@ -65,10 +65,24 @@ public static class SeedExporter
 
         using var folder = new SeedFolderWriter(request.OutputDirectory);
         var files = SeedFileNames.Assign(plan.Tables.Select(t => t.Name));
-        var results = await CopyPhase.RunAsync(main, request, plan, sizes, files, folder, log, cancellationToken);
-        if (request.WriteSchema)
-            await Shaping.SchemaDumper.TryWriteAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
-                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, cancellationToken);
+        // pg_dump (schema.sql) runs in its own session on the same snapshot while the rows are copied.
+        using var dumpCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var schemaDump = request.WriteSchema
+            ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
+                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, dumpCancel.Token)
+            : Task.FromResult(false);
+        Dictionary<TableName, CopyResult> results;
+        try
+        {
+            results = await CopyPhase.RunAsync(main, request, plan, sizes, files, folder, log, cancellationToken);
+        }
+        catch
+        {
+            dumpCancel.Cancel();
+            try { await schemaDump; } catch { /* the copy's error is the one to report */ }
+            throw;
+        }
+        await schemaDump;
         await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
 
         var manifest = BuildManifest(request, catalog, plan, files, results);

@@ -28,6 +28,15 @@ internal static class SchemaDumper
 
     /// <summary>Returns false (after a PGSEED096 warning) when no suitable pg_dump exists or it fails; the export goes on.</summary>
     public static async Task<bool> TryWriteAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
+        string path, ISeedLog log, CancellationToken cancellationToken) =>
+        await await StartAsync(connection, connectionString, serverMajor, exported, path, log, cancellationToken);
+
+    /// <summary>
+    /// Does the part that needs the export's connection (version check, dependencies, snapshot) and returns the
+    /// pg_dump run as a task, so it can go on while the same connection COPYs the rows: pg_dump reads through its
+    /// own session, in the exported snapshot, which stays valid while the export's transaction is open.
+    /// </summary>
+    public static async Task<Task<bool>> StartAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
         string path, ISeedLog log, CancellationToken cancellationToken)
     {
         var tables = exported.Select(t => t.Name).ToList();
@@ -38,14 +47,14 @@ internal static class SchemaDumper
         if (!match.Success)
         {
             log.Warning(ErrorCode.SchemaNotWritten, $"pg_dump was not found (PATH or {PgDumpEnvironmentVariable}); the seed has no schema.sql.");
-            return false;
+            return Task.FromResult(false);
         }
         var major = int.Parse(match.Groups[1].Value);
         if (major < serverMajor)
         {
             log.Warning(ErrorCode.SchemaNotWritten,
                 $"pg_dump {major} is older than the server ({serverMajor}) and cannot dump it; the seed has no schema.sql. Install pg_dump {serverMajor} or newer (or set {PgDumpEnvironmentVariable}).");
-            return false;
+            return Task.FromResult(false);
         }
 
         // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
@@ -66,17 +75,22 @@ internal static class SchemaDumper
         var env = new Dictionary<string, string?> { ["PGCONNECT_TIMEOUT"] = "30" };
         if (!string.IsNullOrEmpty(cs.Password)) env["PGPASSWORD"] = cs.Password;
 
-        var result = await RunAsync(pgDump, args, env, cancellationToken);
-        if (result is not { ExitCode: 0 })
+        return DumpAsync();
+
+        async Task<bool> DumpAsync()
         {
-            log.Warning(ErrorCode.SchemaNotWritten,
-                $"pg_dump failed ({ConnectionResolver.Redact(result?.Stderr.Trim() ?? "could not start")}); the seed has no schema.sql.");
-            return false;
+            var result = await RunAsync(pgDump, args, env, cancellationToken);
+            if (result is not { ExitCode: 0 })
+            {
+                log.Warning(ErrorCode.SchemaNotWritten,
+                    $"pg_dump failed ({ConnectionResolver.Redact(result?.Stderr.Trim() ?? "could not start")}); the seed has no schema.sql.");
+                return false;
+            }
+            var schemas = tables.Select(t => t.Schema).Concat(dependencies.Schemas).ToList();
+            await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl), new UTF8Encoding(false), cancellationToken);
+            log.Detail($"schema.sql written by pg_dump {major}");
+            return true;
         }
-        var schemas = tables.Select(t => t.Schema).Concat(dependencies.Schemas).ToList();
-        await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl), new UTF8Encoding(false), cancellationToken);
-        log.Detail($"schema.sql written by pg_dump {major}");
-        return true;
     }
 
     private static string? LibpqSslMode(NpgsqlConnectionStringBuilder cs) => cs.SslMode switch
