@@ -93,6 +93,15 @@ internal static class ClosureSql
     /// </summary>
     public static string ParentStep(ForeignKeyInfo fk, PlannedTable child, PlannedTable parent, string roundParam)
     {
+        if (child.All)
+        {
+            // Every child row is exported: the parents are those referenced at all. A semi-join from the parent
+            // side lets the planner probe the child's FK index per parent instead of de-duplicating the whole
+            // child table (a complete table is typically the big one).
+            var match = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"t.{Identifier.Quote(c)} = p.{Identifier.Quote(pc)}"));
+            return $"{InsertInto(parent)}\nSELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
+                   $"FROM {parent.Name.Sql} p\nWHERE EXISTS (SELECT 1 FROM {child.Name.Sql} t WHERE {match})\nON CONFLICT DO NOTHING";
+        }
         var (from, where, col) = SourceRows(child, descendantsOnly: false, roundParam);
         var notNull = string.Join(" AND ", fk.Columns.Select(c => $"{col(c)} IS NOT NULL"));
         var sb = new StringBuilder();
