@@ -178,6 +178,7 @@ public abstract class PgSeedFixture : IAsyncLifetime
         // A dedicated unpooled session with a prepared call: the clean case is one round trip.
         _resetConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, Enlist = false }.ConnectionString);
         await _resetConnection.OpenAsync(cancellationToken);
+        await UseReplicaRoleAsync(_resetConnection, cancellationToken);
         _resetCommand = new NpgsqlCommand(Options.Strategy == ResetStrategy.ChangeCapture ? ResetInstaller.ResetCall : ResetInstaller.ReloadAllCall, _resetConnection)
         {
             CommandTimeout = 0,
@@ -186,6 +187,25 @@ public abstract class PgSeedFixture : IAsyncLifetime
             _resetCommand.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double, Value = 0.5 });
         await _resetCommand.PrepareAsync(cancellationToken);
         return _resetCommand;
+    }
+
+    /// <summary>
+    /// Where the role may, the reset session stays in replica mode: the reset function's own
+    /// <c>SET LOCAL session_replication_role = replica</c> is then no change, and PostgreSQL keeps the
+    /// session's cached plans (changing the role flushes them, which made every reset re-plan everything).
+    /// Capture triggers never fire in this session; nothing else runs on it.
+    /// </summary>
+    private static async Task UseReplicaRoleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var cmd = new NpgsqlCommand("SET session_replication_role = replica", connection);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // An ordinary role resets with FK checks on (see CaptureScript); nothing to keep.
+        }
     }
 
     private async Task<ResetOutcome> ReloadAllAsync(CancellationToken cancellationToken)
