@@ -47,9 +47,40 @@ public sealed class LocalPostgresServer : IPostgresServer
     public string DataDirectory => Path.Combine(_clusterDir, "data");
 
     /// <summary>Where the cluster directories live: one per running server.</summary>
-    public static string ServersRoot => Path.Combine(Path.GetTempPath(), "pgseed-servers");
+    public static string ServersRoot => Path.Combine(ScratchRoot, "pgseed-servers");
 
-    private static string CacheRoot => Path.Combine(Path.GetTempPath(), "pgseed-initdb-cache");
+    /// <summary>Overrides where clusters and the initdb cache live (default: see <see cref="ScratchRoot"/>).</summary>
+    public const string ScratchDirectoryVariable = "PGSEED_SCRATCH_DIR";
+
+    /// <summary>
+    /// Where throwaway clusters live: <c>PGSEED_SCRATCH_DIR</c>, else the RAM-backed <c>/dev/shm</c> when it has
+    /// room (copying the cached data directory and every CREATE DATABASE run several times faster there than on
+    /// a disk file system, and nothing of a throwaway cluster needs to survive a reboot), else the temp folder.
+    /// </summary>
+    public static string ScratchRoot { get; } = ChooseScratchRoot();
+
+    private static string ChooseScratchRoot()
+    {
+        if (Environment.GetEnvironmentVariable(ScratchDirectoryVariable) is { Length: > 0 } configured) return configured;
+        const string shm = "/dev/shm";
+        try
+        {
+            if (OperatingSystem.IsLinux() && Directory.Exists(shm) && new DriveInfo(shm).AvailableFreeSpace > 2L * 1024 * 1024 * 1024)
+            {
+                var probe = Path.Combine(shm, $".pgseed-probe-{Environment.ProcessId}");
+                File.WriteAllText(probe, "");
+                File.Delete(probe);
+                return shm;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Not usable: fall back to the temp folder.
+        }
+        return Path.GetTempPath();
+    }
+
+    private static string CacheRoot => Path.Combine(ScratchRoot, "pgseed-initdb-cache");
 
     public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
     {
