@@ -93,14 +93,16 @@ internal static class CaptureScript
     private static string ResetFunction(IReadOnlyList<ResetTable> parentsFirst, bool replica, bool checkFingerprint)
     {
         var rows = new StringBuilder();
+        var functions = new StringBuilder();
         for (var i = 0; i < parentsFirst.Count; i++)
         {
             var t = parentsFirst[i];
-            rows.AppendLine($"INSERT INTO {S}.tables VALUES ({t.Oid}, {i}, (SELECT count(*) FROM {t.SeedCopy}), {Lit(CountKeys(t))}, " +
-                            $"{Lit(Delete(t, replica, all: false))}, {Lit(Delete(t, replica, all: true))}, " +
-                            $"{Lit(Insert(t, replica, all: false))}, {Lit(Insert(t, replica, all: true))}, " +
-                            $"{Lit(replica ? null : Update(t, all: false))}, {Lit(replica ? null : Update(t, all: true))}, " +
-                            $"{Lit(t.Key is null ? null : $"DELETE FROM {t.KeyLog}")});");
+            string? Call(string kind, string? sql) => sql is null ? null : Wrap(functions, t, kind, sql);
+            rows.AppendLine($"INSERT INTO {S}.tables VALUES ({t.Oid}, {i}, (SELECT count(*) FROM {t.SeedCopy}), {Lit(Call("count_keys", CountKeys(t)))}, " +
+                            $"{Lit(Call("delete_keys", Delete(t, replica, all: false)))}, {Lit(Call("delete_all", Delete(t, replica, all: true)))}, " +
+                            $"{Lit(Call("insert_keys", Insert(t, replica, all: false)))}, {Lit(Call("insert_all", Insert(t, replica, all: true)))}, " +
+                            $"{Lit(Call("update_keys", replica ? null : Update(t, all: false)))}, {Lit(Call("update_all", replica ? null : Update(t, all: true)))}, " +
+                            $"{Lit(Call("clear_keys", t.Key is null ? null : $"DELETE FROM {t.KeyLog}"))});");
         }
         var modeSql = replica
             ? "SET LOCAL session_replication_role = replica;"
@@ -121,8 +123,7 @@ internal static class CaptureScript
                   IF r.relid = ANY(reload) THEN
                     EXECUTE r.delete_all;
                   ELSE
-                    EXECUTE r.delete_keys;
-                    GET DIAGNOSTICS n = ROW_COUNT;
+                    EXECUTE r.delete_keys INTO n;
                     IF n > threshold * greatest(r.seed_rows, 1) THEN
                       reload := reload || r.relid;
                       EXECUTE r.delete_all;
@@ -136,6 +137,7 @@ internal static class CaptureScript
               """;
         var ddlCheck = checkFingerprint ? $"  IF {SnapshotScript.SchemaChanged} THEN RETURN 'ddl'; END IF;\n" : "";
         return $"""
+            {functions}
             CREATE TABLE {S}.tables (
               relid oid PRIMARY KEY, ord int NOT NULL, seed_rows bigint NOT NULL, count_keys text,
               delete_keys text, delete_all text, insert_keys text, insert_all text,
@@ -189,6 +191,22 @@ internal static class CaptureScript
             END
             $pgseed$;
             """;
+    }
+
+    /// <summary>
+    /// Puts one per-table statement into its own plpgsql function and returns the call. plpgsql keeps each
+    /// function's plan for the session, so a reset (one long-lived session) plans each statement once instead of
+    /// on every EXECUTE; the reset then only plans trivial <c>SELECT f()</c> calls. Returns the affected or
+    /// counted rows.
+    /// </summary>
+    private static string Wrap(StringBuilder functions, ResetTable t, string kind, string sql)
+    {
+        var name = $"{S}.{Engine.Sql.Identifier.Quote($"r{t.Oid}_{kind}")}";
+        var body = sql.StartsWith("SELECT", StringComparison.Ordinal)
+            ? $"RETURN ({sql});"
+            : $"{sql};\n  GET DIAGNOSTICS n = ROW_COUNT;\n  RETURN n;";
+        functions.AppendLine($"CREATE FUNCTION {name}() RETURNS bigint LANGUAGE plpgsql AS $pgseed$\nDECLARE n bigint;\nBEGIN\n  {body}\nEND\n$pgseed$;");
+        return $"SELECT {name}()";
     }
 
     private static string Lit(string? sql) => sql is null ? "NULL" : Engine.Sql.Identifier.Literal(sql);
