@@ -85,9 +85,10 @@ internal static class CaptureScript
     /// because ON DELETE CASCADE would remove rows nobody logged. What no order can satisfy (a cycle of
     /// non-deferrable FKs, values swapped under a non-deferrable unique constraint) fails, and the fixture re-clones.
     /// <para>
-    /// The per-table statements live as text in <c>pgseed_capture.tables</c> and run through EXECUTE for the
-    /// dirty tables only, so a reset's work (planning included) follows what the test changed, not the schema's
-    /// size. Setting session_replication_role discards cached plans anyway, so static SQL would gain nothing.
+    /// The per-table statements live in per-table plpgsql functions (planned once per session), called by name from
+    /// <c>pgseed_capture.tables</c> for the dirty tables only, so a reset's work follows what the test changed, not
+    /// the schema's size. The fixture keeps its reset session in replica mode where allowed, so the reset's own
+    /// <c>SET LOCAL session_replication_role</c> changes nothing and does not flush those cached plans.
     /// </para>
     /// </summary>
     private static string ResetFunction(IReadOnlyList<ResetTable> parentsFirst, bool replica, bool checkFingerprint)
