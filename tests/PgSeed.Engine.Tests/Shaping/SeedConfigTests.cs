@@ -7,7 +7,7 @@ using PgSeed.Engine.Tests.Infrastructure;
 
 namespace PgSeed.Engine.Tests.Shaping;
 
-public class SeedConfigTests(PostgresFixture pg)
+public class SeedConfigTests(PostgresFixture pg) : IDisposable
 {
     private const string Config = """
         {
@@ -43,10 +43,18 @@ public class SeedConfigTests(PostgresFixture pg)
         }
         """;
 
-    private static string WriteConfig(string text)
+    private readonly List<string> _dirs = new();
+
+    public void Dispose()
+    {
+        foreach (var dir in _dirs) if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    }
+
+    private string WriteConfig(string text)
     {
         var dir = Path.Combine(Path.GetTempPath(), "pgseed-config-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
+        _dirs.Add(dir);
         var path = Path.Combine(dir, SeedConfig.DefaultFileName);
         File.WriteAllText(path, text);
         return path;

@@ -13,7 +13,7 @@ namespace PgSeed.MSBuild.Tests.EndToEnd;
 /// promptly and the query must stop on the server too, not just in the client.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class ServerCancellationTests(PostgresServer postgres)
+public sealed class ServerCancellationTests(PostgresServer postgres) : IDisposable
 {
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(5);
 
@@ -25,7 +25,7 @@ public sealed class ServerCancellationTests(PostgresServer postgres)
         var task = new PgSeedExport
         {
             BuildEngine = build,
-            ProjectDirectory = Directory.CreateTempSubdirectory("pgseed-cancel-").FullName,
+            ProjectDirectory = NewDirectory(),
             Connection = db.ConnectionString,
             Seeds = [Item("seeds/slow", ("Table", "book"), ("Raw", "select b.* from book b cross join pg_sleep(600)"))],
         };
@@ -42,7 +42,7 @@ public sealed class ServerCancellationTests(PostgresServer postgres)
             create function slow_insert() returns trigger language plpgsql as $$ begin perform pg_sleep(600); return new; end $$;
             create trigger slow_insert before insert on book for each row execute function slow_insert();
             """);
-        var root = Directory.CreateTempSubdirectory("pgseed-cancel-").FullName;
+        var root = NewDirectory();
         await EngineOperations.Instance.ExportAsync(new ExportRequest
         {
             ConnectionString = source.ConnectionString, OutputDirectory = Path.Combine(root, "seeds", "books"),
@@ -53,6 +53,20 @@ public sealed class ServerCancellationTests(PostgresServer postgres)
 
         await RunAndCancelAsync(task, target, build);
         Assert.Equal(0L, await target.ScalarAsync<long>("select count(*) from author"));
+    }
+
+    private readonly List<string> _dirs = new();
+
+    private string NewDirectory()
+    {
+        var dir = Directory.CreateTempSubdirectory("pgseed-cancel-").FullName;
+        _dirs.Add(dir);
+        return dir;
+    }
+
+    public void Dispose()
+    {
+        foreach (var dir in _dirs) if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }
 
     private static async Task RunAndCancelAsync(PgSeedTask task, TestDatabase db, FakeBuildEngine build)
