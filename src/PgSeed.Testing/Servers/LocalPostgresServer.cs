@@ -47,7 +47,10 @@ public sealed class LocalPostgresServer : IPostgresServer
     public string DataDirectory => Path.Combine(_clusterDir, "data");
 
     /// <summary>Where the cluster directories live: one per running server.</summary>
-    public static string ServersRoot => Path.Combine(ScratchRoot, "pgseed-servers");
+    public static string ServersRoot => Path.Combine(ScratchRoot, "pgseed-servers" + UserSuffix);
+
+    // Per OS user: another user's folder in a shared /dev/shm or /tmp is not ours to write or reap.
+    private static string UserSuffix => ProcessRunner.IsRoot ? "" : "-" + Environment.UserName;
 
     /// <summary>Overrides where clusters and the initdb cache live (default: see <see cref="ScratchRoot"/>).</summary>
     public const string ScratchDirectoryVariable = "PGSEED_SCRATCH_DIR";
@@ -80,7 +83,7 @@ public sealed class LocalPostgresServer : IPostgresServer
         return Path.GetTempPath();
     }
 
-    private static string CacheRoot => Path.Combine(ScratchRoot, "pgseed-initdb-cache");
+    private static string CacheRoot => Path.Combine(ScratchRoot, "pgseed-initdb-cache" + UserSuffix);
 
     public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
     {
