@@ -114,15 +114,18 @@ public static class SeedExporter
     /// <summary>Row counts of the key tables (and estimates for complete tables), after ANALYZE so the COPY joins plan well.</summary>
     private static async Task<Dictionary<TableName, long>> MeasureAsync(NpgsqlConnection connection, SubsetPlan plan, CancellationToken cancellationToken)
     {
-        var sizes = new Dictionary<TableName, long>();
-        foreach (var t in plan.Tables)
-        {
-            var sql = t.All
-                ? $"SELECT GREATEST(reltuples, 0)::bigint FROM pg_catalog.pg_class WHERE oid = {t.Info.Oid}"
-                : $"ANALYZE {t.KeyTable}; SELECT count(*) FROM {t.KeyTable}";
-            await using var cmd = new NpgsqlCommand(sql, connection);
-            sizes[t.Name] = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken) ?? 0L);
-        }
+        // Two round trips whatever the number of tables: the ANALYZEs, then every size in one query.
+        var keyed = plan.Tables.Where(t => !t.All).ToList();
+        if (keyed.Count > 0)
+            await Sessions.ExecuteAsync(connection, string.Join("; ", keyed.Select(t => $"ANALYZE {t.KeyTable}")), cancellationToken);
+        var sql = string.Join("\nUNION ALL ", plan.Tables.Select(t => t.All
+            ? $"SELECT {t.Index}, GREATEST(reltuples, 0)::bigint FROM pg_catalog.pg_class WHERE oid = {t.Info.Oid}"
+            : $"SELECT {t.Index}, count(*) FROM {t.KeyTable}"));
+        var sizes = plan.Tables.ToDictionary(t => t.Name, _ => 0L);
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            sizes[plan.Tables[reader.GetInt32(0)].Name] = reader.GetInt64(1);
         return sizes;
     }
 

@@ -26,7 +26,7 @@ internal sealed class SeedFolderWriter : IDisposable
         try
         {
             Directory.CreateDirectory(parent);
-            Staging = Path.Combine(parent, $".{Path.GetFileName(Target)}.pgseed-tmp-{Guid.NewGuid():N}"[..^24]);
+            Staging = Path.Combine(parent, $".{Path.GetFileName(Target)}.pgseed-tmp-{Guid.NewGuid().ToString("N")[..8]}");
             Directory.CreateDirectory(Staging);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -56,7 +56,7 @@ internal sealed class SeedFolderWriter : IDisposable
             }
             foreach (var dir in Directory.EnumerateDirectories(Target))
                 CopyDirectory(dir, PathFor(Path.GetFileName(dir)));
-            old = Target + $".pgseed-old-{Guid.NewGuid():N}"[..^24];
+            old = Target + $".pgseed-old-{Guid.NewGuid().ToString("N")[..8]}";
             Directory.Move(Target, old);
         }
         try

@@ -78,16 +78,12 @@ internal static class SubsetPlanner
                     if (excludedEdges.Contains(fk) || excludedTables.Contains(fk.Child)) continue;
                     var child = Add(catalog[fk.Child]);
                     if (!childEdges.Contains(fk)) childEdges.Add(fk);
-                    if (child.Reason.Length == 0 || (!child.Down && !child.IsRoot))
-                    {
-                        if (child.Reason.Length == 0 || !child.Down)
-                        {
-                            child.Reason = $"child of {p.Name.Display} via {Identifier.QuoteIfNeeded(fk.Name)}";
-                            child.TreeParent = p.Name;
-                        }
-                    }
+                    // First reached as a descendant (roots already are): that is the reason worth showing,
+                    // even if the table was reached as a parent before.
                     if (!child.Down)
                     {
+                        child.Reason = $"child of {p.Name.Display} via {Identifier.QuoteIfNeeded(fk.Name)}";
+                        child.TreeParent = p.Name;
                         child.Down = true;
                         queue.Enqueue(child);
                     }

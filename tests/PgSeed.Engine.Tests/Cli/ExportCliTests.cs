@@ -1,19 +1,11 @@
 using Npgsql;
-using PgSeed.Cli;
 using PgSeed.Engine.Tests.Infrastructure;
+using static PgSeed.Engine.Tests.Infrastructure.CliRunner;
 
 namespace PgSeed.Engine.Tests.Cli;
 
 public class ExportCliTests(PostgresFixture pg)
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, stdout, stderr, TestContext.Current.CancellationToken);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task Export_prints_a_tree_and_exits_zero()
     {

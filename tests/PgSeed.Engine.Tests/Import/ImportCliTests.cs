@@ -1,19 +1,11 @@
-using PgSeed.Cli;
 using PgSeed.Engine.Tests.Infrastructure;
+using static PgSeed.Engine.Tests.Infrastructure.CliRunner;
 using static PgSeed.Engine.Tests.Import.ImportTestKit;
 
 namespace PgSeed.Engine.Tests.Import;
 
 public class ImportCliTests(PostgresFixture pg)
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, stdout, stderr, TestContext.Current.CancellationToken);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task Import_prints_the_tree_and_exit_codes_follow_the_outcome()
     {
