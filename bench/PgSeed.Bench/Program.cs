@@ -16,8 +16,14 @@ try
             return await ImportBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
         case "reset":
             return await ResetBenchmark.RunAsync(rest);
+        case "create-db":
+            // Builds the export benchmark's database into a server of your own (for profiling single statements).
+            if (rest.Length < 1) throw new ArgumentException("create-db needs a connection string (and optionally a scale)");
+            await new BenchSchema(rest.Length > 1 ? double.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 1.0)
+                .CreateAsync(rest[0], Console.WriteLine, cancel.Token);
+            return 0;
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|create-db CS [SCALE] [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
             return 2;
     }
 }

@@ -18,6 +18,11 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
 
     public int Rounds { get; private set; }
 
+    private readonly HashSet<PlannedTable> _stale = new();
+
+    /// <summary>Key tables changed since they were last analysed (after the run: to analyse before copying).</summary>
+    public IReadOnlyCollection<PlannedTable> Unanalyzed => _stale;
+
     private static bool Profile => Environment.GetEnvironmentVariable("PGSEED_PROFILE") == "1";
 
     /// <summary>The statements, for dry runs and logs.</summary>
@@ -55,6 +60,9 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
 
         var steps = BuildSteps();
         foreach (var s in steps) log.Sql(s.Sql.Replace("@r", "<previous round>"));
+        // Key tables that grew since their statistics were taken: analysed at the start of the next round's
+        // batch (same round trip), so each step is planned for the real sizes (hash join or index probes).
+        _stale.UnionWith(changed.Where(t => t.HasKeyTable));
         var round = 0;
         var watch = Stopwatch.StartNew();
         while (changed.Count > 0)
@@ -67,6 +75,13 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                 // Diagnostics (PGSEED_PROFILE=1): one statement at a time, with its time and row count.
                 changed.Clear();
                 addedBy.Clear();
+                foreach (var t in _stale.OrderBy(t => t.Index))
+                {
+                    var clock = Stopwatch.StartNew();
+                    await Connection.Sessions.ExecuteAsync(connection, $"ANALYZE {t.KeyTable}", cancellationToken);
+                    log.Detail($"round {round + 1}: ANALYZE {t.Name.Display} in {SummaryTree.Time(clock.Elapsed)}");
+                }
+                _stale.Clear();
                 foreach (var step in active)
                 {
                     var clock = Stopwatch.StartNew();
@@ -77,10 +92,14 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                     log.Detail($"round {round + 1}: {step.Source.Name.Display} -> {step.Target.Name.Display}: {n} rows in {SummaryTree.Time(clock.Elapsed)}");
                     if (n > 0) Record(step);
                 }
+                _stale.UnionWith(changed.Where(t => t.HasKeyTable));
                 round++;
                 continue;
             }
             await using var batch = new NpgsqlBatch(connection);
+            var analyzed = _stale.Count;
+            foreach (var t in _stale.OrderBy(t => t.Index)) batch.BatchCommands.Add(new NpgsqlBatchCommand($"ANALYZE {t.KeyTable}"));
+            _stale.Clear();
             foreach (var step in active)
             {
                 var command = new NpgsqlBatchCommand(step.Sql);
@@ -96,8 +115,8 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             {
                 // Errors while the batch is parsed (e.g. a where rule's type mismatch) carry no BatchCommand:
                 // blame the first step with a where rule, the only user SQL in a step.
-                var step = e.BatchCommand is not null
-                    ? active[batch.BatchCommands.IndexOf(e.BatchCommand)]
+                var step = e.BatchCommand is not null && batch.BatchCommands.IndexOf(e.BatchCommand) >= analyzed
+                    ? active[batch.BatchCommands.IndexOf(e.BatchCommand) - analyzed]
                     : active.FirstOrDefault(s => s.Target.Where is not null) ?? active[0];
                 throw new PgSeedException(ErrorCode.BadFilter,
                     $"Following {step.Source.Name.Display} -> {step.Target.Name.Display} failed: {e.MessageText}" +
@@ -107,7 +126,8 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             changed.Clear();
             addedBy.Clear();
             for (var i = 0; i < active.Count; i++)
-                if (batch.BatchCommands[i].RecordsAffected > 0) Record(active[i]);
+                if (batch.BatchCommands[analyzed + i].RecordsAffected > 0) Record(active[i]);
+            _stale.UnionWith(changed.Where(t => t.HasKeyTable));
             round++;
         }
         Rounds = round;
@@ -137,13 +157,17 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             var child = plan[fk.Child];
             var parent = plan[fk.Parent];
             if (parent.All) continue; // every row is already in
-            steps.Add(new Step(ClosureSql.ParentStep(fk, child, parent, "@r"), child, parent, new Dictionary<string, object?>(), fk, Downward: false));
+            // A derived table has no key table: its parent steps run when its entry parent gains descendants,
+            // and the step back up its entry FK finds only the rows that brought it in.
+            if (child.Derived && fk == child.DerivedFrom) continue;
+            var source = child.Derived ? child.DerivedParent! : child;
+            steps.Add(new Step(ClosureSql.ParentStep(fk, child, parent, "@r"), source, parent, new Dictionary<string, object?>(), fk, Downward: false));
         }
         foreach (var fk in plan.ChildEdges)
         {
             var parent = plan[fk.Parent];
             var child = plan[fk.Child];
-            if (child.All) continue;
+            if (child.All || child.Derived) continue;
             steps.Add(new Step(ClosureSql.ChildStep(fk, parent, child, "@r"), parent, child, child.WhereParameters, fk, Downward: true));
         }
         return steps;

@@ -83,6 +83,13 @@ internal static class ClosureSql
     private static (string From, string Where, Func<string, string> Column) SourceRows(PlannedTable source, bool descendantsOnly, string roundParam)
     {
         if (source.All) return ($"{source.Name.Sql} t", "true", c => "t." + Identifier.Quote(c));
+        if (source.DerivedFrom is { } entry)
+        {
+            // A derived table's new rows: those referencing the entry parent's rows that became descendants last round.
+            var parent = source.DerivedParent!;
+            var on = string.Join(" AND ", entry.Columns.Zip(entry.ParentColumns, (c, pc) => $"t.{Identifier.Quote(c)} = {parent.Stored("s", pc)}"));
+            return ($"{parent.KeyTable} s JOIN {source.Name.Sql} t ON {on}", $"s.{Round} = {roundParam} AND s.{Descendant}", c => "t." + Identifier.Quote(c));
+        }
         var where = $"s.{Round} = {roundParam}" + (descendantsOnly ? $" AND s.{Descendant}" : "");
         return ($"{source.KeyTable} s", where, c => source.Stored("s", c));
     }
@@ -100,7 +107,7 @@ internal static class ClosureSql
             // child table (a complete table is typically the big one).
             var match = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"t.{Identifier.Quote(c)} = p.{Identifier.Quote(pc)}"));
             return $"{InsertInto(parent)}\nSELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
-                   $"FROM {parent.Name.Sql} p\nWHERE EXISTS (SELECT 1 FROM {child.Name.Sql} t WHERE {match})\nON CONFLICT DO NOTHING";
+                   $"FROM {parent.Name.Sql} p\nWHERE EXISTS (SELECT 1 FROM {child.Name.Sql} t WHERE {match})\n  AND {NotIn(parent, parent.KeyExpressions("p"))}\nON CONFLICT DO NOTHING";
         }
         var (from, where, col) = SourceRows(child, descendantsOnly: false, roundParam);
         var notNull = string.Join(" AND ", fk.Columns.Select(c => $"{col(c)} IS NOT NULL"));
@@ -109,15 +116,21 @@ internal static class ClosureSql
         if (!parent.UsesCtid && parent.Payload.Count == 0 && SameColumns(fk.ParentColumns, parent.KeyColumns!))
         {
             // The FK points at the parent's key and nothing else is needed from the parent: no need to read it.
-            var keys = parent.KeyColumns!.Select(k => col(fk.Columns[IndexOf(fk.ParentColumns, k)]));
-            sb.Append($"SELECT DISTINCT {string.Join(", ", keys)}, false, {roundParam}::int + 1\nFROM {from}\nWHERE {where} AND {notNull}\n");
+            var keys = parent.KeyColumns!.Select(k => col(fk.Columns[IndexOf(fk.ParentColumns, k)])).ToList();
+            sb.Append($"SELECT DISTINCT {string.Join(", ", keys)}, false, {roundParam}::int + 1\nFROM {from}\nWHERE {where} AND {notNull}\n" +
+                      $"  AND {NotIn(parent, keys)}\n");
         }
         else
         {
             var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"p.{Identifier.Quote(pc)} = r.v{IndexOf(fk.Columns, c)}"));
             var distinct = string.Join(", ", fk.Columns.Select((c, i) => $"{col(c)} AS v{i}"));
+            // Skip rows already in the set before looking them up: the FK points at the key, or else compare after the join.
+            var known = !parent.UsesCtid && SameColumns(fk.ParentColumns, parent.KeyColumns!)
+                ? $" AND {NotIn(parent, parent.KeyColumns!.Select(k => col(fk.Columns[IndexOf(fk.ParentColumns, k)])).ToList())}"
+                : "";
             sb.Append($"SELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
-                      $"FROM (SELECT DISTINCT {distinct} FROM {from} WHERE {where} AND {notNull}) r\nJOIN {parent.Name.Sql} p ON {on}\n");
+                      $"FROM (SELECT DISTINCT {distinct} FROM {from} WHERE {where} AND {notNull}{known}) r\nJOIN {parent.Name.Sql} p ON {on}\n" +
+                      (known.Length == 0 ? $"WHERE {NotIn(parent, parent.KeyExpressions("p"))}\n" : ""));
         }
         sb.Append("ON CONFLICT DO NOTHING");
         return sb.ToString();
@@ -141,15 +154,17 @@ internal static class ClosureSql
         var conflict = child.SingleEntry
             ? ""
             : $"ON CONFLICT ({string.Join(", ", child.KeyTableColumns)}) DO UPDATE SET {Descendant} = true, {Round} = EXCLUDED.{Round} WHERE NOT k.{Descendant}";
+        // Rows that already are descendants are skipped before the insert (conflict handling costs far more than a probe).
+        var fresh = child.SingleEntry ? "" : $" AND {NotIn(child, values.Take(child.KeyTableColumns.Count).ToList(), descendantsOnly: true)}";
         if (parent.All)
         {
             // Every parent row is exported: any child row whose FK is set references one of them.
             var notNull = string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
-            return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}\n{conflict}";
+            return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}{fresh}\n{conflict}";
         }
         var (from, where, col) = SourceRows(parent, descendantsOnly: true, roundParam);
         var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"c.{Identifier.Quote(c)} = {col(pc)}"));
-        return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}\n{conflict}";
+        return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}{fresh}\n{conflict}";
     }
 
     /// <summary>The COPY that writes one table's CSV: exported columns (with transforms), sorted by key.</summary>
@@ -161,11 +176,37 @@ internal static class ClosureSql
         var order = t.UsesCtid
             ? "(t.*)::text COLLATE \"C\""
             : string.Join(", ", t.KeyColumns!.Select(c => "t." + Identifier.Quote(c)));
-        var from = t.All
-            ? $"{t.Name.Sql} t"
-            : $"{t.Name.Sql} t JOIN {keyTable ?? t.KeyTable} k ON {JoinKey(t, "t", "k")}";
-        return $"COPY (SELECT {string.Join(", ", columns)} FROM {from} ORDER BY {order}) TO STDOUT (FORMAT csv, HEADER true)";
+        return $"COPY (SELECT {string.Join(", ", columns)} FROM {ExportedRows(t, "t", keyTable)} ORDER BY {order}) TO STDOUT (FORMAT csv, HEADER true)";
     }
+
+    /// <summary>
+    /// The exported rows of <paramref name="t"/> under <paramref name="alias"/>, as the text after FROM (it may end
+    /// in a WHERE clause): the whole table, its join with its key table, or for a derived table the rows referencing
+    /// the entry parent's descendants. <paramref name="keyTable"/> replaces the key table (a parallel worker's copy;
+    /// for a derived table it holds the referenced values, pgseed_k0..).
+    /// </summary>
+    public static string ExportedRows(PlannedTable t, string alias, string? keyTable = null)
+    {
+        if (t.All) return $"{t.Name.Sql} {alias}";
+        if (t.DerivedFrom is { } entry)
+        {
+            var columns = string.Join(", ", entry.Columns.Select(c => $"{alias}.{Identifier.Quote(c)}"));
+            var keys = keyTable is not null
+                ? $"SELECT {string.Join(", ", entry.ParentColumns.Select((_, i) => $"pgseed_k{i}"))} FROM {keyTable}"
+                : DerivedKeys(t);
+            return $"{t.Name.Sql} {alias} WHERE ({columns}) IN ({keys})";
+        }
+        return $"{t.Name.Sql} {alias} JOIN {keyTable ?? t.KeyTable} k ON {JoinKey(t, alias, "k")}";
+    }
+
+    /// <summary>For a derived table: the values its entry FK references, one row per descendant row of the entry parent.</summary>
+    public static string DerivedKeys(PlannedTable t) =>
+        $"SELECT {string.Join(", ", t.DerivedFrom!.ParentColumns.Select(pc => t.DerivedParent!.Stored("s", pc)))} FROM {t.DerivedParent!.KeyTable} s WHERE s.{Descendant}";
+
+    /// <summary><c>NOT EXISTS</c> a key-table row with these key values (optionally: that already is a descendant).</summary>
+    private static string NotIn(PlannedTable t, IReadOnlyList<string> keyValues, bool descendantsOnly = false) =>
+        $"NOT EXISTS (SELECT 1 FROM {t.KeyTable} x WHERE " +
+        string.Join(" AND ", t.KeyTableColumns.Zip(keyValues, (k, v) => $"x.{k} = {v}")) + (descendantsOnly ? $" AND x.{Descendant}" : "") + ")";
 
     private static string JoinKey(PlannedTable table, string rowAlias, string keyAlias) =>
         string.Join(" AND ", table.KeyExpressions(rowAlias).Zip(table.KeyTableColumns, (e, k) => $"{e} = {keyAlias}.{k}"));

@@ -130,14 +130,16 @@ internal static class CopyPhase
 
     private static async Task TransferKeysAsync(NpgsqlConnection main, NpgsqlConnection worker, PlannedTable t, CancellationToken cancellationToken)
     {
-        var types = t.UsesCtid
-            ? new[] { "oid", "tid" }
+        // A derived table's worker copy holds the values its entry FK references (see ClosureSql.ExportedRows).
+        var types = t.DerivedFrom is { } entry ? entry.ParentColumns.Select(c => t.DerivedParent!.Info.Column(c)!.Type).ToArray()
+            : t.UsesCtid ? new[] { "oid", "tid" }
             : t.KeyColumns!.Select(c => t.Info.Column(c)!.Type).ToArray();
-        var columns = t.KeyTableColumns;
+        var columns = Enumerable.Range(0, types.Length).Select(i => $"pgseed_k{i}").ToList();
         await Sessions.ExecuteAsync(worker,
             $"CREATE TEMP TABLE {WorkerKeyTable(t)} ({string.Join(", ", columns.Zip(types, (c, ty) => $"{c} {ty}"))}) ON COMMIT DROP", cancellationToken);
         var list = string.Join(", ", columns);
-        await using (var source = await main.BeginRawBinaryCopyAsync($"COPY (SELECT {list} FROM {t.KeyTable}) TO STDOUT (FORMAT binary)", cancellationToken))
+        var keys = t.Derived ? ClosureSql.DerivedKeys(t) : $"SELECT {list} FROM {t.KeyTable}";
+        await using (var source = await main.BeginRawBinaryCopyAsync($"COPY ({keys}) TO STDOUT (FORMAT binary)", cancellationToken))
         await using (var target = await worker.BeginRawBinaryCopyAsync($"COPY {WorkerKeyTable(t)} ({list}) FROM STDIN (FORMAT binary)", cancellationToken))
         {
             await source.CopyToAsync(target, cancellationToken);

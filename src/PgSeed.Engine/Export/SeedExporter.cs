@@ -41,7 +41,7 @@ public static class SeedExporter
 
         if (request.DryRun)
         {
-            foreach (var t in plan.Tables.Where(t => !t.All)) log.Sql(ClosureSql.CreateKeyTable(t));
+            foreach (var t in plan.Tables.Where(t => t.HasKeyTable)) log.Sql(ClosureSql.CreateKeyTable(t));
             log.Sql("SET TRANSACTION READ ONLY");
             foreach (var r in plan.Roots.Where(r => !r.Table.All)) log.Sql(ClosureSql.SeedRoot(r));
             foreach (var s in new ClosureRunner(main, plan, NullSeedLog.Instance).DescribeSteps())
@@ -52,13 +52,13 @@ public static class SeedExporter
             return new ExportReport { Tables = dry, Elapsed = watch.Elapsed, DryRun = true, Tree = SummaryTree.Render(dry, watch.Elapsed, showTimes: false) };
         }
 
-        foreach (var t in plan.Tables.Where(t => !t.All)) await Sessions.ExecuteAsync(main, ClosureSql.CreateKeyTable(t), cancellationToken);
+        foreach (var t in plan.Tables.Where(t => t.HasKeyTable)) await Sessions.ExecuteAsync(main, ClosureSql.CreateKeyTable(t), cancellationToken);
         // From here on nothing but the temporary key tables can be written, whatever a filter tries.
         await Sessions.ExecuteAsync(main, "SET TRANSACTION READ ONLY", cancellationToken);
 
         var closure = new ClosureRunner(main, plan, log);
         await closure.RunAsync(cancellationToken);
-        var sizes = await MeasureAsync(main, plan, cancellationToken);
+        var sizes = await MeasureAsync(main, plan, closure.Unanalyzed, cancellationToken);
         log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
         await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
         if (request.PiiLint) await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken);
@@ -111,15 +111,19 @@ public static class SeedExporter
             log.Detail($"  {t.Name.Display}: {t.Reason}{(t.All ? " (every row)" : "")}{(t.UsesCtid ? " (no key: rows identified by ctid)" : "")}");
     }
 
-    /// <summary>Row counts of the key tables (and estimates for complete tables), after ANALYZE so the COPY joins plan well.</summary>
-    private static async Task<Dictionary<TableName, long>> MeasureAsync(NpgsqlConnection connection, SubsetPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Row counts of the key tables, estimates for complete and derived tables (they only order the copies), after
+    /// analysing the key tables the closure changed last, so the COPY joins plan well. Two round trips at most.
+    /// </summary>
+    private static async Task<Dictionary<TableName, long>> MeasureAsync(NpgsqlConnection connection, SubsetPlan plan,
+        IReadOnlyCollection<PlannedTable> unanalyzed, CancellationToken cancellationToken)
     {
-        // Two round trips whatever the number of tables: the ANALYZEs, then every size in one query.
-        var keyed = plan.Tables.Where(t => !t.All).ToList();
-        if (keyed.Count > 0)
-            await Sessions.ExecuteAsync(connection, string.Join("; ", keyed.Select(t => $"ANALYZE {t.KeyTable}")), cancellationToken);
-        var sql = string.Join("\nUNION ALL ", plan.Tables.Select(t => t.All
-            ? $"SELECT {t.Index}, GREATEST(reltuples, 0)::bigint FROM pg_catalog.pg_class WHERE oid = {t.Info.Oid}"
+        if (unanalyzed.Count > 0)
+            await Sessions.ExecuteAsync(connection, string.Join("; ", unanalyzed.Select(t => $"ANALYZE {t.KeyTable}")), cancellationToken);
+        static string Reltuples(TableInfo t) => $"(SELECT GREATEST(reltuples, 0) FROM pg_catalog.pg_class WHERE oid = {t.Oid})";
+        var sql = string.Join("\nUNION ALL ", plan.Tables.Select(t =>
+            t.All ? $"SELECT {t.Index}, {Reltuples(t.Info)}::bigint"
+            : t.Derived ? $"SELECT {t.Index}, ((SELECT count(*) FROM ({ClosureSql.DerivedKeys(t)}) s) * {Reltuples(t.Info)} / GREATEST({Reltuples(t.DerivedParent!.Info)}, 1))::bigint"
             : $"SELECT {t.Index}, count(*) FROM {t.KeyTable}"));
         var sizes = plan.Tables.ToDictionary(t => t.Name, _ => 0L);
         await using var cmd = new NpgsqlCommand(sql, connection);
@@ -135,7 +139,7 @@ public static class SeedExporter
     /// </summary>
     private static async Task CheckWhereRulesAsync(NpgsqlConnection connection, SubsetPlan plan, bool strict, ISeedLog log, CancellationToken cancellationToken)
     {
-        foreach (var t in plan.Tables.Where(t => t.Where is not null && !t.All))
+        foreach (var t in plan.Tables.Where(t => t.Where is not null && t.HasKeyTable))
         {
             var join = string.Join(" AND ", t.KeyExpressions("t").Zip(t.KeyTableColumns, (e, k) => $"{e} = k.{k}"));
             await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {t.KeyTable} k JOIN {t.Name.Sql} t ON {join} WHERE NOT COALESCE(({t.Where}), false)", connection);

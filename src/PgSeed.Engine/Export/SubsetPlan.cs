@@ -29,6 +29,19 @@ internal sealed class PlannedTable
     /// row can be found once only, so its key table needs no unique index and no conflict handling.
     /// </summary>
     public bool SingleEntry { get; set; }
+
+    /// <summary>
+    /// Set for a single-entry table from which nothing descends (a leaf such as order lines): its rows are exactly
+    /// the rows referencing, through this FK, the descendant rows of <see cref="DerivedParent"/>. The row set is never
+    /// materialised: copies and the steps to its parents read it by a semi-join with the parent's key table, which
+    /// saves writing (and indexing) what is typically the largest key set of the export.
+    /// </summary>
+    public ForeignKeyInfo? DerivedFrom { get; set; }
+    public PlannedTable? DerivedParent { get; set; }
+    public bool Derived => DerivedFrom is not null;
+
+    /// <summary>The table has a temporary key table (neither complete nor derived).</summary>
+    public bool HasKeyTable => !All && !Derived;
     public string Reason { get; set; } = "";
     public TableName? TreeParent { get; set; }
 

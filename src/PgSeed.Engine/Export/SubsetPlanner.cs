@@ -126,6 +126,14 @@ internal static class SubsetPlanner
         foreach (var t in order)
             t.SingleEntry = !t.IsRoot && !t.All && t.Where is null &&
                             childEdges.Count(f => f.Child == t.Name) == 1 && !parentEdges.Any(f => f.Parent == t.Name);
+        foreach (var t in order)
+        {
+            if (!t.SingleEntry || childEdges.Any(f => f.Parent == t.Name)) continue;
+            var entry = childEdges.Single(f => f.Child == t.Name);
+            if (planned[entry.Parent].All) continue;
+            t.DerivedFrom = entry;
+            t.DerivedParent = planned[entry.Parent];
+        }
         foreach (var fk in parentEdges) AddPayload(planned[fk.Child], fk.Columns);
         foreach (var fk in childEdges) AddPayload(planned[fk.Parent], fk.ParentColumns);
 

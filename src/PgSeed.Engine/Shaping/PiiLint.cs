@@ -97,8 +97,7 @@ internal static class PiiLint
         CancellationToken cancellationToken)
     {
         var select = string.Join(", ", columns.Select((c, i) => $"t.{Identifier.Quote(c.Name)}::text AS c{i}"));
-        var from = t.All ? $"{t.Name.Sql} t" : $"{t.Name.Sql} t JOIN {t.KeyTable} k ON " +
-            string.Join(" AND ", t.KeyExpressions("t").Zip(t.KeyTableColumns, (e, k) => $"{e} = k.{k}"));
+        var from = Export.ClosureSql.ExportedRows(t, "t");
         var measures = new List<string>();
         for (var i = 0; i < columns.Count; i++)
         {
