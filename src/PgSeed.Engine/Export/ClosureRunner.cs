@@ -152,6 +152,15 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
     private List<Step> BuildSteps()
     {
         var steps = new List<Step>();
+        // Child steps first: a row found as a descendant in the same round as it is referenced is then inserted
+        // once, as a descendant, instead of being added as a parent and promoted (a conflict) right after.
+        foreach (var fk in plan.ChildEdges)
+        {
+            var parent = plan[fk.Parent];
+            var child = plan[fk.Child];
+            if (child.All || child.Derived) continue;
+            steps.Add(new Step(ClosureSql.ChildStep(fk, parent, child, "@r"), parent, child, child.WhereParameters, fk, Downward: true));
+        }
         foreach (var fk in plan.ParentEdges)
         {
             var child = plan[fk.Child];
@@ -162,13 +171,6 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             if (child.Derived && fk == child.DerivedFrom) continue;
             var source = child.Derived ? child.DerivedParent! : child;
             steps.Add(new Step(ClosureSql.ParentStep(fk, child, parent, "@r"), source, parent, new Dictionary<string, object?>(), fk, Downward: false));
-        }
-        foreach (var fk in plan.ChildEdges)
-        {
-            var parent = plan[fk.Parent];
-            var child = plan[fk.Child];
-            if (child.All || child.Derived) continue;
-            steps.Add(new Step(ClosureSql.ChildStep(fk, parent, child, "@r"), parent, child, child.WhereParameters, fk, Downward: true));
         }
         return steps;
     }

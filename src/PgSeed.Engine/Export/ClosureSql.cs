@@ -97,6 +97,8 @@ internal static class ClosureSql
     /// <summary>
     /// Parent step: the rows referenced through <paramref name="fk"/> by rows of the child table added in the
     /// previous round. Parents are added as non-descendants. Not generated when the parent table is complete.
+    /// Each parent row comes out once (distinct FK values, a unique referenced key) and rows already in the key
+    /// table are filtered out, so a plain INSERT suffices: ON CONFLICT would double the cost of the insert.
     /// </summary>
     public static string ParentStep(ForeignKeyInfo fk, PlannedTable child, PlannedTable parent, string roundParam)
     {
@@ -107,7 +109,7 @@ internal static class ClosureSql
             // child table (a complete table is typically the big one).
             var match = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"t.{Identifier.Quote(c)} = p.{Identifier.Quote(pc)}"));
             return $"{InsertInto(parent)}\nSELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
-                   $"FROM {parent.Name.Sql} p\nWHERE EXISTS (SELECT 1 FROM {child.Name.Sql} t WHERE {match})\n  AND {NotIn(parent, parent.KeyExpressions("p"))}\nON CONFLICT DO NOTHING";
+                   $"FROM {parent.Name.Sql} p\nWHERE EXISTS (SELECT 1 FROM {child.Name.Sql} t WHERE {match})\n  AND {NotIn(parent, parent.KeyExpressions("p"))}";
         }
         var (from, where, col) = SourceRows(child, descendantsOnly: false, roundParam);
         var notNull = string.Join(" AND ", fk.Columns.Select(c => $"{col(c)} IS NOT NULL"));
@@ -132,8 +134,7 @@ internal static class ClosureSql
                       $"FROM (SELECT DISTINCT {distinct} FROM {from} WHERE {where} AND {notNull}{known}) r\nJOIN {parent.Name.Sql} p ON {on}\n" +
                       (known.Length == 0 ? $"WHERE {NotIn(parent, parent.KeyExpressions("p"))}\n" : ""));
         }
-        sb.Append("ON CONFLICT DO NOTHING");
-        return sb.ToString();
+        return sb.ToString().TrimEnd('\n');
     }
 
     /// <summary>
@@ -149,22 +150,24 @@ internal static class ClosureSql
             ? new[] { "c.pgseed_tableoid", "c.pgseed_ctid" }.Concat(child.Payload.Select(p => "c." + Identifier.Quote(p))).ToList()
             : child.RowValues("c");
         var target = InsertInto(child, "k") + "\n";
-        // A single-entry table's rows come from this step only, once each (a parent row becomes a descendant
-        // once): a plain insert. Otherwise rows found before (perhaps as parents) become descendants.
-        var conflict = child.SingleEntry
+        // Each child row comes out once per step (it references one parent row). A single-entry table's rows
+        // come from this step only: a plain insert. Otherwise rows already in the key table are skipped first (a
+        // probe costs far less than conflict handling), and where parent steps may have added a row as a parent
+        // only, ON CONFLICT promotes it to a descendant.
+        var keyValues = values.Take(child.KeyTableColumns.Count).ToList();
+        var conflict = child.SingleEntry || !child.ReachedByParentSteps
             ? ""
             : $"ON CONFLICT ({string.Join(", ", child.KeyTableColumns)}) DO UPDATE SET {Descendant} = true, {Round} = EXCLUDED.{Round} WHERE NOT k.{Descendant}";
-        // Rows that already are descendants are skipped before the insert (conflict handling costs far more than a probe).
-        var fresh = child.SingleEntry ? "" : $" AND {NotIn(child, values.Take(child.KeyTableColumns.Count).ToList(), descendantsOnly: true)}";
+        var fresh = child.SingleEntry ? "" : $" AND {NotIn(child, keyValues, descendantsOnly: child.ReachedByParentSteps)}";
         if (parent.All)
         {
             // Every parent row is exported: any child row whose FK is set references one of them.
             var notNull = string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
-            return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}{fresh}\n{conflict}";
+            return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}{fresh}{(conflict.Length > 0 ? "\n" : "")}{conflict}";
         }
         var (from, where, col) = SourceRows(parent, descendantsOnly: true, roundParam);
         var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"c.{Identifier.Quote(c)} = {col(pc)}"));
-        return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}{fresh}\n{conflict}";
+        return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}{fresh}{(conflict.Length > 0 ? "\n" : "")}{conflict}";
     }
 
     /// <summary>The COPY that writes one table's CSV: exported columns (with transforms), sorted by key.</summary>

@@ -52,20 +52,10 @@ public static class SeedExporter
             return new ExportReport { Tables = dry, Elapsed = watch.Elapsed, DryRun = true, Tree = SummaryTree.Render(dry, watch.Elapsed, showTimes: false) };
         }
 
-        foreach (var t in plan.Tables.Where(t => t.HasKeyTable)) await Sessions.ExecuteAsync(main, ClosureSql.CreateKeyTable(t), cancellationToken);
-        // From here on nothing but the temporary key tables can be written, whatever a filter tries.
-        await Sessions.ExecuteAsync(main, "SET TRANSACTION READ ONLY", cancellationToken);
-
-        var closure = new ClosureRunner(main, plan, log);
-        await closure.RunAsync(cancellationToken);
-        var sizes = await MeasureAsync(main, plan, closure.Unanalyzed, cancellationToken);
-        log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
-        await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
-        if (request.PiiLint) await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken);
-
         using var folder = new SeedFolderWriter(request.OutputDirectory);
         var files = SeedFileNames.Assign(plan.Tables.Select(t => t.Name));
-        // pg_dump (schema.sql) runs in its own session on the same snapshot while the rows are copied.
+        // pg_dump (schema.sql) runs in its own session on the same snapshot while the subset is computed and
+        // the rows are copied (the plan already names the tables).
         using var dumpCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var schemaDump = request.WriteSchema
             ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
@@ -74,12 +64,23 @@ public static class SeedExporter
         Dictionary<TableName, CopyResult> results;
         try
         {
+            foreach (var t in plan.Tables.Where(t => t.HasKeyTable)) await Sessions.ExecuteAsync(main, ClosureSql.CreateKeyTable(t), cancellationToken);
+            // From here on nothing but the temporary key tables can be written, whatever a filter tries.
+            await Sessions.ExecuteAsync(main, "SET TRANSACTION READ ONLY", cancellationToken);
+
+            var closure = new ClosureRunner(main, plan, log);
+            await closure.RunAsync(cancellationToken);
+            var sizes = await MeasureAsync(main, plan, closure.Unanalyzed, cancellationToken);
+            log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
+            await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
+            if (request.PiiLint) await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken);
+
             results = await CopyPhase.RunAsync(main, request, plan, sizes, files, folder, log, cancellationToken);
         }
         catch
         {
             dumpCancel.Cancel();
-            try { await schemaDump; } catch { /* the copy's error is the one to report */ }
+            try { await schemaDump; } catch { /* the export's own error is the one to report */ }
             throw;
         }
         await schemaDump;

@@ -40,6 +40,12 @@ internal sealed class PlannedTable
     public PlannedTable? DerivedParent { get; set; }
     public bool Derived => DerivedFrom is not null;
 
+    /// <summary>
+    /// Some parent step adds rows to this table, so its key table may hold rows that are not descendants yet
+    /// (a child step must then promote them: ON CONFLICT DO UPDATE). Otherwise child steps insert plainly.
+    /// </summary>
+    public bool ReachedByParentSteps { get; set; }
+
     /// <summary>The table has a temporary key table (neither complete nor derived).</summary>
     public bool HasKeyTable => !All && !Derived;
     public string Reason { get; set; } = "";

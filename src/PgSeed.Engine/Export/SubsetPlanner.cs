@@ -134,6 +134,8 @@ internal static class SubsetPlanner
             t.DerivedFrom = entry;
             t.DerivedParent = planned[entry.Parent];
         }
+        foreach (var fk in parentEdges)
+            if (!(planned[fk.Child].DerivedFrom == fk)) planned[fk.Parent].ReachedByParentSteps = true;
         foreach (var fk in parentEdges) AddPayload(planned[fk.Child], fk.Columns);
         foreach (var fk in childEdges) AddPayload(planned[fk.Parent], fk.ParentColumns);
 

@@ -32,9 +32,9 @@ internal static class SchemaDumper
         await await StartAsync(connection, connectionString, serverMajor, exported, path, log, cancellationToken);
 
     /// <summary>
-    /// Does the part that needs the export's connection (version check, dependencies, snapshot) and returns the
-    /// pg_dump run as a task, so it can go on while the same connection COPYs the rows: pg_dump reads through its
-    /// own session, in the exported snapshot, which stays valid while the export's transaction is open.
+    /// Does the part that needs the export's connection (dependencies, snapshot) and returns the pg_dump run as a
+    /// task, so it can go on while the same connection computes the subset and COPYs the rows: pg_dump reads
+    /// through its own session, in the exported snapshot, which stays valid while the export's transaction is open.
     /// </summary>
     public static async Task<Task<bool>> StartAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
         string path, ISeedLog log, CancellationToken cancellationToken)
@@ -42,7 +42,16 @@ internal static class SchemaDumper
         var tables = exported.Select(t => t.Name).ToList();
         var pgDump = PgDumpOverride.Value
                      ?? (Environment.GetEnvironmentVariable(PgDumpEnvironmentVariable) is { Length: > 0 } configured ? configured : "pg_dump");
-        var version = await RunAsync(pgDump, ["--version"], null, cancellationToken);
+        // Probing pg_dump's version starts a process: let it run while the connection does its part.
+        var versionProbe = RunAsync(pgDump, ["--version"], null, cancellationToken);
+
+        // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
+        var dependencies = await SchemaDependencies.ReadAsync(connection, exported.Select(t => t.Oid).ToList(), cancellationToken);
+        string snapshot;
+        await using (var snapshotCommand = new NpgsqlCommand("SELECT pg_export_snapshot()", connection))
+            snapshot = (string)(await snapshotCommand.ExecuteScalarAsync(cancellationToken))!;
+
+        var version = await versionProbe;
         var match = version is { ExitCode: 0 } ? VersionLine.Match(version.Value.Stdout) : Match.Empty;
         if (!match.Success)
         {
@@ -56,12 +65,6 @@ internal static class SchemaDumper
                 $"pg_dump {major} is older than the server ({serverMajor}) and cannot dump it; the seed has no schema.sql. Install pg_dump {serverMajor} or newer (or set {PgDumpEnvironmentVariable}).");
             return Task.FromResult(false);
         }
-
-        // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
-        var dependencies = await SchemaDependencies.ReadAsync(connection, exported.Select(t => t.Oid).ToList(), cancellationToken);
-        string snapshot;
-        await using (var snapshotCommand = new NpgsqlCommand("SELECT pg_export_snapshot()", connection))
-            snapshot = (string)(await snapshotCommand.ExecuteScalarAsync(cancellationToken))!;
 
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var conninfo = string.Join(" ", new[]
