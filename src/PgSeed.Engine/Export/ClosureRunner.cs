@@ -166,9 +166,9 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             var child = plan[fk.Child];
             var parent = plan[fk.Parent];
             if (parent.All) continue; // every row is already in
-            // A derived table has no key table: its parent steps run when its entry parent gains descendants,
-            // and the step back up its entry FK finds only the rows that brought it in.
-            if (child.Derived && fk == child.DerivedFrom) continue;
+            // The step back up a single-entry table's entry FK finds only the rows that brought its rows in. A derived
+            // table has no key table: its other parent steps run when its entry parent gains descendants.
+            if (fk == child.Entry) continue;
             var source = child.Derived ? child.DerivedParent! : child;
             steps.Add(new Step(ClosureSql.ParentStep(fk, child, parent, "@r"), source, parent, new Dictionary<string, object?>(), fk, Downward: false));
         }

@@ -17,6 +17,10 @@ internal static class ClosureSql
 
     public static string CreateKeyTable(PlannedTable t)
     {
+        // LIKE keeps each column's type and collation (so the COPY sorts text keys as the table would); generation
+        // expressions, identities and defaults are not copied: the columns take the row's values as they are.
+        if (t.Wide)
+            return $"CREATE TEMP TABLE {t.KeyTable} (LIKE {t.Name.Sql}, {Descendant} boolean NOT NULL, {Round} integer NOT NULL) ON COMMIT DROP";
         var cols = new List<string>();
         if (t.UsesCtid)
         {
@@ -191,6 +195,7 @@ internal static class ClosureSql
     public static string ExportedRows(PlannedTable t, string alias, string? keyTable = null)
     {
         if (t.All) return $"{t.Name.Sql} {alias}";
+        if (t.Wide) return $"{t.KeyTable} {alias}";
         if (t.DerivedFrom is { } entry)
         {
             var columns = string.Join(", ", entry.Columns.Select(c => $"{alias}.{Identifier.Quote(c)}"));

@@ -62,7 +62,8 @@ internal static class CopyPhase
             var load = new long[connections.Count];
             foreach (var job in jobs)
             {
-                var target = Array.IndexOf(load, load.Min());
+                // A wide key table holds whole rows: it stays on the main connection rather than being sent to a worker.
+                var target = job.Wide ? 0 : Array.IndexOf(load, load.Min());
                 queues[target].Add(job);
                 load[target] += Math.Max(1, sizes[job.Name]) * Math.Max(1, job.ExportColumns.Count);
             }

@@ -25,10 +25,12 @@ internal sealed class PlannedTable
     public bool IsRoot { get; set; }
 
     /// <summary>
-    /// Rows arrive only through one child FK (not a root, no where rule, nothing references the table): each
-    /// row can be found once only, so its key table needs no unique index and no conflict handling.
+    /// Set when rows arrive only through this one child FK (not a root, no where rule, nothing references the
+    /// table): each row can be found once only, so its key table needs no unique index and no conflict
+    /// handling, and the step back up this FK would only find the rows that brought it in.
     /// </summary>
-    public bool SingleEntry { get; set; }
+    public ForeignKeyInfo? Entry { get; set; }
+    public bool SingleEntry => Entry is not null;
 
     /// <summary>
     /// Set for a single-entry table from which nothing descends (a leaf such as order lines): its rows are exactly
@@ -37,6 +39,13 @@ internal sealed class PlannedTable
     /// saves writing (and indexing) what is typically the largest key set of the export.
     /// </summary>
     public ForeignKeyInfo? DerivedFrom { get; set; }
+
+    /// <summary>
+    /// The key table holds whole rows (a single-entry table with a key whose rows are read again: by steps to
+    /// its parents or children, then by the copy). The rows are read from the table once, by the step that finds
+    /// them; the later steps and the COPY read the key table instead of joining back to the table.
+    /// </summary>
+    public bool Wide { get; set; }
     public PlannedTable? DerivedParent { get; set; }
     public bool Derived => DerivedFrom is not null;
 
@@ -74,15 +83,19 @@ internal sealed class PlannedTable
     public IReadOnlyList<string> PayloadTableColumns => Enumerable.Range(0, Payload.Count).Select(i => $"pgseed_p{i}").ToList();
 
     /// <summary>Key and payload values of a row alias, in key-table column order.</summary>
-    public IReadOnlyList<string> RowValues(string alias) =>
-        KeyExpressions(alias).Concat(Payload.Select(c => alias + "." + Sql.Identifier.Quote(c))).ToList();
+    public IReadOnlyList<string> RowValues(string alias) => Wide
+        ? Info.Columns.Select(c => alias + "." + Sql.Identifier.Quote(c.Name)).ToList()
+        : KeyExpressions(alias).Concat(Payload.Select(c => alias + "." + Sql.Identifier.Quote(c))).ToList();
 
-    /// <summary>Key and payload column names of the key table.</summary>
-    public IReadOnlyList<string> StoredColumns => KeyTableColumns.Concat(PayloadTableColumns).ToList();
+    /// <summary>Key and payload column names of the key table (a wide one: the table's own columns).</summary>
+    public IReadOnlyList<string> StoredColumns => Wide
+        ? Info.Columns.Select(c => Sql.Identifier.Quote(c.Name)).ToList()
+        : KeyTableColumns.Concat(PayloadTableColumns).ToList();
 
     /// <summary>How a step reads column <paramref name="column"/> of a key-table row aliased <paramref name="alias"/>.</summary>
     public string Stored(string alias, string column)
     {
+        if (Wide) return alias + "." + Sql.Identifier.Quote(column);
         if (!UsesCtid)
             for (var i = 0; i < KeyColumns!.Count; i++)
                 if (KeyColumns[i] == column) return $"{alias}.pgseed_k{i}";

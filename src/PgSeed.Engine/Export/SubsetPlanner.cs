@@ -124,18 +124,23 @@ internal static class SubsetPlanner
         Shaping.KeyColumnGuard.Validate(planned, masks);
         MarkCompleteTables(roots, childEdges, planned);
         foreach (var t in order)
-            t.SingleEntry = !t.IsRoot && !t.All && t.Where is null &&
-                            childEdges.Count(f => f.Child == t.Name) == 1 && !parentEdges.Any(f => f.Parent == t.Name);
-        foreach (var t in order)
+            if (!t.IsRoot && !t.All && t.Where is null && childEdges.Count(f => f.Child == t.Name) == 1 && !parentEdges.Any(f => f.Parent == t.Name))
+                t.Entry = childEdges.Single(f => f.Child == t.Name);
+        // A single-entry table read once (by the copy) is derived from its parent's key table; one read again (its
+        // rows lead to parents or children) keeps whole rows in its key table, so the table is read only once.
+        foreach (var t in order.Where(t => t.SingleEntry))
         {
-            if (!t.SingleEntry || childEdges.Any(f => f.Parent == t.Name)) continue;
-            var entry = childEdges.Single(f => f.Child == t.Name);
-            if (planned[entry.Parent].All) continue;
-            t.DerivedFrom = entry;
-            t.DerivedParent = planned[entry.Parent];
+            var entry = t.Entry!;
+            var readAgain = parentEdges.Any(f => f.Child == t.Name && f != entry && !planned[f.Parent].All);
+            if (!readAgain && !planned[entry.Parent].All)
+            {
+                t.DerivedFrom = entry;
+                t.DerivedParent = planned[entry.Parent];
+            }
+            else if (readAgain && !t.UsesCtid) t.Wide = true;
         }
         foreach (var fk in parentEdges)
-            if (!(planned[fk.Child].DerivedFrom == fk)) planned[fk.Parent].ReachedByParentSteps = true;
+            if (planned[fk.Child].Entry != fk) planned[fk.Parent].ReachedByParentSteps = true;
         foreach (var fk in parentEdges) AddPayload(planned[fk.Child], fk.Columns);
         foreach (var fk in childEdges) AddPayload(planned[fk.Parent], fk.ParentColumns);
 
