@@ -94,6 +94,25 @@ public static class CatalogReader
             }
         }
 
+        // Leading columns of each index: the closure asks whether an FK's columns can be looked up by index.
+        var indexes = new Dictionary<uint, List<IReadOnlyList<string>>>();
+        await using (var cmd = new NpgsqlCommand(IndexesSql, connection))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids });
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var oid = r.GetFieldValue<uint>(0);
+                var byNumber = columns.TryGetValue(oid, out var cols) ? cols : new List<ColumnInfo>();
+                // Key columns up to the first expression (attnum 0), which no FK lookup can use.
+                var names = r.GetFieldValue<short[]>(1).TakeWhile(n => n > 0)
+                    .Select(n => byNumber.FirstOrDefault(c => c.Number == n)?.Name).TakeWhile(n => n is not null).Select(n => n!).ToList();
+                if (names.Count == 0) continue;
+                if (!indexes.TryGetValue(oid, out var list)) indexes[oid] = list = new();
+                list.Add(names);
+            }
+        }
+
         var infos = tables.Select(kv => new TableInfo
         {
             Oid = kv.Key,
@@ -102,6 +121,7 @@ public static class CatalogReader
             Columns = columns.TryGetValue(kv.Key, out var c) ? c : new List<ColumnInfo>(),
             PrimaryKey = primary.TryGetValue(kv.Key, out var p) ? p : Array.Empty<string>(),
             UniqueKeys = unique.TryGetValue(kv.Key, out var u) ? u : new(),
+            IndexedColumns = indexes.TryGetValue(kv.Key, out var ix) ? ix : new(),
         }).ToList();
 
         int version;
@@ -162,6 +182,13 @@ public static class CatalogReader
         FROM pg_catalog.pg_constraint con
         WHERE con.contype IN ('p', 'u') AND con.conrelid = ANY(@oids)
         ORDER BY con.conrelid, con.contype, con.conname
+        """;
+
+    private const string IndexesSql = """
+        SELECT i.indrelid, i.indkey::int2[]
+        FROM pg_catalog.pg_index i
+        WHERE i.indrelid = ANY(@oids) AND i.indisvalid AND i.indpred IS NULL
+        ORDER BY i.indrelid, i.indexrelid
         """;
 
     private const string ForeignKeysSql = """

@@ -14,6 +14,13 @@ public sealed class TableInfo
     /// <summary>Unique constraints (name and columns), used when there is no primary key.</summary>
     public required IReadOnlyList<(string Name, IReadOnlyList<string> Columns)> UniqueKeys { get; init; }
 
+    /// <summary>Leading key columns of each valid, non-partial index (up to the first expression).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> IndexedColumns { get; init; } = [];
+
+    /// <summary>Whether an index can look rows up by these columns (they lead some index, in any order).</summary>
+    public bool HasIndexOn(IReadOnlyCollection<string> columns) =>
+        IndexedColumns.Any(ix => ix.Count >= columns.Count && ix.Take(columns.Count).All(columns.Contains));
+
     /// <summary>FKs declared on this table (this table is the child).</summary>
     public List<ForeignKeyInfo> ForeignKeys { get; } = new();
 

@@ -68,7 +68,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
         while (changed.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var active = steps.Where(s => changed.Contains(s.Source) && !Redundant(s, addedBy)).ToList();
+            var active = Statements(steps.Where(s => changed.Contains(s.Source) && !Redundant(s, addedBy)).ToList());
             if (active.Count == 0) break;
             if (Profile)
             {
@@ -82,15 +82,16 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                     log.Detail($"round {round + 1}: ANALYZE {t.Name.Display} in {SummaryTree.Time(clock.Elapsed)}");
                 }
                 _stale.Clear();
-                foreach (var step in active)
+                foreach (var statement in active)
                 {
                     var clock = Stopwatch.StartNew();
-                    await using var single = new NpgsqlCommand(step.Sql, connection);
+                    await using var single = new NpgsqlCommand(statement.Sql, connection);
                     single.Parameters.AddWithValue("r", round);
-                    foreach (var (name, value) in step.Parameters) single.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                    foreach (var (name, value) in statement.Parameters) single.Parameters.AddWithValue(name, value ?? DBNull.Value);
                     var n = await single.ExecuteNonQueryAsync(cancellationToken);
-                    log.Detail($"round {round + 1}: {step.Source.Name.Display} -> {step.Target.Name.Display}: {n} rows in {SummaryTree.Time(clock.Elapsed)}");
-                    if (n > 0) Record(step);
+                    log.Detail($"round {round + 1}: {string.Join(" + ", statement.Steps.Select(s => s.Source.Name.Display))} -> " +
+                               $"{statement.Steps[0].Target.Name.Display}: {n} rows in {SummaryTree.Time(clock.Elapsed)}");
+                    if (n > 0) foreach (var step in statement.Steps) Record(step);
                 }
                 _stale.UnionWith(changed.Where(t => t.HasKeyTable));
                 round++;
@@ -100,11 +101,11 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             var analyzed = _stale.Count;
             foreach (var t in _stale.OrderBy(t => t.Index)) batch.BatchCommands.Add(new NpgsqlBatchCommand($"ANALYZE {t.KeyTable}"));
             _stale.Clear();
-            foreach (var step in active)
+            foreach (var statement in active)
             {
-                var command = new NpgsqlBatchCommand(step.Sql);
+                var command = new NpgsqlBatchCommand(statement.Sql);
                 command.Parameters.AddWithValue("r", round);
-                foreach (var (name, value) in step.Parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                foreach (var (name, value) in statement.Parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
                 batch.BatchCommands.Add(command);
             }
             try
@@ -116,8 +117,8 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                 // Errors while the batch is parsed (e.g. a where rule's type mismatch) carry no BatchCommand:
                 // blame the first step with a where rule, the only user SQL in a step.
                 var step = e.BatchCommand is not null && batch.BatchCommands.IndexOf(e.BatchCommand) >= analyzed
-                    ? active[batch.BatchCommands.IndexOf(e.BatchCommand) - analyzed]
-                    : active.FirstOrDefault(s => s.Target.Where is not null) ?? active[0];
+                    ? active[batch.BatchCommands.IndexOf(e.BatchCommand) - analyzed].Steps[0]
+                    : active.SelectMany(a => a.Steps).FirstOrDefault(s => s.Target.Where is not null) ?? active[0].Steps[0];
                 throw new PgSeedException(ErrorCode.BadFilter,
                     $"Following {step.Source.Name.Display} -> {step.Target.Name.Display} failed: {e.MessageText}" +
                     (step.Parameters.Count > 0 || step.Target.Where is not null ? " (check the where rule of " + step.Target.Name.Display + ")" : ""), e)
@@ -126,7 +127,8 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             changed.Clear();
             addedBy.Clear();
             for (var i = 0; i < active.Count; i++)
-                if (batch.BatchCommands[analyzed + i].RecordsAffected > 0) Record(active[i]);
+                if (batch.BatchCommands[analyzed + i].RecordsAffected > 0)
+                    foreach (var step in active[i].Steps) Record(step);
             _stale.UnionWith(changed.Where(t => t.HasKeyTable));
             round++;
         }
@@ -138,6 +140,27 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             (addedBy.TryGetValue(step.Target, out var by) ? by : addedBy[step.Target] = new()).Add(step);
         }
         log.Detail($"closure: {round} rounds in {SummaryTree.Time(watch.Elapsed)}");
+    }
+
+    /// <summary>What one round runs: a step, or several child steps into one table merged into one scan.</summary>
+    private sealed record Statement(string Sql, IReadOnlyDictionary<string, object?> Parameters, IReadOnlyList<Step> Steps);
+
+    /// <summary>
+    /// The round's statements. Child steps into the same table along FKs no index covers would each scan that
+    /// whole table: they become one statement that scans it once (ClosureSql.MergedChildStep).
+    /// </summary>
+    private static List<Statement> Statements(List<Step> steps)
+    {
+        static bool Unindexed(Step s) => s.Downward && !s.Source.All && !s.Target.Info.HasIndexOn(s.Fk.Columns);
+        var merged = steps.Where(Unindexed).GroupBy(s => s.Target).Where(g => g.Count() > 1).ToDictionary(g => g.Key, g => g.ToList());
+        var statements = new List<Statement>();
+        foreach (var step in steps)
+        {
+            if (!Unindexed(step) || !merged.TryGetValue(step.Target, out var group)) statements.Add(new Statement(step.Sql, step.Parameters, [step]));
+            else if (group[0] == step)
+                statements.Add(new Statement(ClosureSql.MergedChildStep(group.Select(s => (s.Fk, s.Source)).ToList(), step.Target, "@r"), step.Parameters, group));
+        }
+        return statements;
     }
 
     /// <summary>

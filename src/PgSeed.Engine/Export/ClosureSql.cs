@@ -147,31 +147,54 @@ internal static class ClosureSql
     /// </summary>
     public static string ChildStep(ForeignKeyInfo fk, PlannedTable parent, PlannedTable child, string roundParam)
     {
+        var (childRows, values, insert, fresh, conflict) = ChildTarget(child);
+        if (parent.All)
+        {
+            // Every parent row is exported: any child row whose FK is set references one of them.
+            var notNull = string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
+            return $"{insert}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}{fresh}{conflict}";
+        }
+        var (from, where, col) = SourceRows(parent, descendantsOnly: true, roundParam);
+        var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"c.{Identifier.Quote(c)} = {col(pc)}"));
+        return $"{insert}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}{fresh}{conflict}";
+    }
+
+    /// <summary>
+    /// Several child steps into the same table in one round, along FKs no index can look up: one scan of the
+    /// child table tests every FK (<c>fk1 IN (...) OR fk2 IN (...)</c>) where separate steps would scan it once each
+    /// (typically audit columns such as <c>created_by</c> next to the indexed owner FK).
+    /// </summary>
+    public static string MergedChildStep(IReadOnlyList<(ForeignKeyInfo Fk, PlannedTable Parent)> edges, PlannedTable child, string roundParam)
+    {
+        var (childRows, values, insert, fresh, conflict) = ChildTarget(child);
+        var tests = edges.Select(e =>
+        {
+            var (from, where, col) = SourceRows(e.Parent, descendantsOnly: true, roundParam);
+            return $"({string.Join(", ", e.Fk.Columns.Select(c => "c." + Identifier.Quote(c)))}) IN " +
+                   $"(SELECT {string.Join(", ", e.Fk.ParentColumns.Select(col))} FROM {from} WHERE {where})";
+        });
+        return $"{insert}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\n" +
+               $"WHERE ({string.Join("\n   OR ", tests)}){fresh}{conflict}";
+    }
+
+    /// <summary>What every child step into <paramref name="child"/> shares: the rows read, the values stored, the insert.</summary>
+    private static (string ChildRows, IReadOnlyList<string> Values, string Insert, string Fresh, string Conflict) ChildTarget(PlannedTable child)
+    {
         var childRows = child.Where is null
             ? $"{child.Name.Sql} c"
             : $"(SELECT pgseed_w.tableoid AS pgseed_tableoid, pgseed_w.ctid AS pgseed_ctid, * FROM {child.Name.Sql} pgseed_w WHERE {child.Where}) c";
         var values = child.UsesCtid && child.Where is not null
             ? new[] { "c.pgseed_tableoid", "c.pgseed_ctid" }.Concat(child.Payload.Select(p => "c." + Identifier.Quote(p))).ToList()
             : child.RowValues("c");
-        var target = InsertInto(child, "k") + "\n";
         // Each child row comes out once per step (it references one parent row). A single-entry table's rows
-        // come from this step only: a plain insert. Otherwise rows already in the key table are skipped first (a
+        // come from one step only: a plain insert. Otherwise rows already in the key table are skipped first (a
         // probe costs far less than conflict handling), and where parent steps may have added a row as a parent
         // only, ON CONFLICT promotes it to a descendant.
-        var keyValues = values.Take(child.KeyTableColumns.Count).ToList();
+        var fresh = child.SingleEntry ? "" : $" AND {NotIn(child, values.Take(child.KeyTableColumns.Count).ToList(), descendantsOnly: child.ReachedByParentSteps)}";
         var conflict = child.SingleEntry || !child.ReachedByParentSteps
             ? ""
-            : $"ON CONFLICT ({string.Join(", ", child.KeyTableColumns)}) DO UPDATE SET {Descendant} = true, {Round} = EXCLUDED.{Round} WHERE NOT k.{Descendant}";
-        var fresh = child.SingleEntry ? "" : $" AND {NotIn(child, keyValues, descendantsOnly: child.ReachedByParentSteps)}";
-        if (parent.All)
-        {
-            // Every parent row is exported: any child row whose FK is set references one of them.
-            var notNull = string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
-            return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}{fresh}{(conflict.Length > 0 ? "\n" : "")}{conflict}";
-        }
-        var (from, where, col) = SourceRows(parent, descendantsOnly: true, roundParam);
-        var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"c.{Identifier.Quote(c)} = {col(pc)}"));
-        return $"{target}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}{fresh}{(conflict.Length > 0 ? "\n" : "")}{conflict}";
+            : $"\nON CONFLICT ({string.Join(", ", child.KeyTableColumns)}) DO UPDATE SET {Descendant} = true, {Round} = EXCLUDED.{Round} WHERE NOT k.{Descendant}";
+        return (childRows, values, InsertInto(child, "k") + "\n", fresh, conflict);
     }
 
     /// <summary>The COPY that writes one table's CSV: exported columns (with transforms), sorted by key.</summary>
