@@ -64,9 +64,9 @@ public static class SeedExporter
         Dictionary<TableName, CopyResult> results;
         try
         {
-            foreach (var t in plan.Tables.Where(t => t.HasKeyTable)) await Sessions.ExecuteAsync(main, ClosureSql.CreateKeyTable(t), cancellationToken);
-            // From here on nothing but the temporary key tables can be written, whatever a filter tries.
-            await Sessions.ExecuteAsync(main, "SET TRANSACTION READ ONLY", cancellationToken);
+            // One round trip: the key tables, then nothing but them can be written, whatever a filter tries.
+            await Sessions.ExecuteAsync(main, string.Join(";\n", plan.Tables.Where(t => t.HasKeyTable).Select(ClosureSql.CreateKeyTable)
+                .Append("SET TRANSACTION READ ONLY")), cancellationToken);
 
             var closure = new ClosureRunner(main, plan, log);
             await closure.RunAsync(cancellationToken);

@@ -42,7 +42,7 @@ internal static class SchemaDumper
         var tables = exported.Select(t => t.Name).ToList();
         var pgDump = PgDumpOverride.Value
                      ?? (Environment.GetEnvironmentVariable(PgDumpEnvironmentVariable) is { Length: > 0 } configured ? configured : "pg_dump");
-        // Probing pg_dump's version starts a process: let it run while the connection does its part.
+        // Probing pg_dump's version starts a process: it runs in the background with the dump itself.
         var versionProbe = RunAsync(pgDump, ["--version"], null, cancellationToken);
 
         // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
@@ -50,21 +50,6 @@ internal static class SchemaDumper
         string snapshot;
         await using (var snapshotCommand = new NpgsqlCommand("SELECT pg_export_snapshot()", connection))
             snapshot = (string)(await snapshotCommand.ExecuteScalarAsync(cancellationToken))!;
-
-        var version = await versionProbe;
-        var match = version is { ExitCode: 0 } ? VersionLine.Match(version.Value.Stdout) : Match.Empty;
-        if (!match.Success)
-        {
-            log.Warning(ErrorCode.SchemaNotWritten, $"pg_dump was not found (PATH or {PgDumpEnvironmentVariable}); the seed has no schema.sql.");
-            return Task.FromResult(false);
-        }
-        var major = int.Parse(match.Groups[1].Value);
-        if (major < serverMajor)
-        {
-            log.Warning(ErrorCode.SchemaNotWritten,
-                $"pg_dump {major} is older than the server ({serverMajor}) and cannot dump it; the seed has no schema.sql. Install pg_dump {serverMajor} or newer (or set {PgDumpEnvironmentVariable}).");
-            return Task.FromResult(false);
-        }
 
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var conninfo = string.Join(" ", new[]
@@ -82,6 +67,20 @@ internal static class SchemaDumper
 
         async Task<bool> DumpAsync()
         {
+            var version = await versionProbe;
+            var match = version is { ExitCode: 0 } ? VersionLine.Match(version.Value.Stdout) : Match.Empty;
+            if (!match.Success)
+            {
+                log.Warning(ErrorCode.SchemaNotWritten, $"pg_dump was not found (PATH or {PgDumpEnvironmentVariable}); the seed has no schema.sql.");
+                return false;
+            }
+            var major = int.Parse(match.Groups[1].Value);
+            if (major < serverMajor)
+            {
+                log.Warning(ErrorCode.SchemaNotWritten,
+                    $"pg_dump {major} is older than the server ({serverMajor}) and cannot dump it; the seed has no schema.sql. Install pg_dump {serverMajor} or newer (or set {PgDumpEnvironmentVariable}).");
+                return false;
+            }
             var result = await RunAsync(pgDump, args, env, cancellationToken);
             if (result is not { ExitCode: 0 })
             {
