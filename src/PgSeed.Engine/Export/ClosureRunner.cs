@@ -184,11 +184,18 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             if (child.All || child.Derived) continue;
             steps.Add(new Step(ClosureSql.ChildStep(fk, parent, child, "@r"), parent, child, child.WhereParameters, fk, Downward: true));
         }
+        foreach (var parent in plan.Tables.Where(t => t.FromCompleteTablesOnly))
+        {
+            // Runs once, in the first round (complete tables count as changed then).
+            var fks = plan.ParentEdges.Where(f => f.Parent == parent.Name).ToList();
+            steps.Add(new Step(ClosureSql.ParentOfCompleteTablesStep(parent, fks, "@r"), plan[fks[0].Child], parent,
+                new Dictionary<string, object?>(), fks[0], Downward: false));
+        }
         foreach (var fk in plan.ParentEdges)
         {
             var child = plan[fk.Child];
             var parent = plan[fk.Parent];
-            if (parent.All) continue; // every row is already in
+            if (parent.All || parent.FromCompleteTablesOnly) continue; // every row is already in, or the step above
             // The step back up a single-entry table's entry FK finds only the rows that brought its rows in. A derived
             // table has no key table: its other parent steps run when its entry parent gains descendants.
             if (fk == child.Entry) continue;

@@ -36,7 +36,7 @@ internal static class ClosureSql
             cols.Add($"pgseed_p{i} {t.Info.Column(t.Payload[i])!.Type}");
         cols.Add($"{Descendant} boolean NOT NULL");
         cols.Add($"{Round} integer NOT NULL");
-        if (!t.SingleEntry) cols.Add($"PRIMARY KEY ({string.Join(", ", t.KeyTableColumns)})");
+        if (!t.SingleEntry && !t.FromCompleteTablesOnly) cols.Add($"PRIMARY KEY ({string.Join(", ", t.KeyTableColumns)})");
         return $"CREATE TEMP TABLE {t.KeyTable} ({string.Join(", ", cols)}) ON COMMIT DROP";
     }
 
@@ -139,6 +139,20 @@ internal static class ClosureSql
                       (known.Length == 0 ? $"WHERE {NotIn(parent, parent.KeyExpressions("p"))}\n" : ""));
         }
         return sb.ToString().TrimEnd('\n');
+    }
+
+    /// <summary>
+    /// The one step of a table reached only as a parent of complete tables (<see cref="PlannedTable.FromCompleteTablesOnly"/>):
+    /// the rows any of them references, in one statement (a row referenced by the first table is not looked up
+    /// in the others) into a key table without unique index.
+    /// </summary>
+    public static string ParentOfCompleteTablesStep(PlannedTable parent, IReadOnlyList<ForeignKeyInfo> fks, string roundParam)
+    {
+        var tests = fks.Select((fk, i) =>
+            $"EXISTS (SELECT 1 FROM {fk.Child.Sql} t{i} WHERE " +
+            string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"t{i}.{Identifier.Quote(c)} = p.{Identifier.Quote(pc)}")) + ")");
+        return $"{InsertInto(parent)}\nSELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
+               $"FROM {parent.Name.Sql} p\nWHERE {string.Join("\n   OR ", tests)}";
     }
 
     /// <summary>

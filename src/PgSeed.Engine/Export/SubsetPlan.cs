@@ -55,6 +55,12 @@ internal sealed class PlannedTable
     /// </summary>
     public bool ReachedByParentSteps { get; set; }
 
+    /// <summary>
+    /// Rows arrive only as parents of complete tables (typically lookup tables in a full export): every one of
+    /// them is known from the start, so one statement fills the key table, which needs no unique index.
+    /// </summary>
+    public bool FromCompleteTablesOnly { get; set; }
+
     /// <summary>The table has a temporary key table (neither complete nor derived).</summary>
     public bool HasKeyTable => !All && !Derived;
     public string Reason { get; set; } = "";

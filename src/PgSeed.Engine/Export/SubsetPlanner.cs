@@ -141,6 +141,9 @@ internal static class SubsetPlanner
         }
         foreach (var fk in parentEdges)
             if (planned[fk.Child].Entry != fk) planned[fk.Parent].ReachedByParentSteps = true;
+        foreach (var t in order)
+            t.FromCompleteTablesOnly = !t.All && !t.Down && t.Where is null && parentEdges.Any(f => f.Parent == t.Name) &&
+                                       parentEdges.Where(f => f.Parent == t.Name).All(f => planned[f.Child].All);
         foreach (var fk in parentEdges) AddPayload(planned[fk.Child], fk.Columns);
         foreach (var fk in childEdges) AddPayload(planned[fk.Parent], fk.ParentColumns);
 

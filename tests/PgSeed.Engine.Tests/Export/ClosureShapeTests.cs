@@ -69,6 +69,25 @@ public class ClosureShapeTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task Parents_of_complete_tables_come_from_one_statement()
+    {
+        // Every purchase is a root, so purchase and the tables below it are complete; customer (through two FKs)
+        // and product are reached only as their parents.
+        await using var s = await ExportScenario.CreateAsync(pg, Schema, Data);
+        var request = s.Request(new RootSelection { Table = "purchase" });
+        await SeedExporter.ExportAsync(request, new RecordingSeedLog(), TestContext.Current.CancellationToken);
+        await s.AssertMatchesOracleAsync(request.OutputDirectory, [("purchase", null)]);
+
+        var dry = new RecordingSeedLog();
+        await SeedExporter.ExportAsync(request with { DryRun = true, OutputDirectory = s.NewFolder() }, dry, TestContext.Current.CancellationToken);
+        var sql = dry.Of("sql").ToList();
+        Assert.Single(sql, q => q.StartsWith("INSERT INTO") && q.Contains("FROM \"public\".\"customer\" p") && q.Contains("\n   OR EXISTS"));
+        Assert.DoesNotContain(sql, q => q.StartsWith("CREATE TEMP TABLE") && q.Contains("PRIMARY KEY"));
+        var products = await File.ReadAllLinesAsync(Path.Combine(request.OutputDirectory, "public.product.csv"), TestContext.Current.CancellationToken);
+        Assert.Equal(["sku,name", "B-2,upper", "D-4,unused", "a-1,lower", "c-3,lower again"], products);
+    }
+
+    [Fact]
     public async Task Parallel_and_serial_exports_are_byte_identical()
     {
         await using var s = await ExportScenario.CreateAsync(pg, Schema, Data);
