@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using PgSeed.Engine.Catalog;
+using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;
 
 namespace PgSeed.Engine.Export;
@@ -78,7 +79,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                 foreach (var t in _stale.OrderBy(t => t.Index))
                 {
                     var clock = Stopwatch.StartNew();
-                    await Connection.Sessions.ExecuteAsync(connection, $"ANALYZE {t.KeyTable}", cancellationToken);
+                    await Sessions.ExecuteAsync(connection, $"ANALYZE {t.KeyTable}", cancellationToken);
                     log.Detail($"round {round + 1}: ANALYZE {t.Name.Display} in {SummaryTree.Time(clock.Elapsed)}");
                 }
                 _stale.Clear();
