@@ -87,6 +87,29 @@ public class ClosureShapeTests(PostgresFixture pg)
         Assert.Equal(["sku,name", "B-2,upper", "D-4,unused", "a-1,lower", "c-3,lower again"], products);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Transforms_and_masks_apply_to_whole_row_and_derived_tables(int parallel)
+    {
+        await using var s = await ExportScenario.CreateAsync(pg, Schema, Data);
+        var request = s.Request(new RootSelection { Table = "customer", Filter = "where id = 1" }) with
+        {
+            Parallel = parallel,
+            Rules =
+            [
+                new TableRule { Table = "line", Transforms = new Dictionary<string, string> { ["qty"] = "qty * 100" } },
+                new TableRule { Table = "refund", Transforms = new Dictionary<string, string> { ["amount"] = "0" } },
+                new TableRule { Table = "receipt", Masks = new Dictionary<string, PgSeed.Engine.Shaping.ColumnMask> { ["body"] = new() { Kind = PgSeed.Engine.Shaping.MaskKind.Null } } },
+            ],
+        };
+        await SeedExporter.ExportAsync(request, new RecordingSeedLog(), TestContext.Current.CancellationToken);
+        string[] Read(string table) => File.ReadAllLines(Path.Combine(request.OutputDirectory, $"public.{table}.csv"));
+        Assert.Equal(["purchase_id,code,sku,qty", "10,B,B-2,200", "10,a,c-3,300", "10,b,a-1,100", "11,Z,a-1,100", "12,x,c-3,500"], Read("line"));
+        Assert.Equal(["id,purchase_id,amount", "1,11,0", "3,12,0"], Read("refund"));
+        Assert.Equal(["purchase_id,body", "10,", "10,", "12,"], Read("receipt"));
+    }
+
     [Fact]
     public async Task Parallel_and_serial_exports_are_byte_identical()
     {
