@@ -39,15 +39,15 @@ internal sealed class PlannedTable
     /// saves writing (and indexing) what is typically the largest key set of the export.
     /// </summary>
     public ForeignKeyInfo? DerivedFrom { get; set; }
-
-    /// <summary>
-    /// The key table holds whole rows (a single-entry table with a key whose rows are read again: by steps to
-    /// its parents or children, then by the copy). The rows are read from the table once, by the step that finds
-    /// them; the later steps and the COPY read the key table instead of joining back to the table.
-    /// </summary>
-    public bool Wide { get; set; }
     public PlannedTable? DerivedParent { get; set; }
     public bool Derived => DerivedFrom is not null;
+
+    /// <summary>
+    /// The key table holds whole rows: a single-entry table with a key whose rows are read again (by steps to
+    /// its other parents, then by the copy). The rows are read from the table once, by the step that finds them;
+    /// the later steps and the COPY read the key table instead of joining back to the table.
+    /// </summary>
+    public bool Wide { get; set; }
 
     /// <summary>
     /// Some parent step adds rows to this table, so its key table may hold rows that are not descendants yet

@@ -127,7 +127,7 @@ internal static class SubsetPlanner
             if (!t.IsRoot && !t.All && t.Where is null && childEdges.Count(f => f.Child == t.Name) == 1 && !parentEdges.Any(f => f.Parent == t.Name))
                 t.Entry = childEdges.Single(f => f.Child == t.Name);
         // A single-entry table read once (by the copy) is derived from its parent's key table; one read again (its
-        // rows lead to parents or children) keeps whole rows in its key table, so the table is read only once.
+        // rows lead to other parents) keeps whole rows in its key table, so the table is read only once.
         foreach (var t in order.Where(t => t.SingleEntry))
         {
             var entry = t.Entry!;
