@@ -30,7 +30,8 @@ internal static class BenchmarksDocument
         runs one export case, `--log-slow MS` makes the server log every statement slower than MS and copies those
         lines to `/tmp/pgseed-bench-<mode>-slow-statements.log`, `--try-options "-c work_mem=64MB"` adds a contender
         that runs PgSeed `--parallel 1` with those session settings; PgSeed's own log of the last `--parallel 1`
-        export is kept in `/tmp/pgseed-bench-export-<case>-p1.log` with a timestamp on every line.
+        export is kept in `/tmp/pgseed-bench-export-<case>-p1.log` with a timestamp on every line. `-- create-db CS [SCALE]`
+        builds the export benchmark's database into a server of your own, for looking at single statements.
 
         """;
 
