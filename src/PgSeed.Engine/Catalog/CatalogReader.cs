@@ -16,14 +16,14 @@ public static class CatalogReader
     {
         var schemaFilter = schemas is { Count: > 0 } ? schemas.ToArray() : null;
 
-        var tables = new Dictionary<uint, (TableName Name, bool Partitioned)>();
+        var tables = new Dictionary<uint, (TableName Name, bool Partitioned, double Rows)>();
         await using (var cmd = new NpgsqlCommand(TablesSql, connection))
         {
             cmd.Parameters.AddWithValue("schemas", (object?)schemaFilter ?? DBNull.Value);
             cmd.Parameters[0].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
-                tables[r.GetFieldValue<uint>(0)] = (new TableName(r.GetString(1), r.GetString(2)), r.GetBoolean(3));
+                tables[r.GetFieldValue<uint>(0)] = (new TableName(r.GetString(1), r.GetString(2)), r.GetBoolean(3), r.GetFloat(4));
         }
         var oids = tables.Keys.ToArray();
 
@@ -118,6 +118,7 @@ public static class CatalogReader
             Oid = kv.Key,
             Name = kv.Value.Name,
             Partitioned = kv.Value.Partitioned,
+            EstimatedRows = kv.Value.Rows,
             Columns = columns.TryGetValue(kv.Key, out var c) ? c : new List<ColumnInfo>(),
             PrimaryKey = primary.TryGetValue(kv.Key, out var p) ? p : Array.Empty<string>(),
             UniqueKeys = unique.TryGetValue(kv.Key, out var u) ? u : new(),
@@ -144,7 +145,7 @@ public static class CatalogReader
     }
 
     private const string TablesSql = """
-        SELECT c.oid, n.nspname, c.relname, c.relkind = 'p'
+        SELECT c.oid, n.nspname, c.relname, c.relkind = 'p', c.reltuples
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p')

@@ -6,6 +6,9 @@ public sealed class TableInfo
     public required TableName Name { get; init; }
     public required uint Oid { get; init; }
     public bool Partitioned { get; init; }
+
+    /// <summary>The planner's row estimate (<c>pg_class.reltuples</c>); 0 or less when never analysed.</summary>
+    public double EstimatedRows { get; init; }
     public required IReadOnlyList<ColumnInfo> Columns { get; init; }
 
     /// <summary>Primary key columns, empty when the table has none.</summary>

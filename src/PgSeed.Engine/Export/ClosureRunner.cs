@@ -15,11 +15,23 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
 {
     /// <summary>A step of a round: one FK followed in one direction.</summary>
     private sealed record Step(string Sql, PlannedTable Source, PlannedTable Target, IReadOnlyDictionary<string, object?> Parameters,
-        ForeignKeyInfo Fk, bool Downward);
+        ForeignKeyInfo Fk, bool Downward)
+    {
+        /// <summary>The child step by key array (<see cref="ClosureSql.ChildStepByKeys"/>), where the FK allows it.</summary>
+        public string? ByKeysSql { get; init; }
+    }
+
+    /// <summary>
+    /// A child step reads its new parent keys as an array and probes the child's FK index with it when there are
+    /// few of them: at most one per this many estimated child rows. Beyond that a hash join over the child table
+    /// costs less than one index descent per key.
+    /// </summary>
+    private const double ChildRowsPerKeyForArrayProbe = 15;
 
     public int Rounds { get; private set; }
 
     private readonly HashSet<PlannedTable> _stale = new();
+    private readonly HashSet<Step> _loggedByKeys = new();
 
     /// <summary>Key tables changed since they were last analysed (after the run: to analyse before copying).</summary>
     public IReadOnlyCollection<PlannedTable> Unanalyzed => _stale;
@@ -32,6 +44,8 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var changed = new HashSet<PlannedTable>(plan.Tables.Where(t => t.All));
+        // Rows each table gained in the previous round: how many keys a child step starts from.
+        var added = new Dictionary<PlannedTable, long>();
         // Which steps added the rows of each table in the previous round (null: root selection).
         var addedBy = new Dictionary<PlannedTable, HashSet<Step?>>();
         foreach (var root in plan.Roots)
@@ -54,6 +68,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             log.Detail($"{root.Table.Name.Display}: {rows} root rows selected");
             if (rows > 0)
             {
+                added[root.Table] = added.GetValueOrDefault(root.Table) + rows;
                 changed.Add(root.Table);
                 (addedBy.TryGetValue(root.Table, out var by) ? by : addedBy[root.Table] = new()).Add(null);
             }
@@ -69,13 +84,14 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
         while (changed.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var active = Statements(steps.Where(s => changed.Contains(s.Source) && !Redundant(s, addedBy)).ToList());
+            var active = Statements(steps.Where(s => changed.Contains(s.Source) && !Redundant(s, addedBy)).ToList(), added);
             if (active.Count == 0) break;
             if (Profile)
             {
                 // Diagnostics (PGSEED_PROFILE=1): one statement at a time, with its time and row count.
                 changed.Clear();
                 addedBy.Clear();
+                added.Clear();
                 foreach (var t in _stale.OrderBy(t => t.Index))
                 {
                     var clock = Stopwatch.StartNew();
@@ -92,7 +108,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                     var n = await single.ExecuteNonQueryAsync(cancellationToken);
                     log.Detail($"round {round + 1}: {string.Join(" + ", statement.Steps.Select(s => s.Source.Name.Display))} -> " +
                                $"{statement.Steps[0].Target.Name.Display}: {n} rows in {SummaryTree.Time(clock.Elapsed)}");
-                    if (n > 0) foreach (var step in statement.Steps) Record(step);
+                    if (n > 0) Recorded(statement, n);
                 }
                 _stale.UnionWith(changed.Where(t => t.HasKeyTable));
                 round++;
@@ -127,18 +143,21 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             }
             changed.Clear();
             addedBy.Clear();
+            added.Clear();
             for (var i = 0; i < active.Count; i++)
-                if (batch.BatchCommands[analyzed + i].RecordsAffected > 0)
-                    foreach (var step in active[i].Steps) Record(step);
+                if (batch.BatchCommands[analyzed + i].RecordsAffected > 0) Recorded(active[i], batch.BatchCommands[analyzed + i].RecordsAffected);
             _stale.UnionWith(changed.Where(t => t.HasKeyTable));
             round++;
         }
         Rounds = round;
 
-        void Record(Step step)
+        void Recorded(Statement statement, long rows)
         {
-            changed.Add(step.Target);
-            (addedBy.TryGetValue(step.Target, out var by) ? by : addedBy[step.Target] = new()).Add(step);
+            var target = statement.Steps[0].Target;
+            added[target] = added.GetValueOrDefault(target) + rows;
+            changed.Add(target);
+            foreach (var step in statement.Steps)
+                (addedBy.TryGetValue(target, out var by) ? by : addedBy[target] = new()).Add(step);
         }
         log.Detail($"closure: {round} rounds in {SummaryTree.Time(watch.Elapsed)}");
     }
@@ -147,17 +166,24 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
     private sealed record Statement(string Sql, IReadOnlyDictionary<string, object?> Parameters, IReadOnlyList<Step> Steps);
 
     /// <summary>
-    /// The round's statements. Child steps into the same table along FKs no index covers would each scan that
-    /// whole table: they become one statement that scans it once (ClosureSql.MergedChildStep).
+    /// The round's statements. A child step whose parent table gained few rows last round (next to the child
+    /// table's size) probes the child's FK index with an array of the new keys (ClosureSql.ChildStepByKeys).
+    /// Child steps into the same table along FKs no index covers would each scan that whole table: they become
+    /// one statement that scans it once (ClosureSql.MergedChildStep).
     /// </summary>
-    private static List<Statement> Statements(List<Step> steps)
+    private List<Statement> Statements(List<Step> steps, IReadOnlyDictionary<PlannedTable, long> added)
     {
         static bool Unindexed(Step s) => s.Downward && !s.Source.All && !s.Target.Info.HasIndexOn(s.Fk.Columns);
         var merged = steps.Where(Unindexed).GroupBy(s => s.Target).Where(g => g.Count() > 1).ToDictionary(g => g.Key, g => g.ToList());
         var statements = new List<Statement>();
         foreach (var step in steps)
         {
-            if (!Unindexed(step) || !merged.TryGetValue(step.Target, out var group)) statements.Add(new Statement(step.Sql, step.Parameters, [step]));
+            if (step.ByKeysSql is { } byKeys && added.GetValueOrDefault(step.Source) * ChildRowsPerKeyForArrayProbe <= step.Target.Info.EstimatedRows)
+            {
+                if (_loggedByKeys.Add(step)) log.Sql(byKeys.Replace("@r", "<previous round>"));
+                statements.Add(new Statement(byKeys, step.Parameters, [step]));
+            }
+            else if (!Unindexed(step) || !merged.TryGetValue(step.Target, out var group)) statements.Add(new Statement(step.Sql, step.Parameters, [step]));
             else if (group[0] == step)
                 statements.Add(new Statement(ClosureSql.MergedChildStep(group.Select(s => (s.Fk, s.Source)).ToList(), step.Target, "@r"), step.Parameters, group));
         }
@@ -183,7 +209,8 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             var parent = plan[fk.Parent];
             var child = plan[fk.Child];
             if (child.All || child.Derived) continue;
-            steps.Add(new Step(ClosureSql.ChildStep(fk, parent, child, "@r"), parent, child, child.WhereParameters, fk, Downward: true));
+            steps.Add(new Step(ClosureSql.ChildStep(fk, parent, child, "@r"), parent, child, child.WhereParameters, fk, Downward: true)
+                { ByKeysSql = ClosureSql.ChildStepByKeys(fk, parent, child, "@r") });
         }
         foreach (var parent in plan.Tables.Where(t => t.FromCompleteTablesOnly))
         {

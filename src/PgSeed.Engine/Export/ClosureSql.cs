@@ -175,6 +175,23 @@ internal static class ClosureSql
     }
 
     /// <summary>
+    /// A child step for a new parent set that is small next to the child table, along an indexed one-column FK:
+    /// <c>fk = ANY (ARRAY (SELECT new parent keys))</c>. One index scan walks the sorted key array, which costs about
+    /// half of a nested loop over the same index, and far less than hashing the whole child table.
+    /// Null when the step does not qualify (see <see cref="ClosureRunner"/> for when it is used).
+    /// </summary>
+    public static string? ChildStepByKeys(ForeignKeyInfo fk, PlannedTable parent, PlannedTable child, string roundParam)
+    {
+        if (fk.Columns.Count != 1 || parent.All || child.Where is not null || !child.Info.HasIndexOn(fk.Columns)) return null;
+        // The same type on both sides, so the comparison is the index's own operator.
+        if (child.Info.Column(fk.Columns[0])?.Type != parent.Info.Column(fk.ParentColumns[0])?.Type) return null;
+        var (childRows, values, insert, fresh, conflict) = ChildTarget(child);
+        var (from, where, col) = SourceRows(parent, descendantsOnly: true, roundParam);
+        return $"{insert}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\n" +
+               $"WHERE c.{Identifier.Quote(fk.Columns[0])} = ANY (ARRAY (SELECT {col(fk.ParentColumns[0])} FROM {from} WHERE {where})){fresh}{conflict}";
+    }
+
+    /// <summary>
     /// Several child steps into the same table in one round, along FKs no index can look up: one scan of the
     /// child table tests every FK (<c>fk1 IN (...) OR fk2 IN (...)</c>) where separate steps would scan it once each
     /// (typically audit columns such as <c>created_by</c> next to the indexed owner FK).

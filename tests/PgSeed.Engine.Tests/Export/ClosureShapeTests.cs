@@ -110,6 +110,27 @@ public class ClosureShapeTests(PostgresFixture pg)
         Assert.Equal(["purchase_id,body", "10,", "10,", "12,"], Read("receipt"));
     }
 
+    [Theory]
+    [InlineData("where id = 1", true)]       // 1 new customer for ~2,000 purchases: probe the FK index with a key array
+    [InlineData("where id > 0", false)]      // all 203 customers at once: a join over purchase costs less
+    public async Task Few_new_parents_probe_an_indexed_fk_with_a_key_array(string filter, bool byKeys)
+    {
+        const string more = """
+            ;
+            CREATE INDEX ON purchase (customer_id);
+            INSERT INTO customer SELECT g, 'C' || g FROM generate_series(100, 299) g;
+            INSERT INTO purchase SELECT 1000 + g, 100 + g % 200, CASE WHEN g % 7 = 0 THEN 1 END FROM generate_series(1, 2000) g;
+            INSERT INTO line (purchase_id, code, sku, qty) SELECT 1000 + g, 'k', 'a-1', 1 FROM generate_series(1, 2000) g;
+            ANALYZE
+            """;
+        await using var s = await ExportScenario.CreateAsync(pg, Schema, Data + more);
+        var log = new RecordingSeedLog();
+        var request = s.Request(new RootSelection { Table = "customer", Filter = filter });
+        await SeedExporter.ExportAsync(request, log, TestContext.Current.CancellationToken);
+        await s.AssertMatchesOracleAsync(request.OutputDirectory, [("customer", filter)]);
+        Assert.Equal(byKeys, log.Of("sql").Any(q => q.Contains("\"customer_id\" = ANY (ARRAY (SELECT")));
+    }
+
     [Fact]
     public async Task Parallel_and_serial_exports_are_byte_identical()
     {
