@@ -1,4 +1,3 @@
-using System.Text;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Sql;
 
@@ -20,8 +19,10 @@ internal static class ClosureSql
     {
         // LIKE keeps each column's type and collation (so the COPY sorts text keys as the table would); generation
         // expressions, identities and defaults are not copied: the columns take the row's values as they are.
+        var unique = !t.SingleEntry && !t.FromCompleteTablesOnly;
         if (t.Wide)
-            return $"CREATE TEMP TABLE {t.KeyTable} (LIKE {t.Name.Sql}, {Descendant} boolean NOT NULL, {Round} integer NOT NULL) ON COMMIT DROP";
+            return $"CREATE TEMP TABLE {t.KeyTable} (LIKE {t.Name.Sql}, {Descendant} boolean NOT NULL, {Round} integer NOT NULL" +
+                   (unique ? $", PRIMARY KEY ({string.Join(", ", t.KeyTableColumns)})" : "") + ") ON COMMIT DROP";
         var cols = new List<string>();
         if (t.UsesCtid)
         {
@@ -37,7 +38,7 @@ internal static class ClosureSql
             cols.Add($"pgseed_p{i} {t.Info.Column(t.Payload[i])!.Type}");
         cols.Add($"{Descendant} boolean NOT NULL");
         cols.Add($"{Round} integer NOT NULL");
-        if (!t.SingleEntry && !t.FromCompleteTablesOnly) cols.Add($"PRIMARY KEY ({string.Join(", ", t.KeyTableColumns)})");
+        if (unique) cols.Add($"PRIMARY KEY ({string.Join(", ", t.KeyTableColumns)})");
         return $"CREATE TEMP TABLE {t.KeyTable} ({string.Join(", ", cols)}) ON COMMIT DROP";
     }
 
@@ -118,28 +119,16 @@ internal static class ClosureSql
         }
         var (from, where, col) = SourceRows(child, descendantsOnly: false, roundParam);
         var notNull = string.Join(" AND ", fk.Columns.Select(c => $"{col(c)} IS NOT NULL"));
-        var sb = new StringBuilder();
-        sb.Append(InsertInto(parent)).Append('\n');
-        if (!parent.UsesCtid && parent.Payload.Count == 0 && SameColumns(fk.ParentColumns, parent.KeyColumns!))
-        {
-            // The FK points at the parent's key and nothing else is needed from the parent: no need to read it.
-            var keys = parent.KeyColumns!.Select(k => col(fk.Columns[IndexOf(fk.ParentColumns, k)])).ToList();
-            sb.Append($"SELECT DISTINCT {string.Join(", ", keys)}, false, {roundParam}::int + 1\nFROM {from}\nWHERE {where} AND {notNull}\n" +
-                      $"  AND {NotIn(parent, keys)}\n");
-        }
-        else
-        {
-            var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"p.{Identifier.Quote(pc)} = r.v{IndexOf(fk.Columns, c)}"));
-            var distinct = string.Join(", ", fk.Columns.Select((c, i) => $"{col(c)} AS v{i}"));
-            // Skip rows already in the set before looking them up: the FK points at the key, or else compare after the join.
-            var known = !parent.UsesCtid && SameColumns(fk.ParentColumns, parent.KeyColumns!)
-                ? $" AND {NotIn(parent, parent.KeyColumns!.Select(k => col(fk.Columns[IndexOf(fk.ParentColumns, k)])).ToList())}"
-                : "";
-            sb.Append($"SELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
-                      $"FROM (SELECT DISTINCT {distinct} FROM {from} WHERE {where} AND {notNull}{known}) r\nJOIN {parent.Name.Sql} p ON {on}\n" +
-                      (known.Length == 0 ? $"WHERE {NotIn(parent, parent.KeyExpressions("p"))}\n" : ""));
-        }
-        return sb.ToString().TrimEnd('\n');
+        // Distinct referenced values, minus rows already in the set (compared before looking them up when the FK
+        // points at the key, else after the join), joined to the parent for its whole row.
+        var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"p.{Identifier.Quote(pc)} = r.v{IndexOf(fk.Columns, c)}"));
+        var distinct = string.Join(", ", fk.Columns.Select((c, i) => $"{col(c)} AS v{i}"));
+        var known = !parent.UsesCtid && SameColumns(fk.ParentColumns, parent.KeyColumns!)
+            ? $" AND {NotIn(parent, parent.KeyColumns!.Select(k => col(fk.Columns[IndexOf(fk.ParentColumns, k)])).ToList())}"
+            : "";
+        return $"{InsertInto(parent)}\nSELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
+               $"FROM (SELECT DISTINCT {distinct} FROM {from} WHERE {where} AND {notNull}{known}) r\nJOIN {parent.Name.Sql} p ON {on}" +
+               (known.Length == 0 ? $"\nWHERE {NotIn(parent, parent.KeyExpressions("p"))}" : "");
     }
 
     /// <summary>

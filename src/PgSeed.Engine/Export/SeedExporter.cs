@@ -142,8 +142,12 @@ public static class SeedExporter
     {
         foreach (var t in plan.Tables.Where(t => t.Where is not null && t.HasKeyTable))
         {
-            var join = string.Join(" AND ", t.KeyExpressions("t").Zip(t.KeyTableColumns, (e, k) => $"{e} = k.{k}"));
-            await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {t.KeyTable} k JOIN {t.Name.Sql} t ON {join} WHERE NOT COALESCE(({t.Where}), false)", connection);
+            // The rule names the table's columns plainly, so the table is the only one in scope outside the subquery
+            // (a wide key table has the same column names).
+            var keys = string.Join(", ", t.KeyExpressions(t.Name.Sql));
+            await using var cmd = new NpgsqlCommand(
+                $"SELECT count(*) FROM {t.Name.Sql} WHERE ({keys}) IN (SELECT {string.Join(", ", t.KeyTableColumns)} FROM {t.KeyTable}) " +
+                $"AND NOT COALESCE(({t.Where}), false)", connection);
             foreach (var (name, value) in t.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
             var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken));
             if (kept == 0) continue;

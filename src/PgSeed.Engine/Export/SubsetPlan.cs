@@ -43,11 +43,11 @@ internal sealed class PlannedTable
     public bool Derived => DerivedFrom is not null;
 
     /// <summary>
-    /// The key table holds whole rows: a single-entry table with a key whose rows are read again (by steps to
-    /// its other parents, then by the copy). The rows are read from the table once, by the step that finds them;
-    /// the later steps and the COPY read the key table instead of joining back to the table.
+    /// The key table holds whole rows (every keyed table that is neither complete nor derived): a row is read from
+    /// its table once, by the step that finds it; the steps after it and the COPY read the key table instead of
+    /// joining back to the table. Tables keyed by ctid keep narrow key tables.
     /// </summary>
-    public bool Wide { get; set; }
+    public bool Wide => HasKeyTable && !UsesCtid;
 
     /// <summary>
     /// Some parent step adds rows to this table, so its key table may hold rows that are not descendants yet
@@ -76,9 +76,13 @@ internal sealed class PlannedTable
     public string KeyTable => $"pg_temp.pgseed_k{Index}";
     public bool UsesCtid => KeyColumns is null;
 
-    /// <summary>Key table column names: pgseed_k0..n (prefixed so they never collide with user columns).</summary>
-    public IReadOnlyList<string> KeyTableColumns =>
-        Enumerable.Range(0, UsesCtid ? 2 : KeyColumns!.Count).Select(i => $"pgseed_k{i}").ToList();
+    /// <summary>
+    /// Key column names in the key table: a wide one has the table's own (quoted) columns; a narrow one
+    /// pgseed_k0..n (prefixed so they never collide with user columns).
+    /// </summary>
+    public IReadOnlyList<string> KeyTableColumns => Wide
+        ? KeyColumns!.Select(Sql.Identifier.Quote).ToList()
+        : Enumerable.Range(0, UsesCtid ? 2 : KeyColumns!.Count).Select(i => $"pgseed_k{i}").ToList();
 
     /// <summary>
     /// Non-key columns the closure reads from this table's rows (FK columns of its parent edges, referenced

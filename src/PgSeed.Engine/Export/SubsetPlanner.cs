@@ -127,7 +127,7 @@ internal static class SubsetPlanner
             if (!t.IsRoot && !t.All && t.Where is null && childEdges.Count(f => f.Child == t.Name) == 1 && !parentEdges.Any(f => f.Parent == t.Name))
                 t.Entry = childEdges.Single(f => f.Child == t.Name);
         // A single-entry table read once (by the copy) is derived from its parent's key table; one read again (its
-        // rows lead to other parents) keeps whole rows in its key table, so the table is read only once.
+        // rows lead to other parents) keeps a key table, of whole rows like every keyed table (PlannedTable.Wide).
         foreach (var t in order.Where(t => t.SingleEntry))
         {
             var entry = t.Entry!;
@@ -137,7 +137,6 @@ internal static class SubsetPlanner
                 t.DerivedFrom = entry;
                 t.DerivedParent = planned[entry.Parent];
             }
-            else if (readAgain && !t.UsesCtid) t.Wide = true;
         }
         foreach (var fk in parentEdges)
             if (planned[fk.Child].Entry != fk) planned[fk.Parent].ReachedByParentSteps = true;
