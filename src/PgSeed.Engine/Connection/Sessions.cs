@@ -20,7 +20,7 @@ public static class Sessions
     /// spill to disk past work_mem (default 4 MB), and JIT compilation of the large COPY queries costs more
     /// than it saves for a one-shot scan.
     /// </summary>
-    public const string ExportSettings = "SET temp_buffers = '256MB'; SET work_mem = '64MB'; SET jit = off";
+    public const string ExportSettings = "SET temp_buffers = '256MB'; SET work_mem = '64MB'; SET jit = off; SET default_statistics_target = 10";
 
     /// <summary>Opens a connection (no pooling: export and import own their sessions) and applies the settings.</summary>
     public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)

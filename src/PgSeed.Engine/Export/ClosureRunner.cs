@@ -95,7 +95,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                 foreach (var t in _stale.OrderBy(t => t.Index))
                 {
                     var clock = Stopwatch.StartNew();
-                    await Sessions.ExecuteAsync(connection, $"ANALYZE {t.KeyTable}", cancellationToken);
+                    await Sessions.ExecuteAsync(connection, ClosureSql.Analyze(t), cancellationToken);
                     log.Detail($"round {round + 1}: ANALYZE {t.Name.Display} in {SummaryTree.Time(clock.Elapsed)}");
                 }
                 _stale.Clear();
@@ -116,7 +116,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             }
             await using var batch = new NpgsqlBatch(connection);
             var analyzed = _stale.Count;
-            foreach (var t in _stale.OrderBy(t => t.Index)) batch.BatchCommands.Add(new NpgsqlBatchCommand($"ANALYZE {t.KeyTable}"));
+            foreach (var t in _stale.OrderBy(t => t.Index)) batch.BatchCommands.Add(new NpgsqlBatchCommand(ClosureSql.Analyze(t)));
             _stale.Clear();
             foreach (var statement in active)
             {

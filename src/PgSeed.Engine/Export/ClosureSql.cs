@@ -218,6 +218,17 @@ internal static class ClosureSql
         return (childRows, values, InsertInto(child, "k") + "\n", fresh, conflict);
     }
 
+    /// <summary>
+    /// Statistics for a key table, on the columns steps join and filter on only (its key, the columns later steps
+    /// read, the descendant flag and the round): a whole-row table would otherwise pay for statistics on every
+    /// column. The row count comes with any ANALYZE.
+    /// </summary>
+    public static string Analyze(PlannedTable t)
+    {
+        var payload = t.Wide ? t.Payload.Select(Identifier.Quote) : t.PayloadTableColumns;
+        return $"ANALYZE {t.KeyTable} ({string.Join(", ", t.KeyTableColumns.Concat(payload).Append(Descendant).Append(Round))})";
+    }
+
     /// <summary>The COPY that writes one table's CSV: exported columns (with transforms), sorted by key.</summary>
     public static string CopyOut(PlannedTable t, string? keyTable = null)
     {

@@ -120,7 +120,7 @@ public static class SeedExporter
         IReadOnlyCollection<PlannedTable> unanalyzed, CancellationToken cancellationToken)
     {
         if (unanalyzed.Count > 0)
-            await Sessions.ExecuteAsync(connection, string.Join("; ", unanalyzed.Select(t => $"ANALYZE {t.KeyTable}")), cancellationToken);
+            await Sessions.ExecuteAsync(connection, string.Join("; ", unanalyzed.Select(ClosureSql.Analyze)), cancellationToken);
         static string Reltuples(TableInfo t) => $"(SELECT GREATEST(reltuples, 0) FROM pg_catalog.pg_class WHERE oid = {t.Oid})";
         var sql = string.Join("\nUNION ALL ", plan.Tables.Select(t =>
             t.All ? $"SELECT {t.Index}, {Reltuples(t.Info)}::bigint"
