@@ -5,10 +5,11 @@ namespace PgSeed.Engine.Export;
 
 /// <summary>
 /// The SQL of the closure. Each participating table that is neither complete nor derived gets a temporary
-/// key table <c>pg_temp.pgseed_kN(pgseed_k0.., pgseed_p0.., pgseed_d, pgseed_r)</c>: the row key, the columns
-/// later steps read, whether the row is a descendant (pulls in children), and the round that added or promoted
-/// it — or, for a wide table, the whole row plus the last two. Round n follows every FK from the rows of round
-/// n-1 only (semi-naive evaluation), until a round adds nothing.
+/// table <c>pg_temp.pgseed_kN</c> holding its rows found so far: the whole row (a table with a key), or for a
+/// keyless table <c>(tableoid, ctid)</c> as <c>pgseed_k0, pgseed_k1</c> plus the columns later steps read
+/// (<c>pgseed_p0..</c>) — and in both, whether the row is a descendant (pulls in children) and the round that added
+/// or promoted it. Round n follows every FK from the rows of round n-1 only (semi-naive evaluation), until a
+/// round adds nothing.
 /// </summary>
 internal static class ClosureSql
 {
