@@ -10,120 +10,81 @@ namespace PgSeed.Engine.Export;
 internal sealed record CopyResult(long Rows, long Bytes, string Sha256, TimeSpan Elapsed);
 
 /// <summary>
-/// COPYs the final row sets to CSV files. With <c>--parallel N</c> the tables are spread over N
-/// connections (largest first, each to the least loaded connection) that all read the main transaction's
-/// snapshot (<c>pg_export_snapshot</c> / <c>SET TRANSACTION SNAPSHOT</c>). Key tables are temporary and
-/// visible to the main session only, so a worker receives the keys of its tables by a binary COPY
-/// streamed from the main connection into its own temporary table.
+/// COPYs the final row sets to CSV files. With workers (<see cref="CopyWorkers"/>, on the main transaction's
+/// snapshot) the tables are spread over the connections, largest first, each to the least loaded one; whole-row
+/// tables stay on the main connection. Key tables are temporary and visible to the main session only, so a worker
+/// receives the keys of its tables by a binary COPY streamed from the main connection into its own temporary table.
 /// </summary>
 internal static class CopyPhase
 {
-    public static async Task<Dictionary<TableName, CopyResult>> RunAsync(NpgsqlConnection main, ExportRequest request, SubsetPlan plan,
-        IReadOnlyDictionary<TableName, long> sizes, IReadOnlyDictionary<TableName, string> files, SeedFolderWriter folder,
+    public static async Task<Dictionary<TableName, CopyResult>> RunAsync(NpgsqlConnection main, IReadOnlyList<NpgsqlConnection> workers,
+        SubsetPlan plan, IReadOnlyDictionary<TableName, long> sizes, IReadOnlyDictionary<TableName, string> files, SeedFolderWriter folder,
         ISeedLog log, CancellationToken cancellationToken)
     {
         var jobs = plan.Tables.OrderByDescending(t => sizes[t.Name] * Math.Max(1, t.ExportColumns.Count)).ThenBy(t => t.Name).ToList();
-        var wanted = Math.Min(request.Parallel, jobs.Count);
-        if (wanted > 1) wanted = Math.Min(wanted, 1 + await SpareConnectionsAsync(main, cancellationToken));
+        // Longest processing time first: each table to the connection with the least work so far.
+        var connections = new List<NpgsqlConnection> { main };
+        connections.AddRange(workers);
+        var queues = connections.Select(_ => new List<PlannedTable>()).ToList();
+        var load = new long[connections.Count];
+        foreach (var job in jobs)
+        {
+            // A wide key table holds whole rows: it stays on the main connection rather than being sent to a worker.
+            var target = job.Wide ? 0 : Array.IndexOf(load, load.Min());
+            queues[target].Add(job);
+            load[target] += Math.Max(1, sizes[job.Name]) * Math.Max(1, job.ExportColumns.Count);
+        }
 
-        var workers = new List<NpgsqlConnection>();
-        var registrations = new List<CancellationTokenRegistration>();
+        // Hand each worker the keys of its tables, then let it write only its temporary tables.
+        for (var w = 1; w < connections.Count; w++)
+        {
+            foreach (var t in queues[w].Where(t => !t.All))
+                await TransferKeysAsync(main, connections[w], t, cancellationToken);
+            await Sessions.ExecuteAsync(connections[w], "SET TRANSACTION READ ONLY", cancellationToken);
+        }
+        if (connections.Count > 1) log.Detail($"copying with {connections.Count} connections sharing one snapshot");
+
+        var results = new Dictionary<TableName, CopyResult>();
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tasks = connections.Select((c, i) => RunQueueAsync(c, i == 0, queues[i])).ToList();
         try
         {
-            string? snapshot = null;
-            if (wanted > 1)
-            {
-                await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", main);
-                snapshot = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-                for (var i = 1; i < wanted; i++)
-                {
-                    try
-                    {
-                        var worker = await Sessions.OpenAsync(request.ConnectionString, cancellationToken);
-                        workers.Add(worker);
-                        registrations.Add(ServerCancellation.Register(worker, request.ConnectionString, cancellationToken));
-                        await Sessions.ExecuteAsync(worker, Sessions.ExportSettings, cancellationToken);
-                        if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(worker, salts, cancellationToken);
-                        await Sessions.ExecuteAsync(worker,
-                            $"BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT {Identifier.Literal(snapshot)}", cancellationToken);
-                    }
-                    catch (PgSeedException e) when (e.Code == ErrorCode.ConnectionFailed)
-                    {
-                        log.Warning(ErrorCode.ConnectionFailed, $"could not open parallel connection {i + 1}; continuing with {workers.Count + 1}");
-                        break;
-                    }
-                }
-            }
-
-            // Longest processing time first: each table to the connection with the least work so far.
-            var connections = new List<NpgsqlConnection> { main };
-            connections.AddRange(workers);
-            var queues = connections.Select(_ => new List<PlannedTable>()).ToList();
-            var load = new long[connections.Count];
-            foreach (var job in jobs)
-            {
-                // A wide key table holds whole rows: it stays on the main connection rather than being sent to a worker.
-                var target = job.Wide ? 0 : Array.IndexOf(load, load.Min());
-                queues[target].Add(job);
-                load[target] += Math.Max(1, sizes[job.Name]) * Math.Max(1, job.ExportColumns.Count);
-            }
-
-            // Hand each worker the keys of its tables, then let it write only its temporary tables.
-            for (var w = 1; w < connections.Count; w++)
-            {
-                foreach (var t in queues[w].Where(t => !t.All))
-                    await TransferKeysAsync(main, connections[w], t, cancellationToken);
-                await Sessions.ExecuteAsync(connections[w], "SET TRANSACTION READ ONLY", cancellationToken);
-            }
-            if (connections.Count > 1) log.Detail($"copying with {connections.Count} connections sharing snapshot {snapshot}");
-
-            var results = new Dictionary<TableName, CopyResult>();
-            using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var tasks = connections.Select((c, i) => RunQueueAsync(c, i == 0, queues[i])).ToList();
-            try
-            {
-                await Task.WhenAll(tasks);
-            }
-            catch
-            {
-                failFast.Cancel();
-                // Prefer the first real error over the cancellations it caused.
-                var first = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
-                if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-                throw;
-            }
-
-            foreach (var w in workers) await Sessions.ExecuteAsync(w, "COMMIT", cancellationToken);
-            return results;
-
-            async Task RunQueueAsync(NpgsqlConnection connection, bool isMain, List<PlannedTable> queue)
-            {
-                foreach (var t in queue)
-                {
-                    failFast.Token.ThrowIfCancellationRequested();
-                    var sql = ClosureSql.CopyOut(t, isMain ? null : WorkerKeyTable(t));
-                    log.Sql(sql);
-                    var watch = Stopwatch.StartNew();
-                    (long Rows, long Bytes, string Sha256) r;
-                    try
-                    {
-                        r = await TableCopier.CopyToFileAsync(connection, sql, folder.PathFor(files[t.Name]), failFast.Token);
-                    }
-                    catch (PostgresException e)
-                    {
-                        throw new PgSeedException(ErrorCode.DatabaseError,
-                            $"Reading {t.Name.Display} failed: {e.MessageText}" + (t.Transforms.Count > 0 ? " (check its transforms)" : ""), e) { Table = t.Name.Display };
-                    }
-                    var result = new CopyResult(r.Rows, r.Bytes, r.Sha256, watch.Elapsed);
-                    lock (results) results[t.Name] = result;
-                    log.Detail($"{t.Name.Display}: {r.Rows} rows, {SummaryTree.Size(r.Bytes)}, {SummaryTree.Time(watch.Elapsed)}");
-                }
-            }
+            await Task.WhenAll(tasks);
         }
-        finally
+        catch
         {
-            foreach (var r in registrations) r.Dispose();
-            foreach (var w in workers) await w.DisposeAsync();
+            failFast.Cancel();
+            // Prefer the first real error over the cancellations it caused.
+            var first = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+            if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            throw;
+        }
+
+        foreach (var w in workers) await Sessions.ExecuteAsync(w, "COMMIT", cancellationToken);
+        return results;
+
+        async Task RunQueueAsync(NpgsqlConnection connection, bool isMain, List<PlannedTable> queue)
+        {
+            foreach (var t in queue)
+            {
+                failFast.Token.ThrowIfCancellationRequested();
+                var sql = ClosureSql.CopyOut(t, isMain ? null : WorkerKeyTable(t));
+                log.Sql(sql);
+                var watch = Stopwatch.StartNew();
+                (long Rows, long Bytes, string Sha256) r;
+                try
+                {
+                    r = await TableCopier.CopyToFileAsync(connection, sql, folder.PathFor(files[t.Name]), failFast.Token);
+                }
+                catch (PostgresException e)
+                {
+                    throw new PgSeedException(ErrorCode.DatabaseError,
+                        $"Reading {t.Name.Display} failed: {e.MessageText}" + (t.Transforms.Count > 0 ? " (check its transforms)" : ""), e) { Table = t.Name.Display };
+                }
+                var result = new CopyResult(r.Rows, r.Bytes, r.Sha256, watch.Elapsed);
+                lock (results) results[t.Name] = result;
+                log.Detail($"{t.Name.Display}: {r.Rows} rows, {SummaryTree.Size(r.Bytes)}, {SummaryTree.Time(watch.Elapsed)}");
+            }
         }
     }
 
@@ -146,17 +107,5 @@ internal static class CopyPhase
             await source.CopyToAsync(target, cancellationToken);
         }
         await Sessions.ExecuteAsync(worker, $"ANALYZE {WorkerKeyTable(t)}", cancellationToken);
-    }
-
-    /// <summary>Connections we may still open, keeping one spare for cancellation and the reserved slots.</summary>
-    private static async Task<int> SpareConnectionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT current_setting('max_connections')::int
-                 - current_setting('superuser_reserved_connections')::int
-                 - (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend')::int
-                 - 1
-            """, connection);
-        return Math.Max(0, Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken)));
     }
 }

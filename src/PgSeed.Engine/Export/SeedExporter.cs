@@ -54,13 +54,21 @@ public static class SeedExporter
 
         using var folder = new SeedFolderWriter(request.OutputDirectory);
         var files = SeedFileNames.Assign(plan.Tables.Select(t => t.Name));
-        // pg_dump (schema.sql) runs in its own session on the same snapshot while the subset is computed and
-        // the rows are copied (the plan already names the tables).
-        using var dumpCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // pg_dump (schema.sql) and the parallel copy connections start now, in their own sessions on this
+        // transaction's snapshot (one exported id for all), while this connection computes the subset.
+        using var sideCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var workerCount = await CopyWorkers.CountAsync(main, request, plan, cancellationToken);
+        string? snapshot = null;
+        if (request.WriteSchema || workerCount > 0)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", main);
+            snapshot = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        }
         var schemaDump = request.WriteSchema
             ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
-                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, dumpCancel.Token)
+                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
             : Task.FromResult(false);
+        var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
         Dictionary<TableName, CopyResult> results;
         try
         {
@@ -75,13 +83,17 @@ public static class SeedExporter
             await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
             if (request.PiiLint) await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken);
 
-            results = await CopyPhase.RunAsync(main, request, plan, sizes, files, folder, log, cancellationToken);
+            results = await CopyPhase.RunAsync(main, (await opening).Connections, plan, sizes, files, folder, log, cancellationToken);
         }
         catch
         {
-            dumpCancel.Cancel();
+            sideCancel.Cancel();
             try { await schemaDump; } catch { /* the export's own error is the one to report */ }
             throw;
+        }
+        finally
+        {
+            try { await (await opening).DisposeAsync(); } catch { /* failed to open: nothing to close */ }
         }
         await schemaDump;
         await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);

@@ -37,7 +37,7 @@ internal static class SchemaDumper
     /// through its own session, in the exported snapshot, which stays valid while the export's transaction is open.
     /// </summary>
     public static async Task<Task<bool>> StartAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
-        string path, ISeedLog log, CancellationToken cancellationToken)
+        string path, ISeedLog log, CancellationToken cancellationToken, string? snapshot = null)
     {
         var tables = exported.Select(t => t.Name).ToList();
         var pgDump = PgDumpOverride.Value
@@ -47,9 +47,11 @@ internal static class SchemaDumper
 
         // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
         var dependencies = await SchemaDependencies.ReadAsync(connection, exported.Select(t => t.Oid).ToList(), cancellationToken);
-        string snapshot;
-        await using (var snapshotCommand = new NpgsqlCommand("SELECT pg_export_snapshot()", connection))
+        if (snapshot is null)
+        {
+            await using var snapshotCommand = new NpgsqlCommand("SELECT pg_export_snapshot()", connection);
             snapshot = (string)(await snapshotCommand.ExecuteScalarAsync(cancellationToken))!;
+        }
 
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var conninfo = string.Join(" ", new[]
