@@ -21,12 +21,6 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
         public string? ByKeysSql { get; init; }
     }
 
-    /// <summary>
-    /// A child step reads its new parent keys as an array and probes the child's FK index with it when there are
-    /// few of them: at most one per this many estimated child rows. Beyond that a hash join over the child table
-    /// costs less than one index descent per key.
-    /// </summary>
-    private const double ChildRowsPerKeyForArrayProbe = 15;
 
     public int Rounds { get; private set; }
 
@@ -178,7 +172,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
         var statements = new List<Statement>();
         foreach (var step in steps)
         {
-            if (step.ByKeysSql is { } byKeys && added.GetValueOrDefault(step.Source) * ChildRowsPerKeyForArrayProbe <= step.Target.Info.EstimatedRows)
+            if (step.ByKeysSql is { } byKeys && added.GetValueOrDefault(step.Source) * ClosureSql.ChildRowsPerKeyForArrayProbe <= step.Target.Info.EstimatedRows)
             {
                 if (_loggedByKeys.Add(step)) log.Sql(byKeys.Replace("@r", "<previous round>"));
                 statements.Add(new Statement(byKeys, step.Parameters, [step]));

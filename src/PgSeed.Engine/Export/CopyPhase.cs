@@ -68,7 +68,9 @@ internal static class CopyPhase
             foreach (var t in queue)
             {
                 failFast.Token.ThrowIfCancellationRequested();
-                var sql = ClosureSql.CopyOut(t, isMain ? null : WorkerKeyTable(t));
+                var byKeys = t.DerivedFrom is { } entry && ClosureSql.CanProbeByKeys(entry, t.DerivedParent!, t) &&
+                             sizes[t.DerivedParent!.Name] * ClosureSql.ChildRowsPerKeyForArrayProbe <= t.Info.EstimatedRows;
+                var sql = ClosureSql.CopyOut(t, isMain ? null : WorkerKeyTable(t), byKeys);
                 log.Sql(sql);
                 var watch = Stopwatch.StartNew();
                 (long Rows, long Bytes, string Sha256) r;
