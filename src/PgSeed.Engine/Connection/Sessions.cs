@@ -61,4 +61,11 @@ public static class Sessions
         await using var cmd = new NpgsqlCommand(sql, connection);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Exports the open transaction's snapshot for other sessions (<c>SET TRANSACTION SNAPSHOT</c>, <c>pg_dump --snapshot</c>).</summary>
+    public static async Task<string> ExportSnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", connection);
+        return (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
 }

@@ -80,55 +80,28 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             cancellationToken.ThrowIfCancellationRequested();
             var active = Statements(steps.Where(s => changed.Contains(s.Source) && !Redundant(s, addedBy)).ToList(), added);
             if (active.Count == 0) break;
-            if (Profile)
-            {
-                // Diagnostics (PGSEED_PROFILE=1): one statement at a time, with its time and row count.
-                changed.Clear();
-                addedBy.Clear();
-                added.Clear();
-                foreach (var t in _stale.OrderBy(t => t.Index))
-                {
-                    var clock = Stopwatch.StartNew();
-                    await Sessions.ExecuteAsync(connection, ClosureSql.Analyze(t), cancellationToken);
-                    log.Detail($"round {round + 1}: ANALYZE {t.Name.Display} in {SummaryTree.Time(clock.Elapsed)}");
-                }
-                _stale.Clear();
-                foreach (var statement in active)
-                {
-                    var clock = Stopwatch.StartNew();
-                    await using var single = new NpgsqlCommand(statement.Sql, connection);
-                    single.Parameters.AddWithValue("r", round);
-                    foreach (var (name, value) in statement.Parameters) single.Parameters.AddWithValue(name, value ?? DBNull.Value);
-                    var n = await single.ExecuteNonQueryAsync(cancellationToken);
-                    log.Detail($"round {round + 1}: {string.Join(" + ", statement.Steps.Select(s => s.Source.Name.Display))} -> " +
-                               $"{statement.Steps[0].Target.Name.Display}: {n} rows in {SummaryTree.Time(clock.Elapsed)}");
-                    if (n > 0) Recorded(statement, n);
-                }
-                _stale.UnionWith(changed.Where(t => t.HasKeyTable));
-                round++;
-                continue;
-            }
-            await using var batch = new NpgsqlBatch(connection);
+            // One round trip: ANALYZE of the tables that grew, then the round's statements.
+            var commands = _stale.OrderBy(t => t.Index)
+                .Select(t => new Command(ClosureSql.Analyze(t), NoParameters, $"ANALYZE {t.Name.Display}", UsesRound: false))
+                .Concat(active.Select(a => new Command(a.Sql, a.Parameters,
+                    $"{string.Join(" + ", a.Steps.Select(s => s.Source.Name.Display))} -> {a.Steps[0].Target.Name.Display}")))
+                .ToList();
             var analyzed = _stale.Count;
-            foreach (var t in _stale.OrderBy(t => t.Index)) batch.BatchCommands.Add(new NpgsqlBatchCommand(ClosureSql.Analyze(t)));
             _stale.Clear();
-            foreach (var statement in active)
-            {
-                var command = new NpgsqlBatchCommand(statement.Sql);
-                command.Parameters.AddWithValue("r", round);
-                foreach (var (name, value) in statement.Parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-                batch.BatchCommands.Add(command);
-            }
+            var failedAt = -1;
+            long[] counts;
             try
             {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
+                counts = Profile
+                    ? await OneByOneAsync(commands, round, i => failedAt = i, cancellationToken)
+                    : await BatchAsync(commands, round, i => failedAt = i, cancellationToken);
             }
             catch (PostgresException e)
             {
-                // Errors while the batch is parsed (e.g. a where rule's type mismatch) carry no BatchCommand:
+                // Errors while the batch is parsed (e.g. a where rule's type mismatch) name no statement:
                 // blame the first step with a where rule, the only user SQL in a step.
-                var step = e.BatchCommand is not null && batch.BatchCommands.IndexOf(e.BatchCommand) >= analyzed
-                    ? active[batch.BatchCommands.IndexOf(e.BatchCommand) - analyzed].Steps[0]
+                var step = failedAt >= analyzed
+                    ? active[failedAt - analyzed].Steps[0]
                     : active.SelectMany(a => a.Steps).FirstOrDefault(s => s.Target.Where is not null) ?? active[0].Steps[0];
                 throw new PgSeedException(ErrorCode.BadFilter,
                     $"Following {step.Source.Name.Display} -> {step.Target.Name.Display} failed: {e.MessageText}" +
@@ -139,7 +112,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             addedBy.Clear();
             added.Clear();
             for (var i = 0; i < active.Count; i++)
-                if (batch.BatchCommands[analyzed + i].RecordsAffected > 0) Recorded(active[i], batch.BatchCommands[analyzed + i].RecordsAffected);
+                if (counts[analyzed + i] > 0) Recorded(active[i], counts[analyzed + i]);
             _stale.UnionWith(changed.Where(t => t.HasKeyTable));
             round++;
         }
@@ -154,6 +127,50 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                 (addedBy.TryGetValue(target, out var by) ? by : addedBy[target] = new()).Add(step);
         }
         log.Detail($"closure: {round} rounds in {SummaryTree.Time(watch.Elapsed)}");
+    }
+
+    /// <summary>A statement of a round's batch; a step reads the previous round's number as @r, an ANALYZE does not.</summary>
+    private sealed record Command(string Sql, IReadOnlyDictionary<string, object?> Parameters, string Label, bool UsesRound = true);
+    private static readonly IReadOnlyDictionary<string, object?> NoParameters = new Dictionary<string, object?>();
+
+    /// <summary>A round's commands in one batch; returns the rows each affected.</summary>
+    private async Task<long[]> BatchAsync(IReadOnlyList<Command> commands, int round, Action<int> failing, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var c in commands)
+        {
+            var command = new NpgsqlBatchCommand(c.Sql);
+            if (c.UsesRound) command.Parameters.AddWithValue("r", round);
+            foreach (var (name, value) in c.Parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            batch.BatchCommands.Add(command);
+        }
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            failing(e.BatchCommand is null ? -1 : batch.BatchCommands.IndexOf(e.BatchCommand));
+            throw;
+        }
+        return batch.BatchCommands.Cast<NpgsqlBatchCommand>().Select(c => (long)c.RecordsAffected).ToArray();
+    }
+
+    /// <summary>Diagnostics (PGSEED_PROFILE=1): one command at a time, each logged with its rows and time.</summary>
+    private async Task<long[]> OneByOneAsync(IReadOnlyList<Command> commands, int round, Action<int> failing, CancellationToken cancellationToken)
+    {
+        var counts = new long[commands.Count];
+        for (var i = 0; i < commands.Count; i++)
+        {
+            failing(i);
+            var clock = Stopwatch.StartNew();
+            await using var single = new NpgsqlCommand(commands[i].Sql, connection);
+            if (commands[i].UsesRound) single.Parameters.AddWithValue("r", round);
+            foreach (var (name, value) in commands[i].Parameters) single.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            counts[i] = await single.ExecuteNonQueryAsync(cancellationToken);
+            log.Detail($"round {round + 1}: {commands[i].Label}{(commands[i].UsesRound ? $": {counts[i]} rows" : "")} in {SummaryTree.Time(clock.Elapsed)}");
+        }
+        return counts;
     }
 
     /// <summary>What one round runs: a step, or several child steps into one table merged into one scan.</summary>

@@ -94,10 +94,9 @@ internal static class CopyPhase
 
     private static async Task TransferKeysAsync(NpgsqlConnection main, NpgsqlConnection worker, PlannedTable t, CancellationToken cancellationToken)
     {
-        // A derived table's worker copy holds the values its entry FK references (see ClosureSql.ExportedRows).
-        var types = t.DerivedFrom is { } entry ? entry.ParentColumns.Select(c => t.DerivedParent!.Info.Column(c)!.Type).ToArray()
-            : t.UsesCtid ? new[] { "oid", "tid" }
-            : t.KeyColumns!.Select(c => t.Info.Column(c)!.Type).ToArray();
+        // Workers get derived tables (their copy holds the values the entry FK references, see ClosureSql.ExportedRows)
+        // and tables keyed by (tableoid, ctid); whole-row tables stay on the main connection.
+        var types = t.DerivedFrom is { } entry ? entry.ParentColumns.Select(c => t.DerivedParent!.Info.Column(c)!.Type).ToArray() : ["oid", "tid"];
         var columns = Enumerable.Range(0, types.Length).Select(i => $"pgseed_k{i}").ToList();
         await Sessions.ExecuteAsync(worker,
             $"CREATE TEMP TABLE {WorkerKeyTable(t)} ({string.Join(", ", columns.Zip(types, (c, ty) => $"{c} {ty}"))}) ON COMMIT DROP", cancellationToken);

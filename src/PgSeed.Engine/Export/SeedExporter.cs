@@ -58,12 +58,7 @@ public static class SeedExporter
         // transaction's snapshot (one exported id for all), while this connection computes the subset.
         using var sideCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workerCount = await CopyWorkers.CountAsync(main, request, plan, cancellationToken);
-        string? snapshot = null;
-        if (request.WriteSchema || workerCount > 0)
-        {
-            await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", main);
-            snapshot = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-        }
+        var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken) : null;
         var schemaDump = request.WriteSchema
             ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
                 plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)

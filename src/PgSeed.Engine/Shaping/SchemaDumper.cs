@@ -47,11 +47,7 @@ internal static class SchemaDumper
 
         // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
         var dependencies = await SchemaDependencies.ReadAsync(connection, exported.Select(t => t.Oid).ToList(), cancellationToken);
-        if (snapshot is null)
-        {
-            await using var snapshotCommand = new NpgsqlCommand("SELECT pg_export_snapshot()", connection);
-            snapshot = (string)(await snapshotCommand.ExecuteScalarAsync(cancellationToken))!;
-        }
+        snapshot ??= await Sessions.ExportSnapshotAsync(connection, cancellationToken);
 
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var conninfo = string.Join(" ", new[]
