@@ -29,9 +29,14 @@ internal static class RefreshCommandLine
     public static string ForConfig(string configFile, string seedName) =>
         $"pgseed export --config {Quote(configFile)} {Quote(seedName)}";
 
-    /// <summary>Single-quoted for a POSIX shell when it needs quoting.</summary>
-    internal static string Quote(string text) =>
-        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '/' or ':' or '=' or ',')
-            ? text
-            : "'" + text.Replace("'", "'\\''") + "'";
+    /// <summary>
+    /// Quoted for a POSIX shell when it needs it: in double quotes when nothing in it is special there (SQL's single
+    /// quotes read naturally), else in single quotes.
+    /// </summary>
+    internal static string Quote(string text)
+    {
+        if (text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '/' or ':' or '=' or ',')) return text;
+        if (text.IndexOfAny(['"', '$', '`', '\\', '!']) < 0) return "\"" + text + "\"";
+        return "'" + text.Replace("'", "'\\''") + "'";
+    }
 }

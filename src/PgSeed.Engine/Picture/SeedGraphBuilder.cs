@@ -27,7 +27,8 @@ internal static class SeedGraphBuilder
                 notes.Add($"{selected} selected by the {(plan.Roots.First(r => r.Table == t).Selection.Raw is null ? "filter" : "raw query")} + " +
                           $"{rows[t.Name].Rows - selected} more reached via {(via.Count == 0 ? "foreign keys" : string.Join(", ", via))}");
             }
-            foreach (var fk in edges.Where(f => f.IsSelfReference && f.Child == t.Name))
+            // (A self-reference that brought a root's extra rows is named above already.)
+            foreach (var fk in edges.Where(f => f.IsSelfReference && f.Child == t.Name && !(closure?.RowsArrivedVia.Contains((t, f)) == true && closure.RootRows.ContainsKey(t))))
                 notes.Add($"self-reference via {Identifier.QuoteIfNeeded(fk.Name)}");
             if (mates.TryGetValue(t.Name, out var others))
             {

@@ -41,7 +41,7 @@ internal static class SeedReadme
         Line(Marker);
         Line($"# Seed `{seedName}`");
         Line();
-        Line($"A referentially complete subset of a PostgreSQL database, exported by [PgSeed]({FormatDocs}): " +
+        Line($"A referentially complete subset of a PostgreSQL database, exported by PgSeed ([seed folder format]({FormatDocs})): " +
              $"{graph.Tables.Count} tables, {rows.ToString(CultureInfo.InvariantCulture)} rows ({SummaryTree.Size(bytes)}). " +
              $"One CSV per table, `{SeedManifest.FileName}` (the manifest: files, checksums, row counts, import order)" +
              (hasSchema ? ", `schema.sql` (the tables' schema)" : "") + " and this file.");
