@@ -57,14 +57,16 @@ internal static class ListCommand
     private static void Render(IReadOnlyList<TableOverview> tables, TextWriter stdout)
     {
         var interactive = Terminal.IsInteractive(stdout);
+        // Plain output is rendered aside first, to drop the padding Spectre adds for a terminal.
+        var target = interactive ? stdout : new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(stdout),
+            Out = new AnsiConsoleOutput(target),
             Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
-        if (!interactive) console.Profile.Width = 250; // a log or a file: no terminal to wrap for
+        if (!interactive) console.Profile.Width = 4000; // a log or a file: no terminal to wrap for
         var table = new Table().Border(interactive ? TableBorder.Rounded : TableBorder.Markdown)
             .AddColumn("table").AddColumn(new TableColumn("est. rows").RightAligned()).AddColumn(new TableColumn("size").RightAligned())
             .AddColumn("primary key").AddColumn("references").AddColumn("referenced by").AddColumn("looks personal");
@@ -83,5 +85,7 @@ internal static class ListCommand
         }
         console.Write(table);
         console.WriteLine($"{tables.Count} tables. Estimates come from the planner's statistics (ANALYZE refreshes them); \"?\": never analysed.");
+        if (interactive) return;
+        foreach (var line in target.ToString()!.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0)) stdout.WriteLine(line);
     }
 }

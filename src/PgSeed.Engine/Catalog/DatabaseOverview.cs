@@ -52,12 +52,13 @@ public static class DatabaseOverview
     // Leaves hold the rows and the storage of a partitioned table; reltuples < 0 (PostgreSQL 14+) means never analysed.
     private const string SizesSql = """
         SELECT t.oid,
-               sum(pg_catalog.pg_total_relation_size(p.relid))::bigint,
-               CASE WHEN bool_or(p.isleaf AND c.reltuples < 0) THEN NULL
-                    ELSE sum(CASE WHEN p.isleaf THEN c.reltuples ELSE 0 END)::bigint END
+               sum(pg_catalog.pg_total_relation_size(r.relid))::bigint,
+               CASE WHEN bool_or(c.reltuples < 0) THEN NULL ELSE sum(c.reltuples)::bigint END
         FROM unnest(@oids) AS t(oid)
-        CROSS JOIN LATERAL pg_catalog.pg_partition_tree(t.oid) p
-        JOIN pg_catalog.pg_class c ON c.oid = p.relid
+        CROSS JOIN LATERAL (SELECT p.relid FROM pg_catalog.pg_partition_tree(t.oid) p WHERE p.isleaf
+                            UNION
+                            SELECT t.oid WHERE (SELECT relkind FROM pg_catalog.pg_class WHERE oid = t.oid) <> 'p') r
+        JOIN pg_catalog.pg_class c ON c.oid = r.relid
         GROUP BY t.oid
         """;
 }

@@ -141,7 +141,7 @@ public class SeedPictureTests(PostgresFixture pg)
         {
             var start = new ProcessStartInfo("node") { RedirectStandardError = true, RedirectStandardOutput = true };
             start.ArgumentList.Add(script);
-            foreach (var readme in Directory.GetFiles(Path.Combine(RepositoryRoot(), "samples", "Bookstore", "seeds"), "README.md", SearchOption.AllDirectories))
+            foreach (var readme in Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "samples", "Bookstore", "seeds"), "README.md", SearchOption.AllDirectories))
                 start.ArgumentList.Add(readme);
             using var node = Process.Start(start)!;
             var error = await node.StandardError.ReadToEndAsync(Ct);
@@ -152,13 +152,6 @@ public class SeedPictureTests(PostgresFixture pg)
         {
             File.Delete(script);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PgSeed.sln"))) dir = dir.Parent;
-        return dir!.FullName;
     }
 
     private static Dictionary<string, string> ReadAll(string folder) =>
