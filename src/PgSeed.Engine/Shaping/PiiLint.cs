@@ -82,7 +82,7 @@ internal static class PiiLint
     }
 
     private static IEnumerable<string> Advice(SubsetPlan plan, IReadOnlyList<PiiFinding> findings) =>
-        plan.ImportOrder.Select(t => (t.Info, Findings: findings.Where(f => f.Table == t.Name.Display).ToList()))
+        plan.ImportOrder.Select(t => (t.Info, Findings: findings.Where(f => f.Table == t.Name.Display).OrderBy(f => t.Info.Column(f.Column)?.Number ?? 0).ToList()))
             .Where(x => x.Findings.Count > 0).Select(x => PiiAdvice.ForTable(x.Info, x.Findings));
 
     internal static string? ByName(TableName table, ColumnInfo column)
