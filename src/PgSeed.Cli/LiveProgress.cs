@@ -97,7 +97,8 @@ internal sealed class LiveProgress : ISeedProgress
         }
     }
 
-    private IRenderable Render()
+    /// <summary>The display for the current counters (redrawn by <see cref="RunAsync{T}"/>).</summary>
+    internal IRenderable Render()
     {
         lock (_gate)
         {

@@ -14,7 +14,7 @@ public static class DatabaseOverview
     public static async Task<IReadOnlyList<TableOverview>> ReadAsync(string connectionString, IReadOnlyList<string> schemas,
         IReadOnlyList<string> patterns, CancellationToken cancellationToken = default)
     {
-        await using var connection = await Sessions.OpenAsync(connectionString, cancellationToken);
+        await using var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
         var catalog = await CatalogReader.ReadAsync(connection, schemas, cancellationToken).ConfigureAwait(false);
         var tables = patterns.Count == 0
             ? catalog.Tables.ToList()

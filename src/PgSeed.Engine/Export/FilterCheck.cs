@@ -24,7 +24,7 @@ internal static class FilterCheck
             if (prefix is null) continue;
             try
             {
-                await Sessions.ExecuteAsync(connection, prefix + text, cancellationToken);
+                await Sessions.ExecuteAsync(connection, prefix + text, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (e.SqlState is not ("57014" or "25006")) // cancelled; writes are the closure's to report
             {

@@ -41,7 +41,7 @@ public static class SeedExporter
 
         if (request.DryRun)
         {
-            await FilterCheck.RunAsync(main, plan, cancellationToken);
+            await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
             foreach (var t in plan.Tables.Where(t => t.HasKeyTable)) log.Sql(ClosureSql.CreateKeyTable(t));
             log.Sql("SET TRANSACTION READ ONLY");
             foreach (var r in plan.Roots.Where(r => !r.Table.All)) log.Sql(ClosureSql.SeedRoot(r));
@@ -74,7 +74,7 @@ public static class SeedExporter
             await Sessions.ExecuteAsync(main, string.Join(";\n", plan.Tables.Where(t => t.HasKeyTable).Select(ClosureSql.CreateKeyTable)
                 .Append("SET TRANSACTION READ ONLY")), cancellationToken);
 
-            await FilterCheck.RunAsync(main, plan, cancellationToken);
+            await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
             closure = new ClosureRunner(main, plan, log);
             await closure.RunAsync(cancellationToken);
             var sizes = await MeasureAsync(main, plan, closure.Unanalyzed, cancellationToken);
@@ -103,7 +103,7 @@ public static class SeedExporter
         if (request.WriteReadme && Picture.SeedReadme.MayWrite(folder.Target))
             await File.WriteAllTextAsync(folder.PathFor(Picture.SeedReadme.FileName),
                 Picture.SeedReadme.Render(request, plan, graph, request.SeedName ?? Path.GetFileName(folder.Target), File.Exists(folder.PathFor(Shaping.SchemaDumper.FileName))),
-                new System.Text.UTF8Encoding(false), cancellationToken);
+                new System.Text.UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
         folder.Commit();
 
         var notes = graph.Tables.ToDictionary(t => t.Name, Note);
