@@ -6,8 +6,8 @@ namespace PgSeed.Engine.Export;
 /// <summary>
 /// Writes a seed folder atomically: everything goes into a temporary sibling folder, which replaces the
 /// target only when complete. A failed or cancelled export leaves the previous seed untouched; CSVs of
-/// tables no longer in the seed disappear with the old folder. Files PgSeed does not own (a README, say)
-/// are carried over.
+/// tables no longer in the seed disappear with the old folder. Files PgSeed does not own (a README the user
+/// wrote, say) are carried over; a README PgSeed generated is replaced by the one written into staging.
 /// </summary>
 internal sealed class SeedFolderWriter : IDisposable
 {
