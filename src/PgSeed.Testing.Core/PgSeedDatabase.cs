@@ -1,112 +1,170 @@
-using Xunit;
 using Npgsql;
 using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;
-using PgSeed.Testing.Reset;
+using PgSeed.Testing.Pool;
 using PgSeed.Testing.Servers;
 using PgSeed.Testing.Templates;
 
 namespace PgSeed.Testing;
 
 /// <summary>
-/// A PostgreSQL database holding your schema and seed, for xUnit v3 tests. Derive from it, describe the
-/// database in <see cref="Configure"/>, and use it as an assembly, collection or class fixture. Each fixture
-/// instance works in its own database cloned from a template (built once per configuration and process),
-/// so parallel fixtures never see each other's data. Call <see cref="ResetAsync"/> before each test (or
-/// derive tests from <see cref="PgSeedTest{TFixture}"/>) to get back to exactly the seeded state.
+/// A PostgreSQL database holding your schema and seed, for any test framework (xUnit users derive from
+/// <c>PgSeedFixture</c> in the PgSeed.Testing package, which builds on this). Describe the database in
+/// <see cref="Configure"/> (or pass the description to the constructor), <see cref="InitializeAsync"/> once, then
+/// per test either take a lease (<see cref="LeaseAsync"/>, the default mode: each test gets a database of its own
+/// from a pool of template clones, so tests may run in parallel) or, with <see cref="PgSeedOptions.SingleDatabase"/>,
+/// share one database and <see cref="ResetAsync"/> it before each test. Dispose drops every database it made.
 /// </summary>
-public abstract class PgSeedFixture : IAsyncLifetime
+public class PgSeedDatabase : IAsyncDisposable
 {
-    /// <summary>Set to <c>1</c> to keep the database of a failed test for inspection (its name is logged).</summary>
+    /// <summary>Set to <c>1</c> to keep the database of a failed test for inspection (its name and a psql command are printed).</summary>
     public const string KeepFailedVariable = "PGSEED_KEEP_FAILED";
 
+    /// <summary>Set to <c>1</c> to report what a failed test changed relative to the seed (see <see cref="PgSeedOptions.ExplainFailures"/>).</summary>
+    public const string ExplainFailedVariable = "PGSEED_EXPLAIN_FAILED";
+
+    private readonly Action<PgSeedOptions>? _configure;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<string> _kept = new();
+    private readonly HashSet<PgSeedLease> _leases = new();
     private PgSeedOptions? _options;
     private IPostgresServer? _server;
     private string? _template;
-    private NpgsqlDataSource? _dataSource;
-    private NpgsqlConnection? _resetConnection;
-    private NpgsqlCommand? _resetCommand;
+    private ClonedDatabase? _single;
+    private DatabasePool? _pool;
     private string? _failedTest;
+    private int _disposed;
 
-    /// <summary>Describe the database: schema, seeds, server and reset strategy.</summary>
-    protected abstract void Configure(PgSeedOptions options);
+    /// <summary>For derived classes that describe the database by overriding <see cref="Configure"/>.</summary>
+    protected PgSeedDatabase() { }
 
-    /// <summary>The server the database lives on.</summary>
+    /// <summary>A database described by <paramref name="configure"/>, e.g. <c>new PgSeedDatabase(o => o.Schema("db/schema.sql").Seed("seeds/x"))</c>.</summary>
+    public PgSeedDatabase(Action<PgSeedOptions> configure) => _configure = configure ?? throw new ArgumentNullException(nameof(configure));
+
+    /// <summary>Describe the database: schema, seeds, server, reset strategy and mode.</summary>
+    protected virtual void Configure(PgSeedOptions options) => _configure?.Invoke(options);
+
+    /// <summary>The server the databases live on.</summary>
     public IPostgresServer Server => _server ?? throw NotInitialized();
-
-    /// <summary>This fixture's database (unique per fixture instance).</summary>
-    public string DatabaseName { get; private set; } = "";
-
-    /// <summary>Connection string of <see cref="DatabaseName"/>; stays valid across resets, including re-clones.</summary>
-    public string ConnectionString { get; private set; } = "";
-
-    /// <summary>A data source (connection pool) for the database.</summary>
-    public NpgsqlDataSource DataSource => _dataSource ?? throw NotInitialized();
 
     /// <summary>The configured reset strategy.</summary>
     public ResetStrategy Strategy => Options.Strategy;
 
-    /// <summary>What the last reset did (useful in diagnostics and tests of the fixture itself).</summary>
-    public ResetOutcome LastReset { get; private set; }
+    /// <summary>True unless <see cref="PgSeedOptions.SingleDatabase"/> was chosen: tests lease databases of their own.</summary>
+    public bool UsesLeases => !Options.UsesSingleDatabase;
 
-    /// <summary>Why the last change-capture reset fell back to a re-clone, if it did (redacted server message).</summary>
-    public string? LastFallbackReason { get; private set; }
+    /// <summary>
+    /// The current database's name: the single database, or in lease mode the lease of the running test (see
+    /// <see cref="CurrentLease"/>); without one, <c>PGSEED067</c>.
+    /// </summary>
+    public string DatabaseName => Current.Name;
+
+    /// <summary>Connection string of the current database (see <see cref="DatabaseName"/>); stays valid across resets, including re-clones.</summary>
+    public string ConnectionString => Current.ConnectionString;
+
+    /// <summary>A data source (connection pool) for the current database (see <see cref="DatabaseName"/>).</summary>
+    public NpgsqlDataSource DataSource => Current.DataSource;
+
+    /// <summary>What the last reset of the current database did (useful in diagnostics and tests of the fixture itself).</summary>
+    public ResetOutcome LastReset => Current.LastReset;
+
+    /// <summary>Why the last change-capture reset of the current database fell back to a re-clone, if it did (redacted server message).</summary>
+    public string? LastFallbackReason => Current.LastFallbackReason;
 
     /// <summary>Databases kept for failed tests under <see cref="KeepFailedVariable"/>.</summary>
     public IReadOnlyList<string> KeptDatabases { get { lock (_kept) return _kept.ToArray(); } }
 
+    /// <summary>Opens a pooled connection to the current database (see <see cref="DatabaseName"/>).</summary>
+    public ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
+        Current.DataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// The lease the fixture-level members (<see cref="ConnectionString"/>, <see cref="DataSource"/>, ...) stand for
+    /// in lease mode. None here; a test-framework adapter returns the running test's lease (PgSeed.Testing: the lease
+    /// of the xUnit test that is running).
+    /// </summary>
+    protected virtual PgSeedLease? CurrentLease => null;
+
+    /// <summary>Where progress lines go when <see cref="PgSeedOptions.Log"/> was not called. Nowhere here; adapters override.</summary>
+    protected virtual void WriteLog(string message) { }
+
+    /// <summary>Called when a lease has been returned (reset, or kept for a failed test); adapters forget their bookkeeping.</summary>
+    protected virtual void OnLeaseReturned(PgSeedLease lease) { }
+
+    /// <summary>
+    /// In lease mode, what <see cref="ResetAsync"/> does when no <see cref="CurrentLease"/> exists: an adapter may
+    /// lease a database for the running test and return it. Here: none, and <see cref="ResetAsync"/> reports
+    /// <c>PGSEED067</c>.
+    /// </summary>
+    protected virtual ValueTask<PgSeedLease?> LeaseForCurrentTestAsync(CancellationToken cancellationToken) => new((PgSeedLease?)null);
+
     private PgSeedOptions Options => _options ?? throw NotInitialized();
 
-    /// <summary>Opens a pooled connection to the database.</summary>
-    public ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
-        DataSource.OpenConnectionAsync(cancellationToken);
+    private static bool KeepFailed => IsSet(KeepFailedVariable);
 
-    /// <summary>Starts (or joins) the server, builds or reuses the template, clones this fixture's database.</summary>
-    public virtual async ValueTask InitializeAsync()
+    private bool ExplainFailed => Options.ExplainsFailures || IsSet(ExplainFailedVariable);
+
+    private static bool IsSet(string variable) => Environment.GetEnvironmentVariable(variable) is "1" or "true" or "yes";
+
+    /// <summary>Starts (or joins) the server, builds or reuses the template, and clones the first database.</summary>
+    public virtual async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
         var options = new PgSeedOptions();
         Configure(options);
         _options = options;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        _server = options.ServerProvider is null
-            ? await SharedServer.GetAsync(cancellationToken)
-            : await options.ServerProvider(cancellationToken);
+        string serverNote;
+        if (options.ServerProvider is null)
+        {
+            var choice = await SharedServer.GetChoiceAsync(cancellationToken).ConfigureAwait(false);
+            (_server, serverNote) = (choice.Server, choice.Reason);
+        }
+        else
+        {
+            _server = await options.ServerProvider(cancellationToken).ConfigureAwait(false);
+            serverNote = "given by .Server(...)";
+        }
         var serverMs = clock.ElapsedMilliseconds;
-        _template = await TemplateCache.GetOrBuildAsync(_server, options, cancellationToken);
+        _template = await TemplateCache.GetOrBuildAsync(_server, options, Log, cancellationToken).ConfigureAwait(false);
         var templateMs = clock.ElapsedMilliseconds - serverMs;
-        DatabaseName = DatabaseNames.Fixture();
-        await _server.CreateDatabaseAsync(DatabaseName, _template, cancellationToken);
-        ConnectionString = _server.ConnectionStringFor(DatabaseName);
-        _dataSource = NpgsqlDataSource.Create(ConnectionString);
-        FixtureLog.Write(options, $"PgSeed: {GetType().Name} ready in {clock.ElapsedMilliseconds} ms (server {serverMs} ms, " +
-                                  $"template {templateMs} ms, clone {clock.ElapsedMilliseconds - serverMs - templateMs} ms): database {DatabaseName}.");
+        string mode;
+        if (options.UsesSingleDatabase)
+        {
+            _single = await ClonedDatabase.CreateAsync(_server, _template, options, Log, cancellationToken).ConfigureAwait(false);
+            mode = $"single database {_single.Name}";
+        }
+        else
+        {
+            _pool = new DatabasePool(_server, _template, options, Log);
+            await _pool.WarmAsync(cancellationToken).ConfigureAwait(false);
+            mode = "a database per test, leased from a pool of template clones";
+        }
+        Log($"PgSeed: {GetType().Name} ready in {clock.ElapsedMilliseconds} ms (server {serverMs} ms, template {templateMs} ms, " +
+            $"clone {clock.ElapsedMilliseconds - serverMs - templateMs} ms); {mode}; server: {serverNote}.");
     }
 
     /// <summary>
-    /// Brings the database back to the seeded state: rows and sequence values, using the configured
-    /// <see cref="ResetStrategy"/>. If the previous test failed and <see cref="KeepFailedVariable"/> is set,
-    /// that database is first renamed aside and kept.
+    /// Brings the current database back to the seeded state (rows and sequence values) with the configured
+    /// <see cref="ResetStrategy"/>. Single-database mode: the shared database (if the previous test was marked failed and
+    /// <see cref="KeepFailedVariable"/> is set, that database is first renamed aside and kept). Lease mode: the running
+    /// test's lease.
     /// </summary>
     public async Task ResetAsync(CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken);
+        if (!Options.UsesSingleDatabase)
+        {
+            var lease = CurrentLease ?? await LeaseForCurrentTestAsync(cancellationToken).ConfigureAwait(false) ?? throw NoLease(nameof(ResetAsync));
+            await lease.ResetAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (Interlocked.Exchange(ref _failedTest, null) is { } failed && KeepFailed)
-            {
-                await KeepCurrentDatabaseAsync(failed, cancellationToken);
-                LastReset = ResetOutcome.Recloned;
-                return;
-            }
-            LastReset = Options.Strategy switch
-            {
-                ResetStrategy.ChangeCapture => await ChangeCaptureResetAsync(cancellationToken),
-                ResetStrategy.TruncateAndReload => await ReloadAllAsync(cancellationToken),
-                _ => await RecloneAsync(cancellationToken),
-            };
+            var single = _single ?? throw NotInitialized();
+            if (Interlocked.Exchange(ref _failedTest, null) is { } failed)
+                await HandleFailureAsync(single, failed, output: null, cancellationToken).ConfigureAwait(false);
+            else
+                await single.ResetAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -115,166 +173,170 @@ public abstract class PgSeedFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Tells the fixture how the current test ended, read from xUnit's <c>TestContext.Current.TestState</c>
-    /// (available once the test has run, e.g. in the test class's <c>DisposeAsync</c>). A failed test's
-    /// database is kept at the next reset or at dispose when <see cref="KeepFailedVariable"/> is <c>1</c>.
-    /// <see cref="PgSeedTest{TFixture}"/> calls this for you.
+    /// A database of its own for one test, in the seeded state, from the pool of template clones (grown on demand, so
+    /// as large as the number of tests that run at once). Dispose the lease when the test ends: it is reset in place and
+    /// returned. Only in lease mode (the default).
     /// </summary>
-    public void RecordTestOutcome()
+    public virtual ValueTask<PgSeedLease> LeaseAsync(CancellationToken cancellationToken = default) => LeaseForSetupAsync(cancellationToken);
+
+    /// <summary>
+    /// <see cref="LeaseAsync"/> without an adapter's rules (the xUnit fixture allows leases only inside running tests): for a
+    /// fixture's own setup code, e.g. reading the seeded state in an overridden <c>InitializeAsync</c>. Dispose it there.
+    /// </summary>
+    protected async ValueTask<PgSeedLease> LeaseForSetupAsync(CancellationToken cancellationToken = default)
     {
-        var context = TestContext.Current;
-        if (context.TestState?.Result == TestResult.Failed)
-            MarkTestFailed(context.Test?.TestDisplayName ?? "unknown test");
-    }
-
-    /// <summary>Marks the current database as belonging to a failed test (see <see cref="RecordTestOutcome"/>).</summary>
-    public void MarkTestFailed(string testName) => _failedTest = testName;
-
-    public virtual async ValueTask DisposeAsync()
-    {
-        await CloseResetConnectionAsync();
-        if (_dataSource is not null) await _dataSource.DisposeAsync();
-        if (_server is null || DatabaseName.Length == 0) return;
-        if (_failedTest is { } failed && KeepFailed)
-            Keep(DatabaseName, failed);
-        else
-            await _server.DropDatabaseAsync(DatabaseName);
-        if (Options.OwnsServer) await _server.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    private static bool KeepFailed => Environment.GetEnvironmentVariable(KeepFailedVariable) is "1" or "true" or "yes";
-
-    private async Task<ResetOutcome> ChangeCaptureResetAsync(CancellationToken cancellationToken)
-    {
-        string result;
-        LastFallbackReason = null;
-        try
-        {
-            var cmd = await ResetCommandAsync(cancellationToken);
-            cmd.Parameters[0].Value = Options.ReloadThreshold;
-            result = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-        }
-        catch (Exception e) when (e is PostgresException or NpgsqlException && !cancellationToken.IsCancellationRequested)
-        {
-            // E.g. a cycle of non-deferrable FKs when FK checks cannot be turned off: a fresh clone is always right.
-            LastFallbackReason = ConnectionResolver.Redact(e.Message);
-            FixtureLog.Write(Options, $"PgSeed: change-capture reset of {DatabaseName} failed ({LastFallbackReason}); re-cloning.");
-            return await RecloneAsync(cancellationToken);
-        }
-        return result switch
-        {
-            "clean" => ResetOutcome.Clean,
-            "sequences" => ResetOutcome.SequencesRestored,
-            "restored" => ResetOutcome.Restored,
-            _ => await RecloneAsync(cancellationToken), // "ddl": the schema changed under the captured state
-        };
-    }
-
-    private async Task<NpgsqlCommand> ResetCommandAsync(CancellationToken cancellationToken)
-    {
-        if (_resetCommand is not null && _resetConnection?.State == System.Data.ConnectionState.Open) return _resetCommand;
-        await CloseResetConnectionAsync();
-        // A dedicated unpooled session with a prepared call: the clean case is one round trip.
-        _resetConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, Enlist = false }.ConnectionString);
-        await _resetConnection.OpenAsync(cancellationToken);
-        await UseReplicaRoleAsync(_resetConnection, cancellationToken);
-        _resetCommand = new NpgsqlCommand(Options.Strategy == ResetStrategy.ChangeCapture ? ResetInstaller.ResetCall : ResetInstaller.ReloadAllCall, _resetConnection)
-        {
-            CommandTimeout = 0,
-        };
-        if (Options.Strategy == ResetStrategy.ChangeCapture)
-            _resetCommand.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double, Value = 0.5 });
-        await _resetCommand.PrepareAsync(cancellationToken);
-        return _resetCommand;
+        if (Options.UsesSingleDatabase)
+            throw new PgSeedException(TestingErrorCode.LeaseMisuse,
+                $"{GetType().Name} is configured with .SingleDatabase(): it has one shared database and no pool to lease from. " +
+                "Remove .SingleDatabase() to give each test a database of its own, or use ResetAsync() and the fixture's ConnectionString.");
+        var pool = _pool ?? throw NotInitialized();
+        var database = await pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var lease = new PgSeedLease(this, database);
+        lock (_leases) _leases.Add(lease);
+        return lease;
     }
 
     /// <summary>
-    /// Where the role may, the reset session stays in replica mode: the reset function's own
-    /// <c>SET LOCAL session_replication_role = replica</c> is then no change, and PostgreSQL keeps the
-    /// session's cached plans (changing the role flushes them, which made every reset re-plan everything).
-    /// Capture triggers never fire in this session; nothing else runs on it.
+    /// Single-database mode: marks the current database as belonging to a failed test. At the next reset (or at dispose)
+    /// it is kept when <see cref="KeepFailedVariable"/> is set, after its changes are reported when failures are explained.
     /// </summary>
-    private static async Task UseReplicaRoleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    public void MarkTestFailed(string testName) => _failedTest = testName;
+
+    /// <summary>
+    /// Single-database mode: handles a failed test now, so the lines land in that test's output: reports its changes
+    /// (<see cref="PgSeedOptions.ExplainFailures"/>), keeps its database (<see cref="KeepFailedVariable"/>) or else
+    /// leaves the reset to the next test. In lease mode, use <see cref="PgSeedLease.MarkFailed"/> instead.
+    /// </summary>
+    public async Task RecordFailureAsync(string testName, Action<string>? output = null, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(testName);
+        if (!Options.UsesSingleDatabase)
+        {
+            (CurrentLease ?? throw NoLease(nameof(RecordFailureAsync))).MarkFailed(testName, output);
+            return;
+        }
+        if (!KeepFailed && !ExplainFailed) return;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var cmd = new NpgsqlCommand("SET session_replication_role = replica", connection);
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            _failedTest = null;
+            await HandleFailureAsync(_single ?? throw NotInitialized(), testName, output, cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        finally
         {
-            // An ordinary role resets with FK checks on (see CaptureScript); nothing to keep.
+            _gate.Release();
         }
     }
 
-    private async Task<ResetOutcome> ReloadAllAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Drops every database this instance made (a failed test's database marked with <see cref="KeepFailedVariable"/>
+    /// stays). Disposing while leases are still out drops them too and reports <c>PGSEED078</c>.
+    /// </summary>
+    public virtual async ValueTask DisposeAsync()
     {
-        var cmd = await ResetCommandAsync(cancellationToken);
-        var result = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-        return result == "reloaded" ? ResetOutcome.Reloaded : await RecloneAsync(cancellationToken); // "ddl"
-
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        GC.SuppressFinalize(this);
+        var outstanding = 0;
+        if (_pool is not null)
+        {
+            outstanding = await _pool.DisposeAsync().ConfigureAwait(false);
+            Log($"PgSeed: {GetType().Name} disposed; its pool made {_pool.Created} database(s) for at most {_pool.PeakLeased} test(s) at once.");
+        }
+        if (_single is not null)
+        {
+            if (_failedTest is { } failed && KeepFailed)
+            {
+                await _single.DetachAsync().ConfigureAwait(false);
+                RecordKept(_single, _single.Name, failed, output: null);
+            }
+            else await _single.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_server is not null && _options?.OwnsServer == true) await _server.DisposeAsync().ConfigureAwait(false);
+        if (outstanding > 0)
+            throw new PgSeedException(TestingErrorCode.LeasesOutstanding,
+                $"{GetType().Name} was disposed while {outstanding} lease(s) were still out; their databases were dropped with the others. " +
+                "Dispose every lease before the fixture (await using var db = await fixture.LeaseAsync()), and do not keep leases beyond the test that took them.");
     }
 
-    private async Task<ResetOutcome> RecloneAsync(CancellationToken cancellationToken)
+    /// <summary>Returns a lease's database to the pool: reset in place, or first explained and kept for a failed test.</summary>
+    internal async Task ReturnAsync(PgSeedLease lease, ClonedDatabase database, string? failedTest, Action<string>? output)
     {
-        await CloseResetConnectionAsync();
-        _dataSource?.Clear();
+        lock (_leases) _leases.Remove(lease);
+        OnLeaseReturned(lease);
+        if (Volatile.Read(ref _disposed) == 1 || _pool is null) return; // the fixture dropped its databases already
         try
         {
-            await Server.DropDatabaseAsync(DatabaseName, cancellationToken);
-            await Server.CreateDatabaseAsync(DatabaseName, _template, cancellationToken);
+            if (failedTest is not null) await HandleFailureAsync(database, failedTest, output, CancellationToken.None).ConfigureAwait(false);
+            else await database.ResetAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is PostgresException or NpgsqlException)
+        catch
         {
-            throw new PgSeedException(TestingErrorCode.ResetFailed,
-                $"Could not re-create database {DatabaseName} from template {_template}: {ConnectionResolver.Redact(e.Message)}", e);
+            await _pool.DiscardAsync(database).ConfigureAwait(false);
+            throw;
         }
-        return ResetOutcome.Recloned;
+        _pool.Release(database);
     }
 
-    /// <summary>Renames the failed test's database aside (kept, logged) and clones a fresh one under the usual name.</summary>
-    private async Task KeepCurrentDatabaseAsync(string failedTest, CancellationToken cancellationToken)
+    /// <summary>Explains (when asked) what the failed test changed, then keeps its database (when asked) or resets it.</summary>
+    private async Task HandleFailureAsync(ClonedDatabase database, string failedTest, Action<string>? output, CancellationToken cancellationToken)
     {
-        await CloseResetConnectionAsync();
-        _dataSource?.Clear();
-        string keptName;
-        lock (_kept) keptName = DatabaseNames.Kept(DatabaseName, _kept.Count + 1);
-        await using (var admin = new NpgsqlConnection(Server.AdminConnectionString))
+        if (ExplainFailed)
         {
-            await admin.OpenAsync(cancellationToken);
-            await using var cmd = new NpgsqlCommand(
-                "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE datname = $1 AND pid <> pg_catalog.pg_backend_pid()", admin);
-            cmd.Parameters.AddWithValue(DatabaseName);
-            await cmd.ExecuteScalarAsync(cancellationToken);
-            await using var rename = new NpgsqlCommand(
-                $"ALTER DATABASE {Engine.Sql.Identifier.Quote(DatabaseName)} RENAME TO {Engine.Sql.Identifier.Quote(keptName)}", admin);
-            await rename.ExecuteNonQueryAsync(cancellationToken);
+            var report = await database.DescribeChangesAsync($"PgSeed: what '{failedTest}' changed relative to the seed (database {database.Name})",
+                cancellationToken).ConfigureAwait(false);
+            Report(report, output);
         }
-        Keep(keptName, failedTest);
-        await Server.CreateDatabaseAsync(DatabaseName, _template, cancellationToken);
+        if (KeepFailed)
+        {
+            var kept = await database.KeepAsync(cancellationToken).ConfigureAwait(false);
+            RecordKept(database, kept, failedTest, output);
+        }
+        else await database.ResetAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void Keep(string database, string failedTest)
+    private void RecordKept(ClonedDatabase database, string kept, string failedTest, Action<string>? output)
     {
-        lock (_kept) _kept.Add(database);
-        if (_server is LocalPostgresServer local) local.KeepOnExit = true;
-        var where = ConnectionResolver.Describe(_server!.ConnectionStringFor(database));
-        var message = $"PgSeed: kept database {database} of failed test '{failedTest}' ({where})." +
-                      (_server is LocalPostgresServer l ? $" The local cluster in {l.DataDirectory} stays up until the next test run reaps it." : "");
-        FixtureLog.Write(Options, message);
-        TestContext.Current.TestOutputHelper?.WriteLine(message);
-        Console.Error.WriteLine(message);
+        lock (_kept) _kept.Add(kept);
+        if (database.Server is LocalPostgresServer local) local.KeepOnExit = true;
+        var connection = new NpgsqlConnectionStringBuilder(database.Server.ConnectionStringFor(kept));
+        var psql = $"psql -h {connection.Host} -p {connection.Port} -U {connection.Username} -d {kept}";
+        var lifetime = database.Server switch
+        {
+            LocalPostgresServer l => $" The local cluster in {l.DataDirectory} stays up until the next test run reaps it.",
+            ExistingPostgresServer => " It stays on the server until you drop it.",
+            _ => " It lives as long as its server (a container is removed when the test process exits).",
+        };
+        Report($"PgSeed: kept database {kept} of failed test '{failedTest}' ({ConnectionResolver.Describe(connection.ConnectionString)}).{lifetime}\n  {psql}", output);
     }
 
-    private async Task CloseResetConnectionAsync()
+    private void Report(string message, Action<string>? output)
     {
-        if (_resetCommand is not null) await _resetCommand.DisposeAsync();
-        if (_resetConnection is not null) await _resetConnection.DisposeAsync();
-        _resetCommand = null;
-        _resetConnection = null;
+        Log(message);
+        output?.Invoke(message);
     }
+
+    private void Log(string message)
+    {
+        if (_options?.LogSink is { } sink) sink(message);
+        else WriteLog(message);
+    }
+
+    private ClonedDatabase Current
+    {
+        get
+        {
+            if (_single is not null) return _single;
+            if (_pool is null) throw NotInitialized();
+            return (CurrentLease ?? throw NoLease("the fixture's database")).Database;
+        }
+    }
+
+    private PgSeedException NoLease(string what) => new(TestingErrorCode.LeaseMisuse,
+        $"{GetType().Name}: {what} was used where no lease is held. Each test leases a database of its own: derive the test class from " +
+        "PgSeedTest<TFixture> (xUnit; it leases one per test and the fixture's ConnectionString, DataSource and OpenConnectionAsync then mean " +
+        "that test's database), or take one yourself (await using var db = await fixture.LeaseAsync(); use db.ConnectionString), " +
+        "or configure .SingleDatabase() for one database shared by all tests.");
 
     private PgSeedException NotInitialized() => new(TestingErrorCode.FixtureMisuse,
-        $"{GetType().Name} is not initialised yet. Use it as an xUnit fixture (assembly, collection or class) or await InitializeAsync() first.");
+        $"{GetType().Name} is not initialised yet. Use it as a fixture of your test framework or await InitializeAsync() first.");
 }

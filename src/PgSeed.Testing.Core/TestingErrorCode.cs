@@ -3,7 +3,7 @@ using PgSeed.Engine.Diagnostics;
 namespace PgSeed.Testing;
 
 /// <summary>
-/// The fixtures' error codes (range PGSEED070-079), kept here under names that read well in fixture code;
+/// The fixtures' error codes (PGSEED064-067 and PGSEED070-079), kept here under names that read well in fixture code;
 /// the values are defined with every other code in <see cref="ErrorCode"/> and documented in docs/errors.md.
 /// </summary>
 public static class TestingErrorCode
@@ -19,4 +19,19 @@ public static class TestingErrorCode
 
     /// <summary>The schema callback threw something other than a PgSeed error.</summary>
     public const string SchemaCallbackFailed = ErrorCode.SchemaCallbackFailed;
+
+    /// <summary>No server could be chosen or the requested kind is not available (<c>PGSEED_TEST_SERVER</c>).</summary>
+    public const string NoTestServer = ErrorCode.NoTestServer;
+
+    /// <summary>A container server could not be started (no engine, image, readiness, port).</summary>
+    public const string ContainerServerFailed = ErrorCode.ContainerServerFailed;
+
+    /// <summary>The pool needed another database and the server refused it.</summary>
+    public const string PoolCannotGrow = ErrorCode.PoolCannotGrow;
+
+    /// <summary>A lease was requested outside a running test, or a test without a lease used the fixture's database.</summary>
+    public const string LeaseMisuse = ErrorCode.LeaseMisuse;
+
+    /// <summary>The fixture was disposed while tests still held leases.</summary>
+    public const string LeasesOutstanding = ErrorCode.LeasesOutstanding;
 }

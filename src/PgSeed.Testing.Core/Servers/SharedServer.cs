@@ -1,18 +1,21 @@
 namespace PgSeed.Testing.Servers;
 
 /// <summary>
-/// The one server every fixture of a test process shares unless told otherwise: started on first use by
-/// <see cref="TestServers.StartAsync"/>, stopped when the process exits (a local cluster registers its own
-/// exit handler; a crashed run's cluster is reaped by the next one). Not ref-counted on purpose: class
+/// The one server every fixture of a test process shares unless told otherwise: chosen and started on first use by
+/// <see cref="TestServers"/>, stopped when the process exits (a local cluster or container registers its own exit
+/// handler; a crashed run's cluster or container is reaped by the next one). Not ref-counted on purpose: class
 /// fixtures come and go between test classes and must not stop and restart the server each time.
 /// </summary>
 public static class SharedServer
 {
     private static readonly object Gate = new();
-    private static Task<IPostgresServer>? _server;
+    private static Task<ServerChoice>? _server;
 
     /// <summary>The shared server, started on the first call. A failed start is retried by the next caller.</summary>
-    public static Task<IPostgresServer> GetAsync(CancellationToken cancellationToken = default)
+    public static async Task<IPostgresServer> GetAsync(CancellationToken cancellationToken = default) =>
+        (await GetChoiceAsync(cancellationToken).ConfigureAwait(false)).Server;
+
+    internal static Task<ServerChoice> GetChoiceAsync(CancellationToken cancellationToken)
     {
         lock (Gate)
         {
@@ -22,17 +25,18 @@ public static class SharedServer
         }
     }
 
-    private static async Task<IPostgresServer> StartAsync()
+    private static async Task<ServerChoice> StartAsync()
     {
         // Not tied to one caller's token: other fixtures wait on the same start.
-        var server = await TestServers.StartAsync(CancellationToken.None);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => ProcessExit(server);
-        return server;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var choice = await TestServers.ChooseAsync(CancellationToken.None).ConfigureAwait(false);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ProcessExit(choice.Server);
+        return choice with { Reason = $"{choice.Reason}; started in {clock.ElapsedMilliseconds} ms" };
     }
 
     private static void ProcessExit(IPostgresServer server)
     {
-        if (server is not ExistingPostgresServer) return; // a local cluster is removed whole
+        if (server is not ExistingPostgresServer) return; // a local cluster or a container is removed whole
         try { Templates.TemplateCache.DropAllAsync(server).GetAwaiter().GetResult(); }
         catch (Exception) { /* the server may already be gone; nothing useful to do at exit */ }
     }

@@ -12,7 +12,7 @@ internal static class TemplateCache
 {
     private static readonly ConditionalWeakTable<IPostgresServer, Dictionary<string, Lazy<Task<string>>>> Templates = new();
 
-    public static Task<string> GetOrBuildAsync(IPostgresServer server, PgSeedOptions options, CancellationToken cancellationToken)
+    public static Task<string> GetOrBuildAsync(IPostgresServer server, PgSeedOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         var key = TemplateKey.Compute(options, new Npgsql.NpgsqlConnectionStringBuilder(server.AdminConnectionString).Username ?? "");
         var map = Templates.GetOrCreateValue(server);
@@ -20,7 +20,7 @@ internal static class TemplateCache
         lock (map)
         {
             if (!map.TryGetValue(key, out entry!))
-                map[key] = entry = new Lazy<Task<string>>(() => TemplateBuilder.BuildAsync(server, options, DatabaseNames.Template(key)));
+                map[key] = entry = new Lazy<Task<string>>(() => TemplateBuilder.BuildAsync(server, options, DatabaseNames.Template(key), log));
         }
         return entry.Value.WaitAsync(cancellationToken);
     }

@@ -13,7 +13,13 @@ public abstract class ShopDatabase(ResetStrategy strategy) : PgSeedFixture
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        Seeded = await DatabaseState.CaptureAsync(ConnectionString);
+        if (!UsesLeases)
+        {
+            Seeded = await DatabaseState.CaptureAsync(ConnectionString);
+            return;
+        }
+        await using var lease = await LeaseForSetupAsync();
+        Seeded = await DatabaseState.CaptureAsync(lease.ConnectionString);
     }
 
     public async Task ExecuteAsync(string sql)
