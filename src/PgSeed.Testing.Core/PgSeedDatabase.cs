@@ -100,6 +100,9 @@ public class PgSeedDatabase : IAsyncDisposable
 
     private PgSeedOptions Options => _options ?? throw NotInitialized();
 
+    /// <summary>The lease pool (lease mode, once initialised): its counters back the tests' claims about clones.</summary>
+    internal DatabasePool? Pool => _pool;
+
     private static bool KeepFailed => IsSet(KeepFailedVariable);
 
     private bool ExplainFailed => Options.ExplainsFailures || IsSet(ExplainFailedVariable);

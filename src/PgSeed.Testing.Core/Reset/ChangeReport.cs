@@ -43,9 +43,11 @@ internal static class ChangeReport
             foreach (var table in catalog.Tables.Where(t => written.Contains(t.Oid)).Select(t => new ResetTable(t)).OrderBy(t => t.Info.Name.Display, StringComparer.Ordinal))
             {
                 var wholeTable = table.Key is null || dirty.Contains((table.Oid, 'f'));
-                text.Append("\n  ").Append(table.Info.Name.Display).Append(": ");
-                if (wholeTable) await DescribeWholeTableAsync(connection, table, text, cancellationToken).ConfigureAwait(false);
-                else await DescribeRowsAsync(connection, table, text, cancellationToken).ConfigureAwait(false);
+                var described = wholeTable
+                    ? await DescribeWholeTableAsync(connection, table, cancellationToken).ConfigureAwait(false)
+                    : await DescribeRowsAsync(connection, table, cancellationToken).ConfigureAwait(false);
+                if (described is null) continue; // written, but every row is back as seeded
+                text.Append("\n  ").Append(table.Info.Name.Display).Append(": ").Append(described);
                 lines++;
             }
         }
@@ -66,25 +68,28 @@ internal static class ChangeReport
         return text.ToString();
     }
 
-    private static async Task DescribeWholeTableAsync(NpgsqlConnection connection, ResetTable table, StringBuilder text, CancellationToken cancellationToken)
+    private static async Task<string> DescribeWholeTableAsync(NpgsqlConnection connection, ResetTable table, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand($"SELECT (SELECT count(*) FROM {table.Target}), (SELECT count(*) FROM {table.SeedCopy})", connection);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await r.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var why = table.Key is null ? "written (no primary or unique key, so rows are not told apart)" : "truncated";
-        text.Append(CultureInfo.InvariantCulture, $"{why}; {r.GetInt64(0)} rows now, {r.GetInt64(1)} seeded");
+        var why = table.Key is null ? "written or truncated (no primary or unique key, so rows are not told apart)" : "truncated";
+        return string.Create(CultureInfo.InvariantCulture, $"{why}; {r.GetInt64(0)} rows now, {r.GetInt64(1)} seeded");
     }
 
-    /// <summary>Compares each logged key's row in the table with its seed copy, as JSON objects of the data columns.</summary>
-    private static async Task DescribeRowsAsync(NpgsqlConnection connection, ResetTable table, StringBuilder text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Compares each logged key's row in the table with its seed copy, as JSON objects of the data columns (jsonb to
+    /// compare, json to show the key in column order); null when no row differs.
+    /// </summary>
+    private static async Task<string?> DescribeRowsAsync(NpgsqlConnection connection, ResetTable table, CancellationToken cancellationToken)
     {
         var key = table.Key!;
-        string Json(string alias, IEnumerable<string> columns) =>
-            $"(SELECT pg_catalog.to_jsonb(j) FROM (SELECT {Identifier.List(alias, columns)}) j)";
+        string Json(string alias, IEnumerable<string> columns, string function = "to_jsonb") =>
+            $"(SELECT pg_catalog.{function}(j) FROM (SELECT {Identifier.List(alias, columns)}) j)";
         var first = Identifier.Quote(key[0]);
         var sql = $"""
             WITH d AS (
-              SELECT {Json("k", key)} AS key,
+              SELECT {Json("k", key, "to_json")}::text AS key,
                      CASE WHEN s.{first} IS NULL THEN NULL ELSE {Json("s", table.DataColumns)} END AS seeded,
                      CASE WHEN x.{first} IS NULL THEN NULL ELSE {Json("x", table.DataColumns)} END AS now
               FROM (SELECT DISTINCT {table.KeyColumns} FROM {table.KeyLog}) k
@@ -94,9 +99,9 @@ internal static class ChangeReport
               SELECT CASE WHEN seeded IS NULL THEN 'inserted' WHEN now IS NULL THEN 'deleted' ELSE 'updated' END AS kind, key, seeded, now
               FROM d WHERE seeded IS DISTINCT FROM now
             )
-            SELECT kind, key::text, seeded::text, now::text, count(*) OVER (PARTITION BY kind)
+            SELECT kind, key, seeded::text, now::text, count(*) OVER (PARTITION BY kind)
             FROM (SELECT c.*, row_number() OVER (PARTITION BY kind ORDER BY key) AS n FROM c) q
-            WHERE n <= {RowsPerKind} ORDER BY kind DESC, key
+            WHERE n <= {RowsPerKind} ORDER BY array_position(ARRAY['inserted', 'updated', 'deleted'], kind), key
             """;
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var rows = new StringBuilder();
@@ -112,18 +117,13 @@ internal static class ChangeReport
                 {
                     case "inserted": rows.Append("+ ").Append(keyText); break;
                     case "deleted": rows.Append("- ").Append(keyText); break;
-                    default: rows.Append("~ ").Append(keyText).Append(": ").Append(Changes(r.GetString(2), r.GetString(3))); break;
+                    default: rows.Append("~ ").Append(keyText).Append(": ").Append(Changes(table.DataColumns, r.GetString(2), r.GetString(3))); break;
                 }
             }
-        if (counts.Count == 0)
-        {
-            text.Append("written, but every row is back as seeded");
-            return;
-        }
-        text.Append(string.Join(", ", new[] { "inserted", "updated", "deleted" }.Select(k => $"{counts.GetValueOrDefault(k)} {k}")));
+        if (counts.Count == 0) return null;
         foreach (var (kind, n) in counts.Where(c => c.Value > RowsPerKind))
             rows.Append(CultureInfo.InvariantCulture, $"\n    ... {n - RowsPerKind} more {kind}");
-        text.Append(rows);
+        return string.Join(", ", new[] { "inserted", "updated", "deleted" }.Select(k => $"{counts.GetValueOrDefault(k)} {k}")) + rows;
     }
 
     private static string Pairs(string json)
@@ -132,14 +132,14 @@ internal static class ChangeReport
         return string.Join(", ", doc.RootElement.EnumerateObject().Select(p => $"{p.Name}={Value(p.Value)}"));
     }
 
-    private static string Changes(string seededJson, string nowJson)
+    /// <summary>The changed columns, in table order: <c>name 'Ada' → 'Changed'</c>.</summary>
+    private static string Changes(IReadOnlyList<string> columns, string seededJson, string nowJson)
     {
         using var seeded = JsonDocument.Parse(seededJson);
         using var now = JsonDocument.Parse(nowJson);
-        var after = now.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
-        return string.Join(", ", seeded.RootElement.EnumerateObject()
-            .Where(p => after.TryGetValue(p.Name, out var v) && v.GetRawText() != p.Value.GetRawText())
-            .Select(p => $"{p.Name} {Value(p.Value)} → {Value(after[p.Name])}"));
+        return string.Join(", ", columns
+            .Where(c => seeded.RootElement.TryGetProperty(c, out var before) && now.RootElement.TryGetProperty(c, out var after) && before.GetRawText() != after.GetRawText())
+            .Select(c => $"{c} {Value(seeded.RootElement.GetProperty(c))} → {Value(now.RootElement.GetProperty(c))}"));
     }
 
     private static string Value(JsonElement value)

@@ -30,14 +30,6 @@ public static class SharedServer
         // Not tied to one caller's token: other fixtures wait on the same start.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var choice = await TestServers.ChooseAsync(CancellationToken.None).ConfigureAwait(false);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => ProcessExit(choice.Server);
         return choice with { Reason = $"{choice.Reason}; started in {clock.ElapsedMilliseconds} ms" };
-    }
-
-    private static void ProcessExit(IPostgresServer server)
-    {
-        if (server is not ExistingPostgresServer) return; // a local cluster or a container is removed whole
-        try { Templates.TemplateCache.DropAllAsync(server).GetAwaiter().GetResult(); }
-        catch (Exception) { /* the server may already be gone; nothing useful to do at exit */ }
     }
 }

@@ -15,7 +15,18 @@ internal static class TemplateCache
     public static Task<string> GetOrBuildAsync(IPostgresServer server, PgSeedOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         var key = TemplateKey.Compute(options, new Npgsql.NpgsqlConnectionStringBuilder(server.AdminConnectionString).Username ?? "");
-        var map = Templates.GetOrCreateValue(server);
+        var map = Templates.GetValue(server, s =>
+        {
+            // Templates go with the process: a local cluster is removed whole, but on a server the user runs (or a
+            // reused container) they would stay. Best effort at exit; a failure leaves only templates behind.
+            if (s is LocalPostgresServer) return new Dictionary<string, Lazy<Task<string>>>();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try { DropAllAsync(s).Wait(TimeSpan.FromSeconds(10)); }
+                catch (Exception) { /* the server may already be gone */ }
+            };
+            return new Dictionary<string, Lazy<Task<string>>>();
+        });
         Lazy<Task<string>> entry;
         lock (map)
         {
