@@ -25,8 +25,17 @@ public sealed class ContainerPostgresServer : IPostgresServer
     /// <summary>Set to <c>1</c> to use Testcontainers' experimental reuse: the container outlives the test process and the next run with the same configuration takes it over.</summary>
     public const string ReuseVariable = "PGSEED_TEST_CONTAINER_REUSE";
 
-    /// <summary>How long a container may take to start and become ready (image pull included).</summary>
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    /// <summary>Seconds a container may take to start and become ready, image pull included (default 120).</summary>
+    public const string TimeoutVariable = "PGSEED_TEST_CONTAINER_TIMEOUT";
+
+    /// <summary>How long a container may take to start and become ready: <c>PGSEED_TEST_CONTAINER_TIMEOUT</c> seconds, default 120.</summary>
+    public static TimeSpan StartTimeout =>
+        int.TryParse(Environment.GetEnvironmentVariable(TimeoutVariable), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0
+            ? TimeSpan.FromSeconds(s)
+            : TimeSpan.FromSeconds(120);
+
+    /// <summary>Tests point the engine checks at another endpoint (e.g. one where no engine listens).</summary>
+    internal static Func<DockerClient>? ClientOverride { get; set; }
 
     private static readonly TimeSpan EngineTimeout = TimeSpan.FromSeconds(10);
     private static readonly object SharedGate = new();
@@ -115,6 +124,7 @@ public sealed class ContainerPostgresServer : IPostgresServer
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var startTimeout = StartTimeout;
         if (await ProbeEngineAsync(cancellationToken).ConfigureAwait(false) is { } noEngine)
             throw new PgSeedException(TestingErrorCode.ContainerServerFailed,
                 $"Cannot start a PostgreSQL container: {noEngine}. Start Docker (or point DOCKER_HOST at a running engine), " +
@@ -135,7 +145,7 @@ public sealed class ContainerPostgresServer : IPostgresServer
         var container = builder.Build();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StartTimeout);
+        timeout.CancelAfter(startTimeout);
         try
         {
             await container.StartAsync(timeout.Token).ConfigureAwait(false);
@@ -145,7 +155,7 @@ public sealed class ContainerPostgresServer : IPostgresServer
             var logs = await TailLogsAsync(container).ConfigureAwait(false);
             await RemoveQuietlyAsync(container).ConfigureAwait(false);
             var why = e is OperationCanceledException or TimeoutException
-                ? $"it did not become ready within {StartTimeout.TotalSeconds:0} s"
+                ? $"it did not become ready within {startTimeout.TotalSeconds:0} s ({TimeoutVariable} sets the limit)"
                 : IsImageProblem(e) ? $"the image {image} cannot be pulled or found ({FirstLine(e.Message)})" : FirstLine(e.Message);
             throw new PgSeedException(TestingErrorCode.ContainerServerFailed,
                 $"The PostgreSQL container ({image}) did not start: {why}. Set {TestServers.ImageVariable} to an image this machine has or can pull " +
@@ -194,18 +204,25 @@ public sealed class ContainerPostgresServer : IPostgresServer
         await _container.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>At process exit, one forced remove (kill and delete in a single engine call: a graceful stop would take seconds).</summary>
     private void RemoveAtExit()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        try { _container.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(20)); }
+        try
+        {
+            using var client = CreateClient();
+            client.Containers.RemoveContainerAsync(ContainerId, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true, RemoveVolumes = true })
+                .Wait(TimeSpan.FromSeconds(10));
+        }
         catch (Exception) { /* at exit: the next run reaps what is left */ }
     }
 
     internal static DockerClient CreateClient() =>
-        TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.NewGuid()).Build();
+        ClientOverride?.Invoke() ?? TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.NewGuid()).Build();
 
     private static string EndpointDescription()
     {
+        if (ClientOverride is not null) return "the endpoint set by the test";
         try { return $"endpoint {TestcontainersSettings.OS.DockerEndpointAuthConfig.Endpoint}"; }
         catch (Exception) { return "no endpoint configured: DOCKER_HOST is " + (Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "not set"); }
     }
@@ -234,10 +251,22 @@ public sealed class ContainerPostgresServer : IPostgresServer
         }
     }
 
+    /// <summary>Removes a container that failed to start; Testcontainers does not always remove one whose start was cancelled.</summary>
     private static async Task RemoveQuietlyAsync(PostgreSqlContainer container)
     {
+        string? id = null;
+        try { id = container.Id; } catch (Exception) { /* not created */ }
         try { await container.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false); }
-        catch (Exception) { /* never started, or the engine is gone: the next run reaps it */ }
+        catch (Exception) { /* never started, or the engine is gone */ }
+        if (string.IsNullOrEmpty(id)) return;
+        try
+        {
+            using var client = CreateClient();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await client.Containers.RemoveContainerAsync(id, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true, RemoveVolumes = true }, timeout.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception) { /* already gone; or the next run reaps it */ }
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
