@@ -27,7 +27,7 @@ public sealed class PgSeedLease : IAsyncDisposable
         _database = database;
     }
 
-    /// <summary>The leased database's name (<c>pgseed_&lt;pid&gt;_&lt;n&gt;_&lt;random&gt;</c>).</summary>
+    /// <summary>The leased database's name (<c>pgseed_&lt;process token&gt;_&lt;n&gt;_&lt;random&gt;</c>).</summary>
     public string DatabaseName => _database.Name;
 
     /// <summary>Connection string of the leased database; valid until the lease is disposed, including across re-clones.</summary>

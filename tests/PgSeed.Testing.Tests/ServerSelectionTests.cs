@@ -49,5 +49,4 @@ public sealed class ServerSelectionTests(AssemblyShop shop)
         Assert.Matches("(existing server|throwaway local cluster|container)", line);
         Assert.Contains("a database per test, leased from a pool of template clones", line);
     }
-
 }

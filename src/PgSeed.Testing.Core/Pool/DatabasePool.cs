@@ -177,6 +177,7 @@ internal sealed class DatabasePool
         if (_idle.Count > 0 || _filling > 0 || _leased < 2 || _disposed) return;
         if (_all.Count >= Math.Max(Environment.ProcessorCount, _peak)) return;
         _filling++;
+        _background.RemoveAll(t => t.IsCompleted);
         _background.Add(Task.Run(async () =>
         {
             ClonedDatabase? db = null;

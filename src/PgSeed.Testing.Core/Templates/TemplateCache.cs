@@ -12,8 +12,9 @@ internal static class TemplateCache
 {
     private static readonly ConditionalWeakTable<IPostgresServer, Dictionary<string, Lazy<Task<string>>>> Templates = new();
 
-    public static Task<string> GetOrBuildAsync(IPostgresServer server, PgSeedOptions options, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<string> GetOrBuildAsync(IPostgresServer server, PgSeedOptions options, Action<string> log, CancellationToken cancellationToken)
     {
+        await ServerOwnership.ClaimAsync(server, log).WaitAsync(cancellationToken).ConfigureAwait(false);
         var key = TemplateKey.Compute(options, new Npgsql.NpgsqlConnectionStringBuilder(server.AdminConnectionString).Username ?? "");
         var map = Templates.GetValue(server, s =>
         {
@@ -33,7 +34,7 @@ internal static class TemplateCache
             if (!map.TryGetValue(key, out entry!))
                 map[key] = entry = new Lazy<Task<string>>(() => TemplateBuilder.BuildAsync(server, options, DatabaseNames.Template(key), log));
         }
-        return entry.Value.WaitAsync(cancellationToken);
+        return await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Drops this process's templates on a server (at process exit for servers we do not own).</summary>
