@@ -125,7 +125,7 @@ public class PgSeedDatabase : IAsyncDisposable
         else
         {
             _server = await options.ServerProvider(cancellationToken).ConfigureAwait(false);
-            serverNote = "given by .Server(...)";
+            serverNote = $"{_server} (configured with .Server(...))";
         }
         var serverMs = clock.ElapsedMilliseconds;
         _template = await TemplateCache.GetOrBuildAsync(_server, options, Log, cancellationToken).ConfigureAwait(false);

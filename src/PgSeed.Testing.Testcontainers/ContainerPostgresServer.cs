@@ -195,6 +195,10 @@ public sealed class ContainerPostgresServer : IPostgresServer
         return server;
     }
 
+    /// <summary>What the fixture log shows.</summary>
+    public override string ToString() =>
+        $"container {Image} ({ContainerId[..Math.Min(12, ContainerId.Length)]}, PostgreSQL {MajorVersion}, started in {StartTime.TotalMilliseconds:0} ms)";
+
     /// <summary>Removes the container (a shared one only at process exit: fixtures come and go, the container stays).</summary>
     public async ValueTask DisposeAsync()
     {

@@ -25,6 +25,10 @@ public sealed class ExistingPostgresServer : IPostgresServer
         return new ExistingPostgresServer(resolved, await DatabaseAdmin.MajorVersionAsync(resolved, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>What the fixture log shows: host, port and database, never the password.</summary>
+    public override string ToString() =>
+        $"existing server {PgSeed.Engine.Connection.ConnectionResolver.Describe(AdminConnectionString)} (PostgreSQL {MajorVersion})";
+
     /// <summary>Nothing to stop: the server is not ours.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -142,6 +142,9 @@ public sealed class LocalPostgresServer : IPostgresServer
         throw last as PgSeedException ?? new PgSeedException(ErrorCode.ServerStartFailed, $"Could not start a local PostgreSQL: {last?.Message}", last);
     }
 
+    /// <summary>What the fixture log shows.</summary>
+    public override string ToString() => $"throwaway local cluster on 127.0.0.1:{Port} (PostgreSQL {MajorVersion})";
+
     /// <summary>Stops the cluster and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {

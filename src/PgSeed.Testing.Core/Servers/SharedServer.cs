@@ -30,6 +30,6 @@ public static class SharedServer
         // Not tied to one caller's token: other fixtures wait on the same start.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var choice = await TestServers.ChooseAsync(CancellationToken.None).ConfigureAwait(false);
-        return choice with { Reason = $"{choice.Reason}; started in {clock.ElapsedMilliseconds} ms" };
+        return choice with { Reason = $"{choice.Server}, chosen because {choice.Reason}; ready in {clock.ElapsedMilliseconds} ms" };
     }
 }

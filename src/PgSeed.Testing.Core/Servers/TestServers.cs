@@ -40,13 +40,13 @@ public static class TestServers
                     throw new PgSeedException(ErrorCode.NoTestServer,
                         $"{ServerVariable}=existing needs {ConnectionVariable} (a connection string or postgresql:// URI of a server you run).");
                 return new(await ExistingPostgresServer.ConnectAsync(connection!, cancellationToken).ConfigureAwait(false),
-                    $"existing server from {ConnectionVariable} ({ServerVariable}=existing)");
+                    $"{ServerVariable}=existing");
             case "local":
                 return new(await LocalPostgresServer.StartAsync(cancellationToken).ConfigureAwait(false),
-                    $"throwaway local cluster ({ServerVariable}=local)");
+                    $"{ServerVariable}=local");
             case "container":
                 return new(await ContainerServerDiscovery.StartAsync(cancellationToken).ConfigureAwait(false),
-                    $"container ({ServerVariable}=container)");
+                    $"{ServerVariable}=container");
             case "" or "auto":
                 break;
             default:
@@ -56,13 +56,13 @@ public static class TestServers
 
         if (hasConnection)
             return new(await ExistingPostgresServer.ConnectAsync(connection!, cancellationToken).ConfigureAwait(false),
-                $"existing server: {ConnectionVariable} is set");
+                $"{ConnectionVariable} is set");
         if (PostgresBinaries.TryFindBinDirectory() is { } binDir)
             return new(await LocalPostgresServer.StartAsync(cancellationToken).ConfigureAwait(false),
-                $"throwaway local cluster: {ConnectionVariable} is not set and the PostgreSQL binaries are in {binDir}");
+                $"{ConnectionVariable} is not set and the PostgreSQL binaries are in {binDir}");
         var container = await ContainerServerDiscovery.TryStartAsync(cancellationToken).ConfigureAwait(false);
         if (container.Server is not null)
-            return new(container.Server, $"container: {ConnectionVariable} is not set, no PostgreSQL binaries were found, and a Docker engine answers");
+            return new(container.Server, $"{ConnectionVariable} is not set, no PostgreSQL binaries were found, and a Docker engine answers");
         throw new PgSeedException(ErrorCode.NoTestServer,
             $"No PostgreSQL server for the tests: {ConnectionVariable} is not set, no PostgreSQL server binaries were found, " +
             $"and {container.WhyNot}. Any one of these fixes it: (1) set {ConnectionVariable} to a server you run; " +
@@ -71,5 +71,5 @@ public static class TestServers
     }
 }
 
-/// <summary>A started server and, for the fixture log, which kind was chosen and why.</summary>
+/// <summary>A started server and, for the fixture log, why it was chosen.</summary>
 internal sealed record ServerChoice(IPostgresServer Server, string Reason);
