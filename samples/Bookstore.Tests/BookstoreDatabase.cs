@@ -1,7 +1,8 @@
 using PgSeed.Engine.Import;
 using PgSeed.Testing;
 
-// One database for the whole test assembly, built once from the schema and both seeds.
+// One fixture for the whole test assembly, built once from the schema and both seeds. Each test leases a database of
+// its own (a clone of the template, reset in place between tests), so the test classes run in parallel safely.
 [assembly: AssemblyFixture(typeof(Bookstore.Tests.BookstoreDatabase))]
 
 namespace Bookstore.Tests;
@@ -20,14 +21,4 @@ public sealed class BookstoreDatabase : PgSeedFixture
         .Schema("db/schema.sql")
         .Seed("seeds/german-customers", ImportMode.Truncate)
         .Seed("seeds/catalog", ImportMode.Upsert);
-}
-
-/// <summary>
-/// Test classes that write to <see cref="BookstoreDatabase"/> run one after another: xUnit runs classes of
-/// different collections in parallel, and they would otherwise share the one assembly-wide database.
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class UsesBookstoreDatabase
-{
-    public const string Name = "Bookstore database";
 }

@@ -1,7 +1,6 @@
 namespace Bookstore.Tests;
 
 /// <summary>The data layer's read queries against the seeded rows.</summary>
-[Collection(UsesBookstoreDatabase.Name)]
 public sealed class BookstoreQueriesTests(BookstoreDatabase db) : PgSeedTest<BookstoreDatabase>(db)
 {
     private BookstoreQueries Queries => new(Database.DataSource);

@@ -3,7 +3,6 @@ using Npgsql;
 namespace Bookstore.Tests;
 
 /// <summary>Writes into the two awkward shapes: the self-referencing category tree and the store/employee FK cycle.</summary>
-[Collection(UsesBookstoreDatabase.Name)]
 public sealed class CatalogAndStoreTests(BookstoreDatabase db) : PgSeedTest<BookstoreDatabase>(db)
 {
     private BookstoreQueries Queries => new(Database.DataSource);

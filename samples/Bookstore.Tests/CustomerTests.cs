@@ -3,7 +3,6 @@ using Npgsql;
 namespace Bookstore.Tests;
 
 /// <summary>Changing and deleting seeded rows: the next test sees them as seeded again.</summary>
-[Collection(UsesBookstoreDatabase.Name)]
 public sealed class CustomerTests(BookstoreDatabase db) : PgSeedTest<BookstoreDatabase>(db)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -6,7 +6,6 @@ namespace Bookstore.Tests;
 /// Placing orders. Both tests insert an order and expect the same id: the reset puts the identity sequence
 /// back to its seeded value, not just the rows.
 /// </summary>
-[Collection(UsesBookstoreDatabase.Name)]
 public sealed class OrderTests(BookstoreDatabase db) : PgSeedTest<BookstoreDatabase>(db)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -4,7 +4,6 @@ using PgSeed.Engine.Seed;
 namespace Bookstore.Tests;
 
 /// <summary>What every other test relies on: after a reset the database is exactly the seed again.</summary>
-[Collection(UsesBookstoreDatabase.Name)]
 public sealed class ResetTests(BookstoreDatabase db) : PgSeedTest<BookstoreDatabase>(db)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -1,9 +1,13 @@
 using Xunit;
+
 namespace PgSeed.Testing;
 
 /// <summary>
-/// Base class for test classes that use a <see cref="PgSeedFixture"/>: resets the database to the seeded
-/// state before each test and reports each test's outcome to the fixture (for <c>PGSEED_KEEP_FAILED</c>).
+/// Base class for test classes that use a <see cref="PgSeedFixture"/>: before each test it leases a database of the
+/// test's own (or, in single-database mode, resets the shared one), and after it returns the lease, reporting a failed
+/// test's changes (<c>PGSEED_EXPLAIN_FAILED=1</c>) and keeping its database (<c>PGSEED_KEEP_FAILED=1</c>) in the test's output.
+/// Inside the test, <see cref="Database"/>'s <c>ConnectionString</c>, <c>DataSource</c> and <c>OpenConnectionAsync</c> are
+/// the test's database.
 /// </summary>
 /// <example>
 /// <code>
@@ -15,17 +19,19 @@ namespace PgSeed.Testing;
 /// </example>
 public abstract class PgSeedTest<TFixture> : IAsyncLifetime where TFixture : PgSeedFixture
 {
+    /// <summary>Keeps the fixture; the lease is taken in <see cref="InitializeAsync"/>.</summary>
     protected PgSeedTest(TFixture database) => Database = database;
 
-    /// <summary>The fixture, already reset for this test.</summary>
+    /// <summary>The fixture; during a test its connection members stand for this test's database, already in the seeded state.</summary>
     protected TFixture Database { get; }
 
-    public virtual async ValueTask InitializeAsync() => await Database.ResetAsync(TestContext.Current.CancellationToken);
+    /// <summary>Leases the test's database (or resets the shared one).</summary>
+    public virtual async ValueTask InitializeAsync() => await Database.BeginTestAsync(TestContext.Current.CancellationToken);
 
-    public virtual ValueTask DisposeAsync()
+    /// <summary>Returns the test's database, after reporting and keeping it if the test failed.</summary>
+    public virtual async ValueTask DisposeAsync()
     {
-        Database.RecordTestOutcome();
+        await Database.EndTestAsync();
         GC.SuppressFinalize(this);
-        return ValueTask.CompletedTask;
     }
 }

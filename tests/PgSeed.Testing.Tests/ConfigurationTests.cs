@@ -8,7 +8,7 @@ public sealed class ConfigurationTests
 {
     private sealed class Fixture(Action<PgSeedOptions> configure) : PgSeedFixture
     {
-        protected override void Configure(PgSeedOptions options) => configure(options);
+        protected override void Configure(PgSeedOptions options) => configure(options.SingleDatabase().Log(_ => { }));
     }
 
     [Fact]

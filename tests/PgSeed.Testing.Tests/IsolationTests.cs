@@ -9,8 +9,8 @@ public sealed class IsolationTests
     [Fact]
     public async Task Two_fixtures_with_one_configuration_never_see_each_others_data()
     {
-        await using var a = new ChangeCaptureShop();
-        await using var b = new ChangeCaptureShop();
+        await using var a = new SingleChangeCaptureShop();
+        await using var b = new SingleChangeCaptureShop();
         await Task.WhenAll(a.InitializeAsync().AsTask(), b.InitializeAsync().AsTask());
         Assert.NotEqual(a.DatabaseName, b.DatabaseName);
 
@@ -37,7 +37,7 @@ public sealed class IsolationTests
     [Fact]
     public async Task Disposing_a_fixture_drops_its_database()
     {
-        var db = new CloneShop();
+        var db = new SingleCloneShop();
         await db.InitializeAsync();
         var name = db.DatabaseName;
         await db.DisposeAsync();
@@ -48,7 +48,7 @@ public sealed class IsolationTests
     }
 }
 
-/// <summary>PGSEED_KEEP_FAILED=1: a failed test's database is renamed aside and kept; the fixture carries on with a fresh clone.</summary>
+/// <summary>PGSEED_KEEP_FAILED=1 in single-database mode: a failed test's database is renamed aside and kept; the fixture carries on with a fresh clone.</summary>
 [Collection(KeepFailedTests.Serial)]
 public sealed class KeepFailedTests
 {
@@ -57,7 +57,7 @@ public sealed class KeepFailedTests
     [Fact]
     public async Task Failed_test_database_is_kept_only_when_asked()
     {
-        await using var db = new ChangeCaptureShop();
+        await using var db = new SingleChangeCaptureShop();
         await db.InitializeAsync();
         try
         {
@@ -94,7 +94,6 @@ public sealed class KeepFailedTests
             Assert.Equal(ResetOutcome.Restored, db.LastReset);
             (await DatabaseState.CaptureAsync(db.ConnectionString)).ShouldEqual(db.Seeded);
 
-            NpgsqlConnection.ClearAllPools();
             await db.Server.DropDatabaseAsync(kept, TestContext.Current.CancellationToken);
         }
         finally

@@ -23,7 +23,7 @@ public sealed class SeedImportTests : IAsyncLifetime
     private sealed class ImportedShop(string schemaScript, string seedFolder, ResetStrategy strategy = ResetStrategy.ChangeCapture) : PgSeedFixture
     {
         protected override void Configure(PgSeedOptions options) =>
-            options.Schema(schemaScript).Seed(seedFolder, ImportMode.Truncate).ResetStrategy(strategy);
+            options.Schema(schemaScript).Seed(seedFolder, ImportMode.Truncate).ResetStrategy(strategy).SingleDatabase().Log(_ => { });
     }
 
     public async ValueTask InitializeAsync()
@@ -49,7 +49,6 @@ public sealed class SeedImportTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
         await _server.DropDatabaseAsync(_sourceDatabase);
         if (Directory.Exists(_seedFolder)) Directory.Delete(_seedFolder, recursive: true);
     }

@@ -48,6 +48,12 @@ public static class ErrorCode
     public const string Cancelled = "PGSEED060";
     public const string DatabaseError = "PGSEED061";
 
+    // Test servers, pools and leases (PgSeed.Testing.Core, PgSeed.Testing, PgSeed.Testing.Testcontainers)
+    public const string NoTestServer = "PGSEED064";
+    public const string ContainerServerFailed = "PGSEED065";
+    public const string PoolCannotGrow = "PGSEED066";
+    public const string LeaseMisuse = "PGSEED067";
+
     // Test servers (PgSeed.Testing)
     public const string PostgresBinariesNotFound = "PGSEED070";
     public const string ServerStartFailed = "PGSEED071";
@@ -56,6 +62,7 @@ public static class ErrorCode
     public const string FixtureMisuse = "PGSEED074";
     public const string ResetFailed = "PGSEED075";
     public const string SchemaCallbackFailed = "PGSEED076";
+    public const string LeasesOutstanding = "PGSEED078";
 
     // Build integration (PgSeed.MSBuild)
     public const string BuildItemInvalid = "PGSEED080";

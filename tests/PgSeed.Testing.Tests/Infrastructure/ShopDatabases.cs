@@ -3,17 +3,35 @@ using PgSeed.Testing.Servers;
 
 namespace PgSeed.Testing.Tests.Infrastructure;
 
-/// <summary>The test shop (db/shop-schema.sql + db/shop-data.sql) with one reset strategy; records the seeded state.</summary>
-public abstract class ShopDatabase(ResetStrategy strategy) : PgSeedFixture
+/// <summary>
+/// The test shop (db/shop-schema.sql + db/shop-data.sql) with one reset strategy, leasing a database per test or (when
+/// <paramref name="single"/>) sharing one; records the seeded state. Progress lines are collected, not printed.
+/// </summary>
+public abstract class ShopDatabase(ResetStrategy strategy, bool single = false) : PgSeedFixture
 {
+    private readonly List<string> _log = new();
+
     public DatabaseState Seeded { get; private set; } = null!;
 
-    protected override void Configure(PgSeedOptions options) => options.Schema("db/shop-schema.sql").Schema("db/shop-data.sql").ResetStrategy(strategy);
+    /// <summary>What the fixture logged (server choice, template build, failure reports, kept databases).</summary>
+    public IReadOnlyList<string> LogLines { get { lock (_log) return _log.ToArray(); } }
+
+    protected override void Configure(PgSeedOptions options)
+    {
+        options.Schema("db/shop-schema.sql").Schema("db/shop-data.sql").ResetStrategy(strategy).Log(line => { lock (_log) _log.Add(line); });
+        if (single) options.SingleDatabase();
+    }
 
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        Seeded = await DatabaseState.CaptureAsync(ConnectionString);
+        if (!UsesLeases)
+        {
+            Seeded = await DatabaseState.CaptureAsync(ConnectionString);
+            return;
+        }
+        await using var lease = await LeaseForSetupAsync();
+        Seeded = await DatabaseState.CaptureAsync(lease.ConnectionString);
     }
 
     public async Task ExecuteAsync(string sql)
@@ -32,6 +50,11 @@ public abstract class ShopDatabase(ResetStrategy strategy) : PgSeedFixture
 }
 
 public sealed class ChangeCaptureShop() : ShopDatabase(ResetStrategy.ChangeCapture);
+
+/// <summary>Change capture with one database shared by the tests (the mode before leases).</summary>
+public sealed class SingleChangeCaptureShop() : ShopDatabase(ResetStrategy.ChangeCapture, single: true);
+
+public sealed class SingleCloneShop() : ShopDatabase(ResetStrategy.CloneFromTemplate, single: true);
 
 public sealed class CloneShop() : ShopDatabase(ResetStrategy.CloneFromTemplate);
 

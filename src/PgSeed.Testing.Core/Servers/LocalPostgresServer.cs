@@ -29,11 +29,16 @@ public sealed class LocalPostgresServer : IPostgresServer
         _clusterDir = clusterDir;
         Port = port;
         MajorVersion = majorVersion;
-        AdminConnectionString = ConnectionStringFor("postgres");
+        AdminConnectionString = BuildConnectionString("postgres");
     }
 
+    /// <summary>The TCP port on 127.0.0.1.</summary>
     public int Port { get; }
+
+    /// <inheritdoc />
     public int MajorVersion { get; }
+
+    /// <inheritdoc />
     public string AdminConnectionString { get; }
 
     /// <summary>
@@ -85,7 +90,7 @@ public sealed class LocalPostgresServer : IPostgresServer
 
     private static string CacheRoot => Path.Combine(ScratchRoot, "pgseed-initdb-cache" + UserSuffix);
 
-    public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
+    private string BuildConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Port,
@@ -137,17 +142,16 @@ public sealed class LocalPostgresServer : IPostgresServer
         throw last as PgSeedException ?? new PgSeedException(ErrorCode.ServerStartFailed, $"Could not start a local PostgreSQL: {last?.Message}", last);
     }
 
-    public async Task CreateDatabaseAsync(string name, string? template = null, CancellationToken cancellationToken = default) =>
-        await DatabaseAdmin.CreateAsync(AdminConnectionString, name, template, cancellationToken);
+    /// <summary>What the fixture log shows.</summary>
+    public override string ToString() => $"throwaway local cluster on 127.0.0.1:{Port} (PostgreSQL {MajorVersion})";
 
-    public async Task DropDatabaseAsync(string name, CancellationToken cancellationToken = default) =>
-        await DatabaseAdmin.DropAsync(AdminConnectionString, name, cancellationToken);
-
+    /// <summary>Stops the cluster and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        NpgsqlConnection.ClearAllPools();
-        await StopClusterAsync(_binDir, _clusterDir);
+        // Only PgSeed's own admin pool: the user's pools are theirs to manage.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(AdminConnectionString));
+        await StopClusterAsync(_binDir, _clusterDir).ConfigureAwait(false);
         TryDelete(_clusterDir);
     }
 

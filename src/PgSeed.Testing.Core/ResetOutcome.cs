@@ -1,6 +1,6 @@
 namespace PgSeed.Testing;
 
-/// <summary>What the last <see cref="PgSeedFixture.ResetAsync"/> had to do.</summary>
+/// <summary>What the last <see cref="PgSeedDatabase.ResetAsync"/> had to do.</summary>
 public enum ResetOutcome
 {
     /// <summary>No reset has run yet.</summary>

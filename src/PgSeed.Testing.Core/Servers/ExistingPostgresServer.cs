@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace PgSeed.Testing.Servers;
 
 /// <summary>
@@ -14,23 +12,23 @@ public sealed class ExistingPostgresServer : IPostgresServer
         MajorVersion = majorVersion;
     }
 
+    /// <inheritdoc />
     public string AdminConnectionString { get; }
+
+    /// <inheritdoc />
     public int MajorVersion { get; }
 
+    /// <summary>Connects once to check the server and read its version. Accepts connection strings and <c>postgresql://</c> URIs.</summary>
     public static async Task<ExistingPostgresServer> ConnectAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         var resolved = PgSeed.Engine.Connection.ConnectionResolver.Resolve(connectionString);
-        return new ExistingPostgresServer(resolved, await DatabaseAdmin.MajorVersionAsync(resolved, cancellationToken));
+        return new ExistingPostgresServer(resolved, await DatabaseAdmin.MajorVersionAsync(resolved, cancellationToken).ConfigureAwait(false));
     }
 
-    public string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database }.ConnectionString;
+    /// <summary>What the fixture log shows: host, port and database, never the password.</summary>
+    public override string ToString() =>
+        $"existing server {PgSeed.Engine.Connection.ConnectionResolver.Describe(AdminConnectionString)} (PostgreSQL {MajorVersion})";
 
-    public Task CreateDatabaseAsync(string name, string? template = null, CancellationToken cancellationToken = default) =>
-        DatabaseAdmin.CreateAsync(AdminConnectionString, name, template, cancellationToken);
-
-    public Task DropDatabaseAsync(string name, CancellationToken cancellationToken = default) =>
-        DatabaseAdmin.DropAsync(AdminConnectionString, name, cancellationToken);
-
+    /// <summary>Nothing to stop: the server is not ours.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -4,8 +4,8 @@ using PgSeed.Testing.Servers;
 namespace PgSeed.Testing;
 
 /// <summary>
-/// What a <see cref="PgSeedFixture"/> builds: schema steps, seeds, server and reset strategy. Filled in by
-/// <see cref="PgSeedFixture"/>'s <c>Configure</c>; every method returns the options so calls chain.
+/// What a <see cref="PgSeedDatabase"/> (or xUnit <c>PgSeedFixture</c>) builds: schema steps, seeds, server and reset strategy. Filled in by
+/// <see cref="PgSeedDatabase"/>'s <c>Configure</c>; every method returns the options so calls chain.
 /// Relative paths resolve against <see cref="AppContext.BaseDirectory"/> (the test output folder) first,
 /// then the current directory.
 /// </summary>
@@ -26,7 +26,18 @@ public sealed class PgSeedOptions
     /// <summary>True when the fixture disposes the server (it started it through a provider).</summary>
     public bool OwnsServer { get; private set; }
 
+    /// <summary>How the database is brought back to the seeded state. Default <see cref="Testing.ResetStrategy.ChangeCapture"/>.</summary>
     public Testing.ResetStrategy Strategy { get; private set; } = Testing.ResetStrategy.ChangeCapture;
+
+    /// <summary>
+    /// True after <see cref="SingleDatabase"/>: the fixture has one database that every test shares and
+    /// <see cref="PgSeedDatabase.ResetAsync"/> resets. False (default): each test leases a database of its own from a
+    /// pool of template clones, so tests running in parallel never share one.
+    /// </summary>
+    public bool UsesSingleDatabase { get; private set; }
+
+    /// <summary>True when a failed test's changes are reported (also when <c>PGSEED_EXPLAIN_FAILED=1</c>).</summary>
+    public bool ExplainsFailures { get; private set; }
 
     /// <summary>
     /// With <see cref="ResetStrategy.ChangeCapture"/>: when a test changed more than this fraction of a
@@ -37,7 +48,7 @@ public sealed class PgSeedOptions
     /// <summary>Where the fixture reports what it did and how long it took (template build phases, fallbacks, kept databases).</summary>
     public Action<string>? LogSink { get; private set; }
 
-    /// <summary>Sends the fixture's progress lines to <paramref name="log"/> (default: xUnit diagnostic messages).</summary>
+    /// <summary>Sends the fixture's progress lines to <paramref name="log"/> (default: xUnit diagnostic messages with PgSeed.Testing, nowhere with the neutral <see cref="PgSeedDatabase"/>).</summary>
     public PgSeedOptions Log(Action<string> log)
     {
         LogSink = log ?? throw new ArgumentNullException(nameof(log));
@@ -89,7 +100,28 @@ public sealed class PgSeedOptions
         return this;
     }
 
-    /// <summary>Chooses how <see cref="PgSeedFixture.ResetAsync"/> works. Default <see cref="Testing.ResetStrategy.ChangeCapture"/>.</summary>
+    /// <summary>
+    /// One database for every test of the fixture, reset by <see cref="PgSeedDatabase.ResetAsync"/> (the mode before
+    /// leases existed). Tests that write must then not run in parallel with each other. Default: per-test leases.
+    /// </summary>
+    public PgSeedOptions SingleDatabase()
+    {
+        UsesSingleDatabase = true;
+        return this;
+    }
+
+    /// <summary>
+    /// When a test fails, report what it changed relative to the seed (per table: inserted, deleted and updated keys,
+    /// changed columns old → new) to the test's output. Same as setting <c>PGSEED_EXPLAIN_FAILED=1</c>.
+    /// Needs <see cref="Testing.ResetStrategy.ChangeCapture"/>.
+    /// </summary>
+    public PgSeedOptions ExplainFailures(bool explain = true)
+    {
+        ExplainsFailures = explain;
+        return this;
+    }
+
+    /// <summary>Chooses how <see cref="PgSeedDatabase.ResetAsync"/> works. Default <see cref="Testing.ResetStrategy.ChangeCapture"/>.</summary>
     public PgSeedOptions ResetStrategy(Testing.ResetStrategy strategy)
     {
         Strategy = strategy;

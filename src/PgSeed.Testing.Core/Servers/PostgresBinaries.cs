@@ -9,8 +9,17 @@ namespace PgSeed.Testing.Servers;
 /// </summary>
 public static class PostgresBinaries
 {
+    /// <summary>Names the directory holding initdb, pg_ctl and postgres.</summary>
     public const string EnvironmentVariable = "PGSEED_PG_BIN";
 
+    /// <summary>The binaries' directory, or null when none is found (a set but wrong <c>PGSEED_PG_BIN</c> still throws).</summary>
+    internal static string? TryFindBinDirectory()
+    {
+        try { return FindBinDirectory(); }
+        catch (PgSeedException) when (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EnvironmentVariable))) { return null; }
+    }
+
+    /// <summary>The directory of the server binaries; <c>PGSEED070</c> naming the ways out when there is none.</summary>
     public static string FindBinDirectory()
     {
         var fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);

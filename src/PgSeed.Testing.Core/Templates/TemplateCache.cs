@@ -12,17 +12,29 @@ internal static class TemplateCache
 {
     private static readonly ConditionalWeakTable<IPostgresServer, Dictionary<string, Lazy<Task<string>>>> Templates = new();
 
-    public static Task<string> GetOrBuildAsync(IPostgresServer server, PgSeedOptions options, CancellationToken cancellationToken)
+    public static async Task<string> GetOrBuildAsync(IPostgresServer server, PgSeedOptions options, Action<string> log, CancellationToken cancellationToken)
     {
+        await ServerOwnership.ClaimAsync(server, log).WaitAsync(cancellationToken).ConfigureAwait(false);
         var key = TemplateKey.Compute(options, new Npgsql.NpgsqlConnectionStringBuilder(server.AdminConnectionString).Username ?? "");
-        var map = Templates.GetOrCreateValue(server);
+        var map = Templates.GetValue(server, s =>
+        {
+            // Templates go with the process: a local cluster is removed whole, but on a server the user runs (or a
+            // reused container) they would stay. Best effort at exit; a failure leaves only templates behind.
+            if (s is LocalPostgresServer) return new Dictionary<string, Lazy<Task<string>>>();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try { DropAllAsync(s).Wait(TimeSpan.FromSeconds(10)); }
+                catch (Exception) { /* the server may already be gone */ }
+            };
+            return new Dictionary<string, Lazy<Task<string>>>();
+        });
         Lazy<Task<string>> entry;
         lock (map)
         {
             if (!map.TryGetValue(key, out entry!))
-                map[key] = entry = new Lazy<Task<string>>(() => TemplateBuilder.BuildAsync(server, options, DatabaseNames.Template(key)));
+                map[key] = entry = new Lazy<Task<string>>(() => TemplateBuilder.BuildAsync(server, options, DatabaseNames.Template(key), log));
         }
-        return entry.Value.WaitAsync(cancellationToken);
+        return await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Drops this process's templates on a server (at process exit for servers we do not own).</summary>

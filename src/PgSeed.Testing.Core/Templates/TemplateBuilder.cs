@@ -15,7 +15,7 @@ namespace PgSeed.Testing.Templates;
 /// </summary>
 internal static class TemplateBuilder
 {
-    public static async Task<string> BuildAsync(IPostgresServer server, PgSeedOptions options, string name)
+    public static async Task<string> BuildAsync(IPostgresServer server, PgSeedOptions options, string name, Action<string> log)
     {
         var cancellationToken = CancellationToken.None; // shared by every fixture waiting on it
         await server.DropDatabaseAsync(name, cancellationToken); // a leftover from a crashed process with a recycled pid
@@ -49,7 +49,7 @@ internal static class TemplateBuilder
             await ResetInstaller.InstallAsync(connectionString, options.Strategy, cancellationToken);
             Phase($"{options.Strategy} setup");
             await DisconnectAllAsync(server, name, cancellationToken);
-            FixtureLog.Write(options, $"PgSeed: built template {name}: {string.Join(", ", phases)}.");
+            log($"PgSeed: built template {name}: {string.Join(", ", phases)}.");
             return name;
         }
         catch
@@ -92,18 +92,12 @@ internal static class TemplateBuilder
             throw new PgSeedException(TestingErrorCode.SchemaCallbackFailed,
                 $"The schema callback {migrate.Method.DeclaringType?.Name}.{migrate.Method.Name} failed: {ConnectionResolver.Redact(e.Message)}", e);
         }
-        // Pooled connections the callback left idle would block CREATE DATABASE ... TEMPLATE.
-        NpgsqlConnection.ClearAllPools();
+        // Pooled connections the callback left idle on the template would block CREATE DATABASE ... TEMPLATE; they are
+        // ended server-side after the build, so clear that one pool (never the user's other pools).
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
     }
 
     /// <summary>CREATE DATABASE ... TEMPLATE refuses while anyone is connected to the template.</summary>
-    private static async Task DisconnectAllAsync(IPostgresServer server, string name, CancellationToken cancellationToken)
-    {
-        await using var admin = new NpgsqlConnection(server.AdminConnectionString);
-        await admin.OpenAsync(cancellationToken);
-        await using var cmd = new NpgsqlCommand(
-            "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE datname = $1 AND pid <> pg_catalog.pg_backend_pid()", admin);
-        cmd.Parameters.AddWithValue(name);
-        await cmd.ExecuteScalarAsync(cancellationToken);
-    }
+    private static Task DisconnectAllAsync(IPostgresServer server, string name, CancellationToken cancellationToken) =>
+        DatabaseAdmin.DisconnectAllAsync(server.AdminConnectionString, name, cancellationToken);
 }

@@ -1,6 +1,6 @@
 namespace PgSeed.Testing;
 
-/// <summary>How <see cref="PgSeedFixture.ResetAsync"/> brings the fixture's database back to the seeded state.</summary>
+/// <summary>How <see cref="PgSeedDatabase.ResetAsync"/> brings the fixture's database back to the seeded state.</summary>
 public enum ResetStrategy
 {
     /// <summary>

@@ -1,0 +1,49 @@
+using System.Reflection;
+using PgSeed.Engine.Diagnostics;
+
+namespace PgSeed.Testing.Servers;
+
+/// <summary>
+/// Finds the optional <c>PgSeed.Testing.Testcontainers</c> package at run time, by assembly name, so the core never
+/// references Docker libraries: a test project that references the package gets container servers from
+/// <c>PGSEED_TEST_SERVER=auto|container</c>; one that does not is told how to get them.
+/// </summary>
+internal static class ContainerServerDiscovery
+{
+    private const string AssemblyName = "PgSeed.Testing.Testcontainers";
+    private const string EntryType = "PgSeed.Testing.Testcontainers.ContainerPostgresServer";
+
+    /// <summary>The process-wide container from the environment's settings (see <c>ContainerPostgresServer.GetSharedAsync</c>).</summary>
+    public static async Task<IPostgresServer> StartAsync(CancellationToken cancellationToken)
+    {
+        var entry = Find() ?? throw new PgSeedException(ErrorCode.NoTestServer,
+            $"{TestServers.ServerVariable}=container needs the {AssemblyName} package: add <PackageReference Include=\"{AssemblyName}\" /> to the test project, " +
+            $"or use another server kind ({TestServers.ServerVariable}=local or existing).");
+        var start = (Func<CancellationToken, Task<IPostgresServer>>)Delegate.CreateDelegate(typeof(Func<CancellationToken, Task<IPostgresServer>>),
+            entry.GetMethod("GetSharedAsync", BindingFlags.Public | BindingFlags.Static, [typeof(CancellationToken)])!);
+        return await start(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>For <c>auto</c>: a container when the package is there and a Docker engine answers; otherwise why not.</summary>
+    public static async Task<(IPostgresServer? Server, string WhyNot)> TryStartAsync(CancellationToken cancellationToken)
+    {
+        var entry = Find();
+        if (entry is null) return (null, $"the {AssemblyName} package is not referenced");
+        var probe = (Func<CancellationToken, Task<string?>>)Delegate.CreateDelegate(typeof(Func<CancellationToken, Task<string?>>),
+            entry.GetMethod("ProbeEngineAsync", BindingFlags.Public | BindingFlags.Static, [typeof(CancellationToken)])!);
+        if (await probe(cancellationToken).ConfigureAwait(false) is { } why) return (null, why);
+        return (await StartAsync(cancellationToken).ConfigureAwait(false), "");
+    }
+
+    private static Type? Find()
+    {
+        try
+        {
+            return Assembly.Load(new AssemblyName(AssemblyName)).GetType(EntryType, throwOnError: false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            return null;
+        }
+    }
+}
