@@ -94,4 +94,10 @@ public sealed record ExportRequest
 
     /// <summary>Turn integrity compromises and lint warnings into errors.</summary>
     public bool Strict { get; init; }
+
+    /// <summary>
+    /// Adjusts the manifest before it is written: <c>pgseed upgrade</c> re-exports a seed's own rows with a derived
+    /// request and records the seed's original definition.
+    /// </summary>
+    internal Func<Seed.SeedManifest, Seed.SeedManifest>? ManifestOverride { get; init; }
 }

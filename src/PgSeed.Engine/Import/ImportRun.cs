@@ -30,6 +30,14 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         try
         {
             var reports = await RunStepsAsync(cancellationToken);
+            if (plan.Rehearse)
+            {
+                // Deferred FKs are checked at COMMIT: check them now, then undo everything.
+                await RunForeignKeyCheckAsync("SET CONSTRAINTS ALL IMMEDIATE", cancellationToken);
+                log.Sql("ROLLBACK");
+                await transaction.RollbackAsync(cancellationToken);
+                return reports;
+            }
             log.Sql("COMMIT");
             try
             {
@@ -134,6 +142,12 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         log.Sql($"-- from {table.Seed.File}\n{copySql}");
         if (dryRun) return;
         await CsvCopy.CopyFileAsync(connection, copySql, table.FilePath, cancellationToken);
+    }
+
+    private async Task RunForeignKeyCheckAsync(string sql, CancellationToken cancellationToken)
+    {
+        try { await RunAsync(sql, cancellationToken); }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation) { throw ImportErrors.ForeignKey(e, null); }
     }
 
     private async Task RunAsync(string sql, CancellationToken cancellationToken)
