@@ -8,8 +8,7 @@ namespace PgSeed.Engine.Upgrade;
 
 /// <summary>
 /// Applies migrations to the upgrade's throwaway database: the <c>.sql</c> files of a folder in order (file names
-/// compared with their digit runs as numbers, so <c>V2__x.sql</c> runs before <c>V10__y.sql</c>), each applied
-/// whole or not at all; or a command run by the shell with <c>{connection}</c> replaced by the database's connection string
+/// compared with their digit runs as numbers, so <c>V2__x.sql</c> runs before <c>V10__y.sql</c>); or a command run by the shell with <c>{connection}</c> replaced by the database's connection string
 /// (quoted for the shell) and <c>PGHOST</c>/<c>PGPORT</c>/<c>PGDATABASE</c>/<c>PGUSER</c>/<c>PGPASSWORD</c> and
 /// <c>PGSEED_CONNECTION</c> in its environment. The password is never logged.
 /// </summary>
@@ -33,8 +32,7 @@ internal static class MigrationRunner
         foreach (var file in files)
         {
             log.Detail($"migration {Path.GetFileName(file)}");
-            // A file's statements go in one batch, which PostgreSQL runs as one implicit transaction: a file applies
-            // whole or not at all, and a failing one stops the upgrade.
+            // A failing statement stops the upgrade; the throwaway database is dropped, so nothing half-applied survives.
             await SqlScript.ExecuteAsync(connection, file, "Migration", cancellationToken).ConfigureAwait(false);
         }
     }
@@ -44,7 +42,7 @@ internal static class MigrationRunner
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var secret = string.IsNullOrEmpty(cs.Password) ? null : cs.Password;
         string Hide(string text) => ConnectionResolver.Redact(secret is null ? text : text.Replace(secret, "***"));
-        log.Detail($"migrate command: {command}"); // still holds the placeholder: nothing secret
+        log.Detail($"migrate command: {Hide(command)}"); // the placeholder is not replaced in what is logged
         var psi = OperatingSystem.IsWindows()
             ? new ProcessStartInfo("cmd.exe") { ArgumentList = { "/d", "/s", "/c", command.Replace(ConnectionPlaceholder, QuoteForCmd(connectionString)) } }
             : new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command.Replace(ConnectionPlaceholder, QuoteForSh(connectionString)) } };
