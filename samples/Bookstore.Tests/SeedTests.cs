@@ -54,7 +54,7 @@ public sealed class SeedTests(BookstoreDatabase db)
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> DotNetBuildAsync(string connectionString, params string[] arguments)
+    internal static async Task<(int ExitCode, string Output)> DotNetBuildAsync(string connectionString, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in (string[])["build", .. arguments, "-nodeReuse:false", "-nologo"]) start.ArgumentList.Add(a);

@@ -26,12 +26,17 @@ internal static class UpgradeCommand
             Description = "Create the throwaway database on this server (a role that may CREATE DATABASE) instead of starting a local cluster. " +
                           "Default: PGSEED_TEST_CONNECTION, else a throwaway cluster from the machine's PostgreSQL binaries.",
         };
+        var schema = new Option<string?>("--schema")
+        {
+            Description = "Start from this schema script instead of the seed's schema.sql (which holds only the seed's tables): " +
+                          "for migrations that touch other tables, give the whole schema as it was before them.",
+        };
         var parallel = new Option<int>("--parallel", "-p") { Description = "Copy connections of the re-export (1-16).", DefaultValueFactory = _ => 2 };
         var verbose = CommonOptions.Verbose();
         var quiet = CommonOptions.Quiet();
         var command = new Command("upgrade", "Carry a seed across schema migrations without the source database: schema.sql, import, migrations, re-export (atomic).")
         {
-            folder, migrations, migrateCommand, server, parallel, verbose, quiet,
+            folder, migrations, migrateCommand, schema, server, parallel, verbose, quiet,
         };
         command.Validators.Add(result =>
         {
@@ -54,6 +59,7 @@ internal static class UpgradeCommand
                     ScratchConnectionString = host.ConnectionStringFor(database),
                     MigrationsDirectory = result.GetValue(migrations),
                     MigrateCommand = result.GetValue(migrateCommand),
+                    SchemaFile = result.GetValue(schema),
                     Parallel = result.GetValue(parallel),
                 }, log, cancellationToken);
                 stdout.WriteLine($"Upgraded {report.SeedDirectory}" + (report.Migrations.Count > 0 ? $" through {report.Migrations.Count} migrations" : ""));

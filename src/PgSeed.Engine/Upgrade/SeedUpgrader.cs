@@ -32,11 +32,13 @@ public static class SeedUpgrader
 
         var folder = request.SeedDirectory;
         var manifest = await SeedVerifier.EnsureValidAsync(folder, cancellationToken).ConfigureAwait(false);
-        var schemaSql = Path.Combine(folder, Shaping.SchemaDumper.FileName);
+        var schemaSql = request.SchemaFile ?? Path.Combine(folder, Shaping.SchemaDumper.FileName);
         if (!File.Exists(schemaSql))
-            throw new PgSeedException(ErrorCode.SchemaSqlMissing,
-                $"Seed folder {folder} has no schema.sql, so its schema cannot be re-created before the migrations. Re-export it with pg_dump available (schema.sql on).")
-                { File = schemaSql };
+            throw request.SchemaFile is null
+                ? new PgSeedException(ErrorCode.SchemaSqlMissing,
+                    $"Seed folder {folder} has no schema.sql, so its schema cannot be re-created before the migrations. " +
+                    "Re-export it with pg_dump available (schema.sql on), or give the schema to start from (--schema).") { File = schemaSql }
+                : new PgSeedException(ErrorCode.InvalidOption, $"Schema file '{schemaSql}' does not exist.") { File = schemaSql };
 
         var scratch = request.ScratchConnectionString;
         log.Detail($"upgrading {folder} in {ConnectionResolver.Describe(scratch)}");
@@ -46,8 +48,8 @@ public static class SeedUpgrader
             var empty = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
             if (empty.Tables.Any())
                 throw new PgSeedException(ErrorCode.InvalidOption, $"The upgrade's database {ConnectionResolver.Describe(scratch)} is not empty; it must be a new, throwaway database.");
-            log.Detail("applying the seed's schema.sql");
-            await SqlScript.ExecuteAsync(connection, schemaSql, "The seed's", cancellationToken).ConfigureAwait(false);
+            log.Detail($"applying {schemaSql}");
+            await SqlScript.ExecuteAsync(connection, schemaSql, request.SchemaFile is null ? "The seed's" : "Schema file", cancellationToken).ConfigureAwait(false);
             omitted = OmittedColumns(manifest, await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false));
         }
 

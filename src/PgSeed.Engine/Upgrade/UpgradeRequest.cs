@@ -12,6 +12,12 @@ public sealed record UpgradeRequest
     /// </summary>
     public required string ScratchConnectionString { get; init; }
 
+    /// <summary>
+    /// The schema to start from instead of the seed's own schema.sql, which holds only the seed's tables: needed when
+    /// the migrations touch tables outside the seed (typically the whole schema before the migrations).
+    /// </summary>
+    public string? SchemaFile { get; init; }
+
     /// <summary>A folder of <c>.sql</c> migrations, applied in natural file-name order. Exclusive with <see cref="MigrateCommand"/>.</summary>
     public string? MigrationsDirectory { get; init; }
 
