@@ -4,6 +4,7 @@ namespace Bookstore.Tests;
 /// <c>dotnet build -t:PgSeedCheck</c> on the sample project: a seed whose source rows changed fails the build with
 /// PGSEED024 and a line per changed table; an unaffected seed is up to date; no seed folder is written.
 /// </summary>
+[Collection(SampleBuilds.Name)]
 public sealed class SeedCheckTests(BookstoreDatabase db)
 {
     [Fact]

@@ -5,6 +5,7 @@ using PgSeed.Engine.Seed;
 namespace Bookstore.Tests;
 
 /// <summary>The checked-in seeds are intact and current.</summary>
+[Collection(SampleBuilds.Name)]
 public sealed class SeedTests(BookstoreDatabase db)
 {
     [Fact]
