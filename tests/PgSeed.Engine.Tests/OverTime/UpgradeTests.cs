@@ -111,6 +111,18 @@ public class UpgradeTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task Without_a_server_the_upgrade_starts_its_own_throwaway_cluster()
+    {
+        if (Environment.GetEnvironmentVariable(PgSeed.Testing.Servers.TestServers.ConnectionVariable) is { Length: > 0 })
+            Assert.Skip("PGSEED_TEST_CONNECTION is set: the upgrade would use that server, which the other tests cover.");
+        await using var s = await ShopAsync(pg);
+        var folder = await ExportAsync(s);
+        var (code, output, error) = await Run("upgrade", folder, "--migrations", Migrations(s, ("1.sql", "alter table country rename column name to label;")));
+        Assert.True(code == 0, error + output);
+        Assert.StartsWith("code,label\n", Csv(folder, "country"));
+    }
+
+    [Fact]
     public async Task A_migration_failing_half_way_names_file_and_line_and_leaves_the_folder_alone()
     {
         await using var s = await ShopAsync(pg);
