@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PgSeed.Engine.Connection;
+using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Upgrade;
 using PgSeed.Testing.Servers;
 
@@ -46,11 +47,17 @@ internal static class UpgradeCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var log = new ConsoleSeedLog(stdout, stderr, result.GetValue(verbose), result.GetValue(quiet), showSql: false);
-            await using var host = result.GetValue(server) is { } s
-                ? await ExistingPostgresServer.ConnectAsync(ConnectionResolver.Resolve(s), cancellationToken)
-                : await TestServers.StartAsync(cancellationToken);
+            await using var host = await StartServerAsync(result.GetValue(server), cancellationToken);
             var database = $"pgseed_upgrade_{Environment.ProcessId}_{Guid.NewGuid().ToString("N")[..8]}";
-            await host.CreateDatabaseAsync(database, cancellationToken: cancellationToken);
+            try
+            {
+                await host.CreateDatabaseAsync(database, cancellationToken: cancellationToken);
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                throw new PgSeedException(ErrorCode.DatabaseError,
+                    $"Could not create the upgrade's throwaway database on {ConnectionResolver.Describe(host.AdminConnectionString)}: {ConnectionResolver.Redact(e.Message)}", e);
+            }
             try
             {
                 var report = await SeedUpgrader.UpgradeAsync(new UpgradeRequest
@@ -72,5 +79,21 @@ internal static class UpgradeCommand
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>The server to create the throwaway database on: --server, else PGSEED_TEST_CONNECTION, else a local cluster.</summary>
+    private static async Task<IPostgresServer> StartServerAsync(string? server, CancellationToken cancellationToken)
+    {
+        if (server is null) return await TestServers.StartAsync(cancellationToken);
+        var connectionString = ConnectionResolver.Resolve(server);
+        try
+        {
+            return await ExistingPostgresServer.ConnectAsync(connectionString, cancellationToken);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new PgSeedException(ErrorCode.ConnectionFailed,
+                $"Could not connect to {ConnectionResolver.Describe(connectionString)}: {ConnectionResolver.Redact(e.Message)}", e);
+        }
     }
 }

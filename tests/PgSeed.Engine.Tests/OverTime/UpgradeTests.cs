@@ -213,6 +213,10 @@ public class UpgradeTests(PostgresFixture pg)
         Assert.Contains("error PGSEED036", newer.Err);
 
         Assert.Equal(2, (await Run("upgrade", folder)).Code);
+        var unreachable = await Run("upgrade", folder, "--migrations", migrations, "--server", "Host=127.0.0.1;Port=1;Username=u;Password=hunter2-secret;Timeout=2");
+        Assert.Equal(1, unreachable.Code);
+        Assert.Contains("error PGSEED003", unreachable.Err);
+        Assert.DoesNotContain("hunter2-secret", unreachable.Out + unreachable.Err);
         Assert.Equal(2, (await Run("upgrade", folder, "--migrations", migrations, "--migrate-command", "true")).Code);
     }
 }
