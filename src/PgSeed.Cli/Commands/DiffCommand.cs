@@ -57,9 +57,7 @@ internal static class DiffCommand
             {
                 var request = FreshExportRequest(before, result.GetValue(config), result.GetValue(connection)) with { Parallel = result.GetValue(parallel) };
                 var log = new ConsoleSeedLog(stderr, stderr, result.GetValue(verbose), quiet: false, showSql: result.GetValue(verbose));
-                using var fresh = await ScratchSeedFolder.ExportAsync(request, log, cancellationToken);
-                diff = await SeedDiffer.DiffAsync(before, fresh.Path,
-                    options with { AfterLabel = "export from " + ConnectionResolver.Describe(request.ConnectionString) }, cancellationToken);
+                diff = await SeedDiffer.DiffWithFreshExportAsync(before, request, options, log, cancellationToken);
             }
             stdout.Write(result.GetValue(format) switch
             {

@@ -7,7 +7,7 @@ namespace PgSeed.Engine.Diff;
 /// A seed exported into a temporary folder, to compare with a checked-in one without touching it
 /// (<c>export --check</c>, <c>diff --connection</c>). Deleted on dispose.
 /// </summary>
-public sealed class ScratchSeedFolder : IDisposable
+internal sealed class ScratchSeedFolder : IDisposable
 {
     private readonly string _root;
 

@@ -69,6 +69,20 @@ public static class SeedDiffer
         };
     }
 
+    /// <summary>
+    /// Compares <paramref name="folder"/> with what <paramref name="request"/> exports now (into a temporary folder,
+    /// deleted afterwards; the request's output folder is ignored). The after side is labelled with the source.
+    /// </summary>
+    public static async Task<SeedDiff> DiffWithFreshExportAsync(string folder, Export.ExportRequest request, SeedDiffOptions? options = null,
+        ISeedLog? log = null, CancellationToken cancellationToken = default)
+    {
+        using var fresh = await ScratchSeedFolder.ExportAsync(request, log, cancellationToken).ConfigureAwait(false);
+        return await DiffAsync(folder, fresh.Path, (options ?? new SeedDiffOptions()) with
+        {
+            AfterLabel = options?.AfterLabel ?? "export from " + Connection.ConnectionResolver.Describe(request.ConnectionString),
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Differences of the definition and of the manifest's facts that are not rows.</summary>
     private static List<string> ManifestChanges(SeedManifest before, SeedManifest after, string beforeFolder, string afterFolder, bool requireSameRoots)
     {

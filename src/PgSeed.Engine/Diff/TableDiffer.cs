@@ -13,7 +13,8 @@ internal sealed record TableSide(string Path, SeedTable Table);
 /// </summary>
 internal sealed class TableDiffer
 {
-    private const long BucketBytes = 32L << 20;
+    // A bucket's rows are held as strings while it is compared: ~8 MB of CSV stays well under 100 MB of memory.
+    private const long BucketBytes = 8L << 20;
 
     /// <summary>Tests force the hashed comparison, with buckets of this many bytes, on any table.</summary>
     internal static readonly AsyncLocal<long?> BucketBytesForTests = new();
