@@ -6,13 +6,15 @@ using PgSeed.Engine.Diagnostics;
 namespace PgSeed.Cli;
 
 /// <summary>
-/// The <c>pgseed</c> command line. Exit codes: 0 success, 1 failure (a PGSEED error), 2 usage error.
+/// The <c>pgseed</c> command line. Exit codes: 0 success, 1 failure (a PGSEED error), 2 usage error,
+/// 3 differences found (<c>export --check</c>: the seed is stale; <c>diff --exit-code</c>).
 /// </summary>
 public static class CliApp
 {
     public const int Ok = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+    public const int Stale = 3;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
@@ -56,6 +58,8 @@ public static class CliApp
         yield return ImportCommand.Create(stdout, stderr);
         yield return PlanCommand.Create(stdout, stderr);
         yield return ListCommand.Create(stdout, stderr);
+        yield return DiffCommand.Create(stdout, stderr);
+        yield return UpgradeCommand.Create(stdout, stderr);
     }
 
     // Errors about how the command was called rather than about the data or the database.

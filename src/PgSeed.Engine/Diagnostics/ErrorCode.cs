@@ -22,6 +22,11 @@ public static class ErrorCode
     public const string RawMissingKey = "PGSEED016";
     public const string OutputFolder = "PGSEED020";
 
+    // Seeds over time: stale checks, diffs, re-exports from a manifest
+    public const string SeedStale = "PGSEED024";
+    public const string DifferentRoots = "PGSEED025";
+    public const string DefinitionNotReproducible = "PGSEED026";
+
     // Seed folder and manifest
     public const string SeedFolderMissing = "PGSEED030";
     public const string ManifestInvalid = "PGSEED031";
@@ -30,6 +35,8 @@ public static class ErrorCode
     public const string RowCountMismatch = "PGSEED034";
     public const string CsvHeaderInvalid = "PGSEED035";
     public const string UnsupportedFormat = "PGSEED036";
+    public const string SchemaDrift = "PGSEED038";
+    public const string SchemaSqlMissing = "PGSEED039";
 
     // Import against a target database
     public const string TargetTableMissing = "PGSEED040";
@@ -43,6 +50,7 @@ public static class ErrorCode
     public const string CycleNotLoadable = "PGSEED048";
     public const string PermissionDenied = "PGSEED049";
     public const string GeneratedColumnSkipped = "PGSEED050";
+    public const string MigrationFailed = "PGSEED055";
 
     // Runtime
     public const string Cancelled = "PGSEED060";

@@ -98,6 +98,7 @@ public static class SeedExporter
         await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
 
         var manifest = BuildManifest(request, catalog, plan, files, results);
+        if (request.ManifestOverride is { } adjust) manifest = adjust(manifest);
         await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken);
         var graph = Picture.SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), closure);
         if (request.WriteReadme && Picture.SeedReadme.MayWrite(folder.Target))
@@ -184,13 +185,8 @@ public static class SeedExporter
         return new SeedManifest
         {
             SourceServerMajorVersion = catalog.ServerMajorVersion,
-            Definition = new SeedDefinition
-            {
-                Roots = plan.Roots.Select(r => new SeedRoot { Table = r.Table.Name.Display, Filter = r.Selection.Filter, Raw = r.Selection.Raw }).ToList(),
-                Children = request.Children == ChildrenMode.All ? "all" : "none",
-                ExcludedEdges = request.ExcludedEdges,
-                Schemas = request.Schemas,
-            },
+            Definition = RecordedDefinition.From(request,
+                plan.Roots.Select(r => new SeedRoot { Table = r.Table.Name.Display, Filter = r.Selection.Filter, Raw = r.Selection.Raw }).ToList()),
             Tables = plan.ImportOrder.Select(t => new SeedTable
             {
                 Name = t.Name.Display,

@@ -24,6 +24,9 @@ internal sealed record ImportPlan
     /// <summary>Sequences to move past the imported values, with the direction they count in.</summary>
     public required IReadOnlyList<SequencePlan> Sequences { get; init; }
 
+    /// <summary>Check everything, then roll back instead of committing (see <see cref="ImportRequest.Rehearse"/>).</summary>
+    public bool Rehearse { get; init; }
+
     public IEnumerable<ForeignKeyPlan> Dropped => ForeignKeys.Where(f => f.Handling == ForeignKeyHandling.Dropped);
     public IEnumerable<ForeignKeyPlan> Deferred => ForeignKeys.Where(f => f.Handling == ForeignKeyHandling.Deferred);
 }

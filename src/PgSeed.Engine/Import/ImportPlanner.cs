@@ -63,7 +63,8 @@ internal static class ImportPlanner
             CascadedTables = cascaded,
             Cascade = request.Cascade,
             DisableTriggers = request.DisableTriggers,
-            Sequences = sequences,
+            Sequences = request.Rehearse ? [] : sequences, // setval survives a rollback
+            Rehearse = request.Rehearse,
         };
     }
 

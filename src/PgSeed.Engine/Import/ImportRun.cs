@@ -32,6 +32,14 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         try
         {
             var reports = await RunStepsAsync(cancellationToken);
+            if (plan.Rehearse)
+            {
+                // Deferred FKs are checked at COMMIT: check them now, then undo everything.
+                await RunForeignKeyCheckAsync("SET CONSTRAINTS ALL IMMEDIATE", cancellationToken);
+                log.Sql("ROLLBACK");
+                await transaction.RollbackAsync(cancellationToken);
+                return reports;
+            }
             log.Sql("COMMIT");
             try
             {
@@ -140,6 +148,12 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         var total = Math.Max(1, table.Seed.Bytes);
         await CsvCopy.CopyFileAsync(connection, copySql, table.FilePath, cancellationToken,
             sent => _progress.TableProgress(table.Display, table.Seed.Rows * Math.Min(sent, total) / total, sent));
+    }
+
+    private async Task RunForeignKeyCheckAsync(string sql, CancellationToken cancellationToken)
+    {
+        try { await RunAsync(sql, cancellationToken); }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation) { throw ImportErrors.ForeignKey(e, null); }
     }
 
     private async Task RunAsync(string sql, CancellationToken cancellationToken)

@@ -55,7 +55,7 @@ public static class SeedImporter
         clock.Stop();
         var reports = plan.Tables.Zip(tables, (t, r) => r with { TreeParent = TreeParentOf(t.Seed, plan) }).ToList();
         var tree = SummaryTree.Render(reports, clock.Elapsed, showTimes: !request.DryRun);
-        var verb = request.DryRun ? "Would import" : "Imported";
+        var verb = request.DryRun ? "Would import" : request.Rehearse ? "Rehearsed (rolled back) an import of" : "Imported";
         log.Detail(tree.TrimEnd('\n'));
         log.Summary($"{verb} {SummaryTree.Count(reports.Sum(r => r.Rows))} rows in {reports.Count} tables " +
                     $"({SummaryTree.Size(reports.Sum(r => r.Bytes))}, {ModeName(request.Mode)}) into {ConnectionResolver.Describe(connectionString)} " +
