@@ -63,10 +63,25 @@ public abstract class PgSeedFixture : IAsyncLifetime
     public ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
         DataSource.OpenConnectionAsync(cancellationToken);
 
-    /// <summary>Starts (or joins) the server, builds or reuses the template, clones this fixture's database.</summary>
+    /// <summary>
+    /// Starts (or joins) the server, builds or reuses the template, clones this fixture's database. Stops when the test
+    /// run is cancelled (xUnit's token), cancelling its statements on the server. Any failure is a <see cref="PgSeedException"/>
+    /// whose message starts with its code.
+    /// </summary>
     public virtual async ValueTask InitializeAsync()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            await InitializeAsync(TestContext.Current.CancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw FixtureErrors.Coded(e, $"setting up {GetType().Name}'s database");
+        }
+    }
+
+    internal async Task InitializeAsync(CancellationToken cancellationToken)
+    {
         var options = new PgSeedOptions();
         Configure(options);
         _options = options;
@@ -91,6 +106,18 @@ public abstract class PgSeedFixture : IAsyncLifetime
     /// that database is first renamed aside and kept.
     /// </summary>
     public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await ResetCoreAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw FixtureErrors.Coded(e, $"resetting {DatabaseName}");
+        }
+    }
+
+    private async Task ResetCoreAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try

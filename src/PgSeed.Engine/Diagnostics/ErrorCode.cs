@@ -20,7 +20,9 @@ public static class ErrorCode
     public const string FilterWrites = "PGSEED014";
     public const string UnknownForeignKey = "PGSEED015";
     public const string RawMissingKey = "PGSEED016";
+    public const string ExportPermissionDenied = "PGSEED017";
     public const string OutputFolder = "PGSEED020";
+    public const string DiskFull = "PGSEED021";
 
     // Seed folder and manifest
     public const string SeedFolderMissing = "PGSEED030";
@@ -30,6 +32,7 @@ public static class ErrorCode
     public const string RowCountMismatch = "PGSEED034";
     public const string CsvHeaderInvalid = "PGSEED035";
     public const string UnsupportedFormat = "PGSEED036";
+    public const string FileAccessFailed = "PGSEED037";
 
     // Import against a target database
     public const string TargetTableMissing = "PGSEED040";
@@ -43,10 +46,13 @@ public static class ErrorCode
     public const string CycleNotLoadable = "PGSEED048";
     public const string PermissionDenied = "PGSEED049";
     public const string GeneratedColumnSkipped = "PGSEED050";
+    public const string SequenceNotRestored = "PGSEED051";
+    public const string DuplicateKeyInSeed = "PGSEED052";
 
     // Runtime
     public const string Cancelled = "PGSEED060";
     public const string DatabaseError = "PGSEED061";
+    public const string ConnectionLost = "PGSEED062";
 
     // Test servers (PgSeed.Testing)
     public const string PostgresBinariesNotFound = "PGSEED070";
@@ -56,6 +62,7 @@ public static class ErrorCode
     public const string FixtureMisuse = "PGSEED074";
     public const string ResetFailed = "PGSEED075";
     public const string SchemaCallbackFailed = "PGSEED076";
+    public const string ScriptCommandUnsupported = "PGSEED077";
 
     // Build integration (PgSeed.MSBuild)
     public const string BuildItemInvalid = "PGSEED080";
