@@ -26,7 +26,7 @@ internal static class ExportPrivileges
             ORDER BY t.i
             """;
         await using var cmd = new NpgsqlCommand(sql, connection);
-        cmd.Parameters.AddWithValue("oids", tables.Select(t => t.Info.Oid).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = tables.Select(t => t.Info.Oid).ToArray() });
         cmd.Parameters.AddWithValue("columns", tables.Select(t => string.Join('\x1f', ColumnsRead(plan, t))).ToArray());
         var missing = new List<string>();
         var grants = new List<string>();

@@ -60,7 +60,7 @@ internal static class DuplicateKeys
             string[] key;
             await using (var read = new NpgsqlCommand(keySql, connection))
             {
-                read.Parameters.AddWithValue("table", table.Target.Oid);
+                read.Parameters.Add(new NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Target.Oid });
                 read.Parameters.AddWithValue("index", constraint);
                 await using var r = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false) || r.IsDBNull(0) || (!r.IsDBNull(1) && r.GetBoolean(1))) return null;
