@@ -68,11 +68,13 @@ public abstract class PgSeedFixture : IAsyncLifetime
     /// run is cancelled (xUnit's token), cancelling its statements on the server. Any failure is a <see cref="PgSeedException"/>
     /// whose message starts with its code.
     /// </summary>
-    public virtual async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync() => await InitializeAsync(TestContext.Current.CancellationToken);
+
+    internal async Task InitializeAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await InitializeAsync(TestContext.Current.CancellationToken);
+            await InitializeCoreAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -80,7 +82,7 @@ public abstract class PgSeedFixture : IAsyncLifetime
         }
     }
 
-    internal async Task InitializeAsync(CancellationToken cancellationToken)
+    private async Task InitializeCoreAsync(CancellationToken cancellationToken)
     {
         var options = new PgSeedOptions();
         Configure(options);
