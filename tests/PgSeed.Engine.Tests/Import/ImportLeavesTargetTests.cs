@@ -111,6 +111,20 @@ public class ImportLeavesTargetTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task Under_truncate_a_violation_PgSeed_cannot_trace_to_two_records_gives_truncate_advice()
+    {
+        // An expression index: the two rows collide on lower(email), which no column of the CSV holds.
+        await using var target = await pg.CreateDatabaseAsync("create table c (id int primary key, email text); create unique index c_email on c (lower(email));");
+        var seed = await TestSeedFolders.FromCsvAsync(("public.c", "id,email\n1,A@x\n2,a@X\n"));
+
+        var e = await FailsAsync(ErrorCode.UniqueViolation, () => ImportAsync(target.ConnectionString, seed, ImportMode.Truncate));
+
+        Assert.DoesNotContain("append", e.Message);
+        Assert.Contains("unique constraints", e.Message);
+        Assert.Contains("record 3 (line 3)", e.Message);
+    }
+
+    [Fact]
     public async Task Errors_name_the_record_and_the_physical_lines()
     {
         await using var target = await pg.CreateDatabaseAsync("create table c (id int primary key, name text);");
