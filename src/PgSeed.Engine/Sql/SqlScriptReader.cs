@@ -58,7 +58,7 @@ internal sealed class SqlScriptReader(TextReader reader)
                 _position = 0;
                 if (_line is null)
                 {
-                    if (_state == State.Normal || _hasContent) EndStatement();
+                    EndStatement(); // psql sends what is left at the end of the input
                     return _ready.Count > 0 ? _ready.Dequeue() : null;
                 }
                 _lineNumber++;

@@ -43,6 +43,7 @@ public sealed class InterruptTests(PostgresFixture pg) : IDisposable
         Assert.Equal(130, await cli.WaitAsync(Exit));
         AssertOneCancelledLine(cli);
         await ServerActivity.AssertGoneAsync(db, ServerClean);
+        Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from pg_class where relpersistence = 't' and relname like 'pgseed%'"));
         Assert.Empty(Directory.GetFileSystemEntries(_parent));
     }
 
