@@ -39,7 +39,10 @@ public sealed class FixtureFailureTests : IDisposable
     [Fact]
     public async Task Plain_pg_dump_output_with_restrict_lines_copy_data_and_atomic_bodies_builds_the_template()
     {
-        // db/pg_dump: written by pg_dump -s and pg_dump -a (PostgreSQL 15.18), untouched: \restrict lines, COPY data, BEGIN ATOMIC.
+        // db/pg_dump: written by pg_dump -s and pg_dump -a (PostgreSQL 15.18), untouched: \restrict lines, COPY data, BEGIN ATOMIC,
+        // and ALTER ... OWNER TO postgres (the role the throwaway cluster has).
+        var admin = (await SharedServer.GetAsync(TestContext.Current.CancellationToken)).AdminConnectionString;
+        if (await ScalarAsync<long>(admin, "select count(*) from pg_roles where rolname = 'postgres'") == 0) Assert.Skip("the dump assigns objects to role postgres");
         await using var db = new Fixture(o => o.Schema("db/pg_dump/schema.sql").Schema("db/pg_dump/data.sql"));
         await db.InitializeAsync();
 
