@@ -128,6 +128,17 @@ internal sealed class SqlScriptReader(TextReader reader)
         if (c == '-' && At(line, _position + 1, '-')) { Append(line[_position..]); _position = line.Length; return false; }
         if (c == '/' && At(line, _position + 1, '*')) { Append("/*"); _position += 2; _state = State.BlockComment; _commentDepth = 1; return false; }
         if (c == '\\') return MetaCommand(line);
+        if (c == ';' && _parenDepth == 0 && _beginDepth == 0)
+        {
+            _position++;
+            if (EndStatement())
+            {
+                // COPY ... FROM stdin: its data starts on the next line.
+                _position = line.Length + 1;
+                return true;
+            }
+            return false;
+        }
 
         Content();
         if (c == '\'') { Append(c); _position++; _state = State.Quote; return false; }
@@ -168,18 +179,6 @@ internal sealed class SqlScriptReader(TextReader reader)
         }
         if (c == '(') _parenDepth++;
         else if (c == ')' && _parenDepth > 0) _parenDepth--;
-        else if (c == ';' && _parenDepth == 0 && _beginDepth == 0)
-        {
-            _position++;
-            var copy = EndStatement();
-            if (copy)
-            {
-                // COPY ... FROM stdin: its data starts on the next line.
-                _position = line.Length + 1;
-                return true;
-            }
-            return false;
-        }
         Append(c);
         _position++;
         return false;

@@ -82,6 +82,13 @@ public class SqlScriptReaderTests
     }
 
     [Fact]
+    public void Empty_statements_and_trailing_comments_send_nothing()
+    {
+        var items = Read("select 1;;\n;\n-- the end\n/* really */\n");
+        Assert.Equal(new[] { "select 1" }, items.Cast<ScriptStatement>().Select(s => s.Sql));
+    }
+
+    [Fact]
     public void Statements_that_cannot_share_a_transaction_run_alone()
     {
         var items = Read("create index concurrently i on t (a); vacuum t; create table t2 (a int); create database d;").Cast<ScriptStatement>().ToList();
