@@ -73,6 +73,8 @@ public static class CliApp
         yield return ExportCommand.Create(stdout, stderr);
         yield return VerifyCommand.Create(stdout, stderr);
         yield return ImportCommand.Create(stdout, stderr);
+        yield return PlanCommand.Create(stdout, stderr);
+        yield return ListCommand.Create(stdout, stderr);
     }
 
     // Errors about how the command was called rather than about the data or the database.

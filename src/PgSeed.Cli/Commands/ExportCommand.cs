@@ -50,6 +50,8 @@ internal static class ExportCommand
                         DryRun = result.GetValue(dryRun),
                         Strict = fromFile.Strict || result.GetValue(strict),
                         AllowPii = fromFile.AllowPii.Concat(result.GetValue(allowPii) ?? []).ToList(),
+                        SeedName = seed.Name,
+                        RefreshCommand = RefreshCommandLine.ForConfig(configFile, seed.Name),
                     };
                     stdout.WriteLine($"seed {seed.Name}:");
                     await RunAsync(seedRequest, result, stdout, stderr, verbose, quiet, cancellationToken);
@@ -78,6 +80,7 @@ internal static class ExportCommand
                 Strict = result.GetValue(strict),
                 AllowPii = result.GetValue(allowPii) ?? [],
             };
+            request = request with { RefreshCommand = RefreshCommandLine.ForOptions(request) };
             await RunAsync(request, result, stdout, stderr, verbose, quiet, cancellationToken);
             return 0;
         });
@@ -88,7 +91,7 @@ internal static class ExportCommand
         Option<bool> verbose, Option<bool> quiet, CancellationToken cancellationToken)
     {
         var log = new ConsoleSeedLog(stdout, stderr, result.GetValue(verbose), result.GetValue(quiet), showSql: request.DryRun || result.GetValue(verbose));
-        var report = await SeedExporter.ExportAsync(request, log, cancellationToken);
+        var report = await log.RunAsync(() => SeedExporter.ExportAsync(request, log, cancellationToken), live: !request.DryRun);
         if (report.DryRun)
         {
             stdout.WriteLine("Dry run: no data read, no files written. Tables in import order:");

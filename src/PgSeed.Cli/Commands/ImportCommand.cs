@@ -43,7 +43,7 @@ internal static class ImportCommand
                 DryRun = result.GetValue(dryRun),
             };
             var log = new ConsoleSeedLog(stdout, stderr, result.GetValue(verbose), result.GetValue(quiet), showSql: request.DryRun || result.GetValue(verbose));
-            await SeedImporter.ImportAsync(request, log, cancellationToken);
+            await log.RunAsync(() => SeedImporter.ImportAsync(request, log, cancellationToken), live: !request.DryRun);
             return 0;
         });
         return command;

@@ -17,7 +17,10 @@ internal static class VerifyCommand
             {
                 var verification = await SeedVerifier.VerifyAsync(folder, cancellationToken);
                 foreach (var problem in verification.Problems)
+                {
                     stderr.WriteLine($"error {problem.Code}: {problem.Message}");
+                    stderr.WriteLine($"  see {problem.HelpUrl}");
+                }
                 if (verification.Ok)
                     stdout.WriteLine($"{folder}: ok ({verification.Manifest.Tables.Count} tables, {verification.Manifest.Tables.Sum(t => t.Rows)} rows)");
                 failed |= !verification.Ok;

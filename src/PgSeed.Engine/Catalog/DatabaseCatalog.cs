@@ -62,7 +62,7 @@ public sealed class DatabaseCatalog
             .Where(x => x.Score > 0)
             .ToList();
         if (candidates.Count == 0)
-            throw new PgSeedException(ErrorCode.TableNotFound, $"{Capitalize(what)} '{text}' was not found in the database.") { Table = text };
+            throw new PgSeedException(ErrorCode.TableNotFound, $"{Capitalize(what)} '{text}' was not found in the database." + Suggest(text, tablePart, schemaPart is not null)) { Table = text };
 
         var best = candidates.Max(c => c.Score);
         var top = candidates.Where(c => c.Score == best).Select(c => c.Table).ToList();
@@ -80,6 +80,10 @@ public sealed class DatabaseCatalog
                 $"{Capitalize(what)} '{text}' is ambiguous: {string.Join(", ", top.Select(t => t.Name.Display))}. Qualify it with a schema.") { Table = text };
         return top[0];
     }
+
+    /// <summary>" Did you mean …?" with the closest tables: by table name, or by qualified name when the user gave a schema.</summary>
+    private string Suggest(string text, string tablePart, bool qualified) =>
+        NameSuggestions.Hint(qualified ? text : tablePart, _tables.Keys.Order().Select(n => (qualified ? $"{n.Schema}.{n.Name}" : n.Name, n.Display)));
 
     // 3 = exact, 2 = PostgreSQL case folding, 1 = case-insensitive, 0 = no match.
     private static int NameMatches(string actual, string typed, bool quoted)

@@ -70,6 +70,7 @@ public static class ErrorCode
     public const string NoSeedItems = "PGSEED082";
     public const string PasswordInProperty = "PGSEED083";
     public const string MSBuildTooOld = "PGSEED084";
+    public const string ConnectionSplit = "PGSEED085";
 
     // Seed definitions and shaping rules
     public const string ConfigInvalid = "PGSEED090";

@@ -10,7 +10,8 @@ namespace PgSeed.Engine.Diagnostics;
 /// </summary>
 public static class SummaryTree
 {
-    public static string Render(IReadOnlyList<TableReport> tables, TimeSpan total, bool showTimes = true)
+    /// <param name="showSizes">False for a plan (nothing read yet): names, reasons and notes only.</param>
+    public static string Render(IReadOnlyList<TableReport> tables, TimeSpan total, bool showTimes = true, bool showSizes = true)
     {
         var sb = new StringBuilder();
         var byParent = tables.Where(t => t.TreeParent is not null && tables.Any(p => p.Table == t.TreeParent))
@@ -18,7 +19,8 @@ public static class SummaryTree
         var roots = tables.Where(t => t.TreeParent is null || !tables.Any(p => p.Table == t.TreeParent)).ToList();
         var seen = new HashSet<string>();
         foreach (var root in roots) Write(root, "", null);
-        sb.Append(CultureInfo.InvariantCulture, $"{tables.Count} tables, {Count(tables.Sum(t => t.Rows))} rows, {Size(tables.Sum(t => t.Bytes))}");
+        sb.Append(CultureInfo.InvariantCulture, $"{tables.Count} tables");
+        if (showSizes) sb.Append(CultureInfo.InvariantCulture, $", {Count(tables.Sum(t => t.Rows))} rows, {Size(tables.Sum(t => t.Bytes))}");
         if (showTimes) sb.Append(CultureInfo.InvariantCulture, $" in {Time(total)}");
         sb.Append('\n');
         return sb.ToString();
@@ -27,11 +29,15 @@ public static class SummaryTree
         {
             if (!seen.Add(t.Table)) return;
             var branch = last is null ? "" : last.Value ? "└── " : "├── ";
-            sb.Append(indent).Append(branch).Append(t.Table).Append(" (")
-              .Append(Count(t.Rows)).Append(" rows, ").Append(Size(t.Bytes));
-            if (showTimes) sb.Append(", ").Append(Time(t.Elapsed));
-            sb.Append(')');
-            if (!string.IsNullOrEmpty(t.Reason) && t.Reason != "root") sb.Append("  ").Append(t.Reason);
+            sb.Append(indent).Append(branch).Append(t.Table);
+            if (showSizes)
+            {
+                sb.Append(" (").Append(Count(t.Rows)).Append(" rows, ").Append(Size(t.Bytes));
+                if (showTimes) sb.Append(", ").Append(Time(t.Elapsed));
+                sb.Append(')');
+            }
+            var why = string.Join("; ", new[] { t.Reason == "root" ? null : t.Reason, t.Note }.Where(s => !string.IsNullOrEmpty(s)));
+            if (why.Length > 0) sb.Append("  ").Append(why);
             sb.Append('\n');
             if (!byParent.TryGetValue(t.Table, out var kids)) return;
             var childIndent = last is null ? indent : indent + (last.Value ? "    " : "│   ");

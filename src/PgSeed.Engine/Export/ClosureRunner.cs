@@ -24,6 +24,14 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
 
     public int Rounds { get; private set; }
 
+    /// <summary>Rows each root's filter or raw query selected (the rest of a root table's rows came through FKs).</summary>
+    public Dictionary<PlannedTable, long> RootRows { get; } = new();
+
+    /// <summary>FKs along which some step added rows to a table: what explains the rows a filter did not select.</summary>
+    public HashSet<(PlannedTable Target, ForeignKeyInfo Fk)> RowsArrivedVia { get; } = new();
+
+    private readonly ISeedProgress _progress = SeedProgress.For(log);
+
     private readonly HashSet<PlannedTable> _stale = new();
     private readonly HashSet<Step> _loggedByKeys = new();
 
@@ -60,6 +68,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                 throw UserSqlErrors.Translate(e, root, ClosureSql.UserSqlOffset(root));
             }
             log.Detail($"{root.Table.Name.Display}: {rows} root rows selected");
+            RootRows[root.Table] = RootRows.GetValueOrDefault(root.Table) + rows;
             if (rows > 0)
             {
                 added[root.Table] = added.GetValueOrDefault(root.Table) + rows;
@@ -119,6 +128,7 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                 if (counts[analyzed + i] > 0) Recorded(active[i], counts[analyzed + i]);
             _stale.UnionWith(changed.Where(t => t.HasKeyTable));
             round++;
+            _progress.ClosureRound(round, added.Values.Sum());
         }
         Rounds = round;
 
@@ -128,7 +138,10 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
             added[target] = added.GetValueOrDefault(target) + rows;
             changed.Add(target);
             foreach (var step in statement.Steps)
+            {
                 (addedBy.TryGetValue(target, out var by) ? by : addedBy[target] = new()).Add(step);
+                RowsArrivedVia.Add((target, step.Fk));
+            }
         }
         log.Detail($"closure: {round} rounds in {SummaryTree.Time(watch.Elapsed)}");
     }

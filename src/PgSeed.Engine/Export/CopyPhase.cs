@@ -44,6 +44,8 @@ internal static class CopyPhase
         }
         if (connections.Count > 1) log.Detail($"copying with {connections.Count} connections sharing one snapshot");
 
+        var progress = SeedProgress.For(log);
+        progress.TablesStarting(jobs.Select(t => new TableProgressInfo(t.Name.Display, sizes[t.Name], 0)).ToList());
         var results = new Dictionary<TableName, CopyResult>();
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tasks = connections.Select((c, i) => RunQueueAsync(c, i == 0, queues[i])).ToList();
@@ -76,7 +78,9 @@ internal static class CopyPhase
                 (long Rows, long Bytes, string Sha256) r;
                 try
                 {
-                    r = await TableCopier.CopyToFileAsync(connection, sql, folder.PathFor(files[t.Name]), failFast.Token);
+                    var name = t.Name.Display;
+                    r = await TableCopier.CopyToFileAsync(connection, sql, folder.PathFor(files[t.Name]), failFast.Token,
+                        (rows, bytes) => progress.TableProgress(name, rows, bytes));
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
                 {
@@ -89,7 +93,7 @@ internal static class CopyPhase
                 }
                 var result = new CopyResult(r.Rows, r.Bytes, r.Sha256, watch.Elapsed);
                 lock (results) results[t.Name] = result;
-                log.Detail($"{t.Name.Display}: {r.Rows} rows, {SummaryTree.Size(r.Bytes)}, {SummaryTree.Time(watch.Elapsed)}");
+                progress.TableFinished(t.Name.Display, r.Rows, r.Bytes, watch.Elapsed);
             }
         }
     }

@@ -12,6 +12,9 @@ public sealed record ExportReport
 
     /// <summary>The tree summary, ready to print (see <see cref="Diagnostics.SummaryTree"/>).</summary>
     public string Tree { get; init; } = "";
+
+    /// <summary>The seed's tables and FKs, to draw (a dry run's has no row counts).</summary>
+    public Picture.SeedGraph? Graph { get; init; }
 }
 
 /// <summary>Per-table outcome of an export or import.</summary>
@@ -27,4 +30,7 @@ public sealed record TableReport
 
     /// <summary>The table this one hangs under in the tree (null for roots).</summary>
     public string? TreeParent { get; init; }
+
+    /// <summary>What the reason leaves unexplained: rows a root's filter did not select, self-references, FK cycles.</summary>
+    public string? Note { get; init; }
 }

@@ -94,4 +94,16 @@ public sealed record ExportRequest
 
     /// <summary>Turn integrity compromises and lint warnings into errors.</summary>
     public bool Strict { get; init; }
+
+    /// <summary>
+    /// Write <c>README.md</c> into the seed folder (what the seed is, how to refresh it, a Mermaid picture of its
+    /// tables), unless the folder holds a README the user wrote.
+    /// </summary>
+    public bool WriteReadme { get; init; } = true;
+
+    /// <summary>The seed's name in its README (default: the folder's name).</summary>
+    public string? SeedName { get; init; }
+
+    /// <summary>The command that re-exports this seed, shown in its README (the adapter knows how it was called).</summary>
+    public string? RefreshCommand { get; init; }
 }

@@ -59,6 +59,7 @@ public static class SeedExporter
 
         if (request.DryRun)
         {
+            await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
             foreach (var t in plan.Tables.Where(t => t.HasKeyTable)) log.Sql(ClosureSql.CreateKeyTable(t));
             log.Sql("SET TRANSACTION READ ONLY");
             foreach (var r in plan.Roots.Where(r => !r.Table.All)) log.Sql(ClosureSql.SeedRoot(r));
@@ -66,8 +67,9 @@ public static class SeedExporter
                 log.Sql(s.Replace("@r", "<previous round>"));
             foreach (var t in plan.ImportOrder) log.Sql(ClosureSql.CopyOut(t));
             await Sessions.ExecuteAsync(main, "ROLLBACK", cancellationToken);
-            var dry = plan.ImportOrder.Select(t => new TableReport { Table = t.Name.Display, Reason = t.Reason, TreeParent = t.TreeParent?.Display }).ToList();
-            return new ExportReport { Tables = dry, Elapsed = watch.Elapsed, DryRun = true, Tree = SummaryTree.Render(dry, watch.Elapsed, showTimes: false) };
+            var planGraph = Picture.SeedGraphBuilder.Build(plan);
+            var dry = planGraph.Tables.Select(t => new TableReport { Table = t.Name, Reason = t.Reason, TreeParent = t.TreeParent, Note = Note(t) }).ToList();
+            return new ExportReport { Tables = dry, Elapsed = watch.Elapsed, DryRun = true, Tree = planGraph.ToText(), Graph = planGraph };
         }
 
         using var folder = new SeedFolderWriter(request.OutputDirectory);
@@ -83,13 +85,15 @@ public static class SeedExporter
             : Task.FromResult(false);
         var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
         Dictionary<TableName, CopyResult> results;
+        ClosureRunner closure;
         try
         {
             // One round trip: the key tables, then nothing but them can be written, whatever a filter tries.
             await Sessions.ExecuteAsync(main, string.Join(";\n", plan.Tables.Where(t => t.HasKeyTable).Select(ClosureSql.CreateKeyTable)
                 .Append("SET TRANSACTION READ ONLY")), cancellationToken);
 
-            var closure = new ClosureRunner(main, plan, log);
+            await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
+            closure = new ClosureRunner(main, plan, log);
             await closure.RunAsync(cancellationToken);
             var sizes = await MeasureAsync(main, plan, closure.Unanalyzed, cancellationToken);
             log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
@@ -113,8 +117,14 @@ public static class SeedExporter
 
         var manifest = BuildManifest(request, catalog, plan, files, results);
         await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken);
+        var graph = Picture.SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), closure);
+        if (request.WriteReadme && Picture.SeedReadme.MayWrite(folder.Target))
+            await File.WriteAllTextAsync(folder.PathFor(Picture.SeedReadme.FileName),
+                Picture.SeedReadme.Render(request, plan, graph, request.SeedName ?? Path.GetFileName(folder.Target), File.Exists(folder.PathFor(Shaping.SchemaDumper.FileName))),
+                new System.Text.UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
         folder.Commit();
 
+        var notes = graph.Tables.ToDictionary(t => t.Name, Note);
         var reports = plan.ImportOrder.Select(t => new TableReport
         {
             Table = t.Name.Display,
@@ -123,12 +133,15 @@ public static class SeedExporter
             Elapsed = results[t.Name].Elapsed,
             Reason = t.Reason,
             TreeParent = t.TreeParent?.Display,
+            Note = notes[t.Name.Display],
         }).ToList();
         var tree = SummaryTree.Render(reports, watch.Elapsed);
         log.Detail(tree.TrimEnd());
         log.Summary($"Exported {reports.Count} tables, {reports.Sum(r => r.Rows)} rows ({SummaryTree.Size(reports.Sum(r => r.Bytes))}) to {folder.Target} in {SummaryTree.Time(watch.Elapsed)}");
-        return new ExportReport { Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree };
+        return new ExportReport { Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree, Graph = graph };
     }
+
+    private static string? Note(Picture.SeedGraphTable t) => t.Notes.Count == 0 ? null : string.Join("; ", t.Notes);
 
     private static void LogPlan(SubsetPlan plan, ISeedLog log)
     {

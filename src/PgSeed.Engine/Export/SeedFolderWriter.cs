@@ -7,10 +7,11 @@ namespace PgSeed.Engine.Export;
 /// <summary>
 /// Writes a seed folder atomically: everything goes into a temporary sibling folder, which replaces the
 /// target only when complete. A failed or cancelled export leaves the previous seed untouched; CSVs of
-/// tables no longer in the seed disappear with the old folder. Files PgSeed does not own (a README, say)
-/// are carried over. While it works, an export holds an exclusive lock on a sibling <c>.lock</c> file; the OS
-/// drops it when the process dies, even by kill -9, so the next export into the same parent folder knows which
-/// temporary folders were left behind and removes them (see <see cref="RemoveLeftovers"/>).
+/// tables no longer in the seed disappear with the old folder. Files PgSeed does not own (a README the user
+/// wrote, say) are carried over; a README PgSeed generated is replaced by the one written into staging.
+/// While it works, an export holds an exclusive lock on a sibling <c>.lock</c> file; the OS drops it when the
+/// process dies, even by kill -9, so the next export into the same parent folder knows which temporary folders
+/// were left behind and removes them (see <see cref="RemoveLeftovers"/>).
 /// </summary>
 internal sealed class SeedFolderWriter : IDisposable
 {

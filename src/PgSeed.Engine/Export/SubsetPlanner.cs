@@ -305,7 +305,7 @@ internal static class SubsetPlanner
                      ?? (quoted ? null : table.ForeignKeys.FirstOrDefault(f => string.Equals(f.Name, fkName, StringComparison.OrdinalIgnoreCase)));
             if (fk is null)
                 throw new PgSeedException(ErrorCode.UnknownForeignKey,
-                    $"--exclude-edge '{edge}': {table.Name.Display} has no foreign key named {fkName}. Its foreign keys: " +
+                    $"--exclude-edge '{edge}': {table.Name.Display} has no foreign key named {fkName}.{NameSuggestions.Hint(fkName, table.ForeignKeys.Select(f => f.Name))} Its foreign keys: " +
                     (table.ForeignKeys.Count == 0 ? "none" : string.Join(", ", table.ForeignKeys.Select(f => f.Name)))) { Table = table.Name.Display };
             result.Add(fk);
         }

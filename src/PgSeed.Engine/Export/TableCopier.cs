@@ -13,8 +13,9 @@ internal static class TableCopier
 {
     private const int CharBufferSize = 1 << 15;
 
+    /// <param name="progress">Called once per chunk with the data rows and bytes so far (never per row).</param>
     public static async Task<(long Rows, long Bytes, string Sha256)> CopyToFileAsync(NpgsqlConnection connection, string copySql, string path,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<long, long>? progress = null)
     {
         var scanner = new CsvScanner();
         var chars = ArrayPool<char>.Shared.Rent(CharBufferSize);
@@ -31,6 +32,7 @@ internal static class TableCopier
                     var count = encoder.GetBytes(chars, 0, n, bytes, 0, flush: false);
                     scanner.Append(bytes.AsSpan(0, count));
                     await file.WriteAsync(bytes.AsMemory(0, count), cancellationToken);
+                    progress?.Invoke(Math.Max(0, scanner.Records - 1), scanner.Bytes);
                 }
                 var tail = encoder.GetBytes(chars, 0, 0, bytes, 0, flush: true);
                 if (tail > 0)

@@ -17,7 +17,7 @@ internal static class UserSqlErrors
         int? position = e.Position > 0 && offset >= 0 && e.Position - 1 - offset >= 0 && e.Position - 1 - offset <= userText.Length
             ? e.Position - offset
             : null;
-        var at = position is { } p ? $" at character {p} of the {what}" : "";
+        var (at, picture) = position is { } p ? SqlCaret.Describe(userText, p, what) : ("", "");
         if (e.SqlState == PostgresErrorCodes.InsufficientPrivilege) return ExportPrivileges.Denied(e);
         if (WriteAttempts.Contains(e.SqlState) || (e.SqlState == "0A000" && e.MessageText.Contains("data-modifying", StringComparison.Ordinal)))
             return new PgSeedException(ErrorCode.FilterWrites,
@@ -27,7 +27,7 @@ internal static class UserSqlErrors
             return new PgSeedException(ErrorCode.RawMissingKey,
                 $"The raw query for {table} must return the table's key columns ({string.Join(", ", root.Table.KeyColumns ?? Array.Empty<string>())}): {e.MessageText}", e)
                 { Table = table };
-        return new PgSeedException(ErrorCode.BadFilter, $"The {what} for {table} failed{at}: {e.MessageText}" + (e.Hint is { } h ? $" ({h})" : ""), e)
+        return new PgSeedException(ErrorCode.BadFilter, $"The {what} for {table} failed{at}: {e.MessageText}" + (e.Hint is { } h ? $" ({h})" : "") + picture, e)
             { Table = table, Position = position };
     }
 }

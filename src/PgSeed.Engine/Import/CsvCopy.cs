@@ -14,7 +14,9 @@ internal static class CsvCopy
 {
     private const int ChunkSize = 1 << 16;
 
-    public static async Task CopyFileAsync(NpgsqlConnection connection, string copySql, string path, CancellationToken cancellationToken)
+    /// <param name="progress">Called once per chunk with the bytes sent so far.</param>
+    public static async Task CopyFileAsync(NpgsqlConnection connection, string copySql, string path, CancellationToken cancellationToken,
+        Action<long>? progress = null)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
@@ -26,8 +28,12 @@ internal static class CsvCopy
                 if (writer is StreamWriter { BaseStream: { } raw })
                 {
                     int n;
+                    long sent = 0;
                     while ((n = await file.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken)) > 0)
+                    {
                         await raw.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+                        progress?.Invoke(sent += n);
+                    }
                 }
                 else
                 {

@@ -15,6 +15,7 @@ namespace PgSeed.Engine.Import;
 internal sealed class ImportRun(NpgsqlConnection connection, string connectionString, ImportPlan plan, bool dryRun, ISeedLog log)
 {
     private readonly SequenceStep _sequences = new(connection, plan.Sequences, dryRun, log);
+    private readonly ISeedProgress _progress = SeedProgress.For(log);
 
     public async Task<IReadOnlyList<TableReport>> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -82,6 +83,8 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
                 : ImportStatements.Truncate(plan.Tables.Select(t => t.Target.Name).Concat(plan.CascadedTables), cascade: false), cancellationToken);
 
         var reports = new List<TableReport>();
+        if (!dryRun)
+            _progress.TablesStarting(plan.Tables.Select(t => new TableProgressInfo(t.Display, t.Seed.Rows, t.Seed.Bytes)).ToList());
         for (var i = 0; i < plan.Tables.Count; i++)
         {
             var table = plan.Tables[i];
@@ -104,8 +107,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
                 Reason = table.Seed.Reason,
             };
             reports.Add(report);
-            if (!dryRun)
-                log.Detail($"{table.Display}: {SummaryTree.Count(report.Rows)} rows, {SummaryTree.Size(report.Bytes)} in {SummaryTree.Time(report.Elapsed)}");
+            if (!dryRun) _progress.TableFinished(table.Display, report.Rows, report.Bytes, report.Elapsed);
         }
 
         foreach (var fk in plan.Dropped)
@@ -162,7 +164,10 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
     {
         log.Sql($"-- from {table.Seed.File}\n{copySql}");
         if (dryRun) return;
-        await CsvCopy.CopyFileAsync(connection, copySql, table.FilePath, cancellationToken);
+        // The CSV is not parsed on the way: rows so far are estimated from the bytes sent.
+        var total = Math.Max(1, table.Seed.Bytes);
+        await CsvCopy.CopyFileAsync(connection, copySql, table.FilePath, cancellationToken,
+            sent => _progress.TableProgress(table.Display, table.Seed.Rows * Math.Min(sent, total) / total, sent));
     }
 
     private async Task RunAsync(string sql, CancellationToken cancellationToken)

@@ -17,7 +17,8 @@ public sealed record PiiFinding(string Table, string Column, string Kind, string
 /// <summary>
 /// Flags exported columns that look personal — by name, or by a sample of the exported rows' values read in
 /// the export's snapshot — and that have no transform, mask or omit rule and are not allowed explicitly.
-/// One PGSEED092 warning lists each column once with its table; with <c>--strict</c> it is an error.
+/// One PGSEED092 warning per table lists its columns with the rule that masks them and the entry that accepts them;
+/// with <c>--strict</c> they are one error.
 /// </summary>
 internal static class PiiLint
 {
@@ -71,15 +72,18 @@ internal static class PiiLint
             }
             if (sampled.Count > 0) findings.AddRange(await SampleAsync(connection, t, sampled, cancellationToken));
         }
-        if (findings.Count > 0)
-        {
-            var message = "Exported columns look personal and have no transform, mask or omit rule: " + string.Join(", ", findings) +
-                          ". Mask or omit them in the seed definition, or accept one with --allow-pii TABLE.COLUMN (\"allowPii\").";
-            if (request.Strict) throw new PgSeedException(ErrorCode.PersonalData, message + " (--strict)") { Table = findings[0].Table, Column = findings[0].Column };
-            log.Warning(ErrorCode.PersonalData, message);
-        }
+        if (findings.Count > 0 && request.Strict)
+            throw new PgSeedException(ErrorCode.PersonalData,
+                "Exported columns look personal and have no transform, mask or omit rule (--strict):\n  " +
+                string.Join("\n  ", Advice(plan, findings))) { Table = findings[0].Table, Column = findings[0].Column };
+        // One warning per table: adapters list them after the summary tree, one line each.
+        foreach (var line in Advice(plan, findings)) log.Warning(ErrorCode.PersonalData, line);
         return findings;
     }
+
+    private static IEnumerable<string> Advice(SubsetPlan plan, IReadOnlyList<PiiFinding> findings) =>
+        plan.ImportOrder.Select(t => (t.Info, Findings: findings.Where(f => f.Table == t.Name.Display).OrderBy(f => t.Info.Column(f.Column)?.Number ?? 0).ToList()))
+            .Where(x => x.Findings.Count > 0).Select(x => PiiAdvice.ForTable(x.Info, x.Findings));
 
     internal static string? ByName(TableName table, ColumnInfo column)
     {

@@ -10,7 +10,7 @@ namespace PgSeed.MSBuild.Logging;
 /// verbosity), per-table detail at normal, SQL at low; warnings keep their PGSEED code and help link.
 /// Every message passes through <see cref="ConnectionResolver.Redact"/> as a last line of defence.
 /// </summary>
-internal sealed class MSBuildSeedLog(TaskLoggingHelper log) : ISeedLog
+internal sealed class MSBuildSeedLog(TaskLoggingHelper log) : ISeedLog, ISeedProgress
 {
     public const string Subcategory = "PgSeed";
 
@@ -22,6 +22,16 @@ internal sealed class MSBuildSeedLog(TaskLoggingHelper log) : ISeedLog
     public void Detail(string message) => Message(MessageImportance.Normal, message);
 
     public void Sql(string sql) => Message(MessageImportance.Low, sql);
+
+    // Progress as messages: a line per closure round (low) and per finished table (normal); no per-chunk noise.
+    public void ClosureRound(int round, long rowsAdded) => Message(MessageImportance.Low, $"closure round {round}: {rowsAdded} rows added");
+
+    public void TablesStarting(IReadOnlyList<TableProgressInfo> tables) { }
+
+    public void TableProgress(string table, long rows, long bytes) { }
+
+    public void TableFinished(string table, long rows, long bytes, TimeSpan elapsed) =>
+        Message(MessageImportance.Normal, $"{table}: {SummaryTree.Count(rows)} rows, {SummaryTree.Size(bytes)} in {SummaryTree.Time(elapsed)}");
 
     public void Warning(string code, string message)
     {

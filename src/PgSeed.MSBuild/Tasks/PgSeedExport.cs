@@ -19,6 +19,9 @@ public sealed class PgSeedExport : PgSeedTask
     /// <summary>Default parallelism (PgSeedParallel) for items without Parallel metadata.</summary>
     public string? Parallel { get; set; }
 
+    /// <summary>The project file's name (MSBuildProjectFile), for the refresh command in each seed's README.</summary>
+    public string? ProjectFile { get; set; }
+
     /// <summary>Print the plan and SQL without reading data or writing files (PgSeedDryRun).</summary>
     public bool DryRun { get; set; }
 
@@ -28,6 +31,7 @@ public sealed class PgSeedExport : PgSeedTask
 
     private protected override async System.Threading.Tasks.Task RunAsync(CancellationToken cancellationToken)
     {
+        SplitConnectionCheck.Check(BuildEngine, Connection);
         var seeds = SelectedSeeds();
         if (seeds.Count == 0)
         {
@@ -74,6 +78,7 @@ public sealed class PgSeedExport : PgSeedTask
                 }
                 // Unset: the engine's default.
                 if ((seed.Parallel ?? defaultParallel) is int parallel) request = request with { Parallel = parallel };
+                request = request with { SeedName = seed.Name ?? Path.GetFileName(seed.Folder), RefreshCommand = RefreshCommand(seed) };
                 var log = new SeedScopedLog(SeedLog, seed.Spec);
                 var report = await Operations.ExportAsync(request, log, cancellationToken);
                 // The engine logs the tree and summary of a real export; a dry run returns its plan instead.
@@ -85,5 +90,12 @@ public sealed class PgSeedExport : PgSeedTask
             if (ok) exported.Add(SeedTaskItems.For(seed));
         }
         ExportedSeeds = exported.ToArray();
+    }
+
+    /// <summary>The build command that re-exports one seed, for its README (the folder name selects it wherever the root is).</summary>
+    private string RefreshCommand(SeedItem seed)
+    {
+        var project = string.IsNullOrWhiteSpace(ProjectFile) ? "" : Path.GetFileName(ProjectFile) + " ";
+        return $"dotnet build {project}-t:PgSeedExport -p:PgSeedOnly={seed.Name ?? Path.GetFileName(seed.Folder)}";
     }
 }

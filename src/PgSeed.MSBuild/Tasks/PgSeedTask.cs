@@ -83,6 +83,7 @@ public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// </summary>
     private protected string ResolveConnection(string? property)
     {
+        SplitConnectionCheck.Check(BuildEngine, property);
         var connectionString = ConnectionResolver.Resolve(property);
         if (!string.IsNullOrWhiteSpace(property) && HasPassword(connectionString))
             SeedLog.Warning(ErrorCode.PasswordInProperty,

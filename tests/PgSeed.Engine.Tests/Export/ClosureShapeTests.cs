@@ -143,7 +143,8 @@ public class ClosureShapeTests(PostgresFixture pg)
         await using var s = await ExportScenario.CreateAsync(pg, Schema, Data);
         var (_, one) = await s.ExportAsync(s.Request(new RootSelection { Table = "customer", Filter = "where id in (1, 3)" }) with { Parallel = 1 });
         var (_, two) = await s.ExportAsync(s.Request(new RootSelection { Table = "customer", Filter = "where id in (1, 3)" }) with { Parallel = 3 });
-        foreach (var file in Directory.GetFiles(one).Select(Path.GetFileName))
+        // README.md names its own folder; the data files must match.
+        foreach (var file in Directory.GetFiles(one).Select(Path.GetFileName).Where(f => f != "README.md"))
             Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(one, file!), TestContext.Current.CancellationToken),
                 await File.ReadAllBytesAsync(Path.Combine(two, file!), TestContext.Current.CancellationToken));
     }

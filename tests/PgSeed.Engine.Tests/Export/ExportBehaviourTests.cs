@@ -26,7 +26,8 @@ public class ExportBehaviourTests(PostgresFixture pg)
         await s.ExportAsync(other);
         var c = ReadFolder(other.OutputDirectory);
         Assert.Equal(a, b);
-        Assert.Equal(a, c);
+        // Another folder: the same data files (its README names that folder and the command writing it).
+        Assert.Equal(a.Where(f => f.Key != "README.md").ToDictionary(), c.Where(f => f.Key != "README.md").ToDictionary());
         Assert.DoesNotContain(a[SeedManifest.FileName], "2026"); // no timestamps
     }
 

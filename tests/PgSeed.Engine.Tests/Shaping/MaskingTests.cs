@@ -45,7 +45,7 @@ public class MaskingTests(PostgresFixture pg)
         Assert.DoesNotContain(Salt, string.Join("\n", firstLog.Lines.Select(l => l.Text)));
         var second = first with { OutputDirectory = s.NewFolder(), Parallel = 2 };
         await ExportAsync(s, second);
-        Assert.Equal(ReadFolder(first.OutputDirectory), ReadFolder(second.OutputDirectory));
+        Assert.Equal(ReadFolder(first.OutputDirectory).Where(f => f.Key != "README.md").ToDictionary(), ReadFolder(second.OutputDirectory).Where(f => f.Key != "README.md").ToDictionary());
         Assert.DoesNotContain("real", string.Join("", ReadFolder(first.OutputDirectory).Where(f => f.Key.EndsWith(".csv")).Select(f => f.Value)));
 
         // Loads with every FK checked: hashed usernames in login match hashed keys in account.

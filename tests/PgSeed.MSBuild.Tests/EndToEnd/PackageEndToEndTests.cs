@@ -144,7 +144,9 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
         var actual = Directory.GetFiles(actualFolder).Select(Path.GetFileName).Order().ToArray();
         Assert.Equal(expected, actual);
         Assert.NotEmpty(actual);
-        foreach (var file in actual)
+        // The README shows the command that refreshes the seed, which differs (pgseed export / dotnet build).
+        Assert.Contains("-t:PgSeedExport -p:PgSeedOnly=", File.ReadAllText(Path.Combine(actualFolder, "README.md")));
+        foreach (var file in actual.Where(f => f != "README.md"))
             Assert.True(File.ReadAllBytes(Path.Combine(expectedFolder, file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actualFolder, file!))),
                 $"{file} differs between the engine's export and the MSBuild target's");
     }
