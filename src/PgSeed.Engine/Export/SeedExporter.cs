@@ -17,9 +17,26 @@ public static class SeedExporter
 {
     public const int MaxParallel = 16;
 
-    public static async Task<ExportReport> ExportAsync(ExportRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default)
+    /// <exception cref="PgSeedException">Any failure, with its code (server errors, I/O errors and bugs included).</exception>
+    /// <exception cref="OperationCanceledException">The token fired; server statements were cancelled, the previous seed folder is untouched.</exception>
+    public static Task<ExportReport> ExportAsync(ExportRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default) =>
+        ErrorBoundary.RunAsync(() => RunAsync(request, log ?? NullSeedLog.Instance, cancellationToken), e => Translate(e, request), cancellationToken);
+
+    /// <summary>What reaches the export's boundary uncoded: privileges, the output folder, anything else.</summary>
+    private static PgSeedException Translate(Exception e, ExportRequest request) => e switch
     {
-        log ??= NullSeedLog.Instance;
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.InsufficientPrivilege } pe => ExportPrivileges.Denied(pe),
+        IOException io when PgSeedErrors.IsDiskFull(io) => new PgSeedException(ErrorCode.DiskFull,
+            $"Writing the seed to '{request.OutputDirectory}' failed: the disk is full ({io.Message}). The partial files were removed and the previous " +
+            "seed folder is untouched; free space (or raise the quota) and export again.", e) { File = request.OutputDirectory },
+        IOException or UnauthorizedAccessException => new PgSeedException(ErrorCode.OutputFolder,
+            $"Cannot write the seed to '{request.OutputDirectory}': {e.Message} Check that the folder is writable (permissions, read-only file system); " +
+            "the previous seed folder is untouched.", e) { File = request.OutputDirectory },
+        _ => PgSeedErrors.From(e, "exporting"),
+    };
+
+    private static async Task<ExportReport> RunAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken)
+    {
         if (request.Parallel is < 1 or > MaxParallel)
             throw new PgSeedException(ErrorCode.InvalidOption, $"--parallel must be between 1 and {MaxParallel} (got {request.Parallel}).");
         if (string.IsNullOrWhiteSpace(request.OutputDirectory) && !request.DryRun)
@@ -27,7 +44,7 @@ public static class SeedExporter
 
         var watch = Stopwatch.StartNew();
         await using var main = await Sessions.OpenAsync(request.ConnectionString, cancellationToken);
-        using var cancelOnServer = ServerCancellation.Register(main, request.ConnectionString, cancellationToken);
+        await using var cancelOnServer = ServerCancellation.Register(main, request.ConnectionString, cancellationToken);
         log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
 
         await Sessions.ExecuteAsync(main, Sessions.ExportSettings, cancellationToken);
@@ -38,6 +55,7 @@ public static class SeedExporter
         log.Detail($"catalog: {catalog.Tables.Count()} tables, {catalog.ForeignKeys.Count} foreign keys read in {SummaryTree.Time(watch.Elapsed)}");
         var plan = SubsetPlanner.Plan(catalog, request, log);
         LogPlan(plan, log);
+        await ExportPrivileges.CheckAsync(main, plan, cancellationToken);
 
         if (request.DryRun)
         {

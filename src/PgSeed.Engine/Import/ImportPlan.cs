@@ -80,7 +80,14 @@ internal enum ForeignKeyHandling
     CheckedPerRow,
 }
 
-internal sealed record ForeignKeyPlan(ForeignKeyInfo Key, ForeignKeyHandling Handling);
+/// <summary>How one FK is handled; <see cref="OnCycle"/>: its parent loads after its child because the FKs form a cycle.</summary>
+internal sealed record ForeignKeyPlan(ForeignKeyInfo Key, ForeignKeyHandling Handling, bool OnCycle = false);
 
-/// <summary>A sequence owned by an imported column. <see cref="Increment"/> tells which end of the data it must clear.</summary>
-internal sealed record SequencePlan(TableName Table, string Column, string Sequence, long Increment);
+/// <summary>
+/// A sequence feeding an imported column. <see cref="Increment"/> tells which end of the data it must clear;
+/// <see cref="Owned"/>: the role owns it, so it moves transactionally (ALTER SEQUENCE ... RESTART) rather than by setval.
+/// </summary>
+internal sealed record SequencePlan(TableName Table, string Column, string Sequence, long Increment)
+{
+    public bool Owned { get; init; }
+}

@@ -8,11 +8,13 @@ namespace PgSeed.Engine.Import;
 
 /// <summary>
 /// Executes an <see cref="ImportPlan"/> in one transaction (or only logs its SQL in a dry run).
-/// Order: triggers off / FKs deferred / FKs dropped, TRUNCATE, load each table, advance sequences,
-/// re-add FKs, COMMIT. Any failure rolls everything back, the dropped FKs included.
+/// Order: triggers off / FKs deferred / FKs dropped, TRUNCATE, load each table, re-add FKs, advance sequences
+/// (last: see <see cref="SequenceStep"/>), COMMIT. Any failure rolls everything back, the dropped FKs and the
+/// sequences included.
 /// </summary>
 internal sealed class ImportRun(NpgsqlConnection connection, string connectionString, ImportPlan plan, bool dryRun, ISeedLog log)
 {
+    private readonly SequenceStep _sequences = new(connection, plan.Sequences, dryRun, log);
     private readonly ISeedProgress _progress = SeedProgress.For(log);
 
     public async Task<IReadOnlyList<TableReport>> ExecuteAsync(CancellationToken cancellationToken)
@@ -26,7 +28,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             return planned;
         }
 
-        using var serverCancel = ServerCancellation.Register(connection, connectionString, cancellationToken);
+        await using var serverCancel = ServerCancellation.Register(connection, connectionString, cancellationToken);
         log.Sql("BEGIN");
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
@@ -55,11 +57,26 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         catch (Exception e)
         {
             await RollbackAsync(transaction);
+            await _sequences.UndoAsync();
             if (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
                 throw new OperationCanceledException("The import was cancelled; nothing was written.", e, cancellationToken);
+            if (e is PgSeedException { Code: ErrorCode.UniqueViolation, InnerException: PostgresException unique } duplicate &&
+                await DiagnoseDuplicateAsync(duplicate, unique, cancellationToken) is { } inSeed)
+                throw inSeed;
             if (e is PostgresException pe) throw ImportErrors.Other(pe, "importing");
             throw;
         }
+    }
+
+    /// <summary>
+    /// A unique violation while COPYing straight into a table: the seed may hold the key twice (PGSEED052, both
+    /// records named) rather than collide with a row already there. Checked after the rollback, on a copy of the file.
+    /// </summary>
+    private async Task<PgSeedException?> DiagnoseDuplicateAsync(PgSeedException error, PostgresException unique, CancellationToken cancellationToken)
+    {
+        var table = plan.Tables.FirstOrDefault(t => t.Display == error.Table);
+        if (table is null || table.Staged) return null;
+        return await DuplicateKeys.DiagnoseAsync(connection, table, unique.ConstraintName, cancellationToken);
     }
 
     private async Task<IReadOnlyList<TableReport>> RunStepsAsync(CancellationToken cancellationToken)
@@ -86,7 +103,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             }
             catch (PostgresException e) when (!cancellationToken.IsCancellationRequested)
             {
-                throw ImportErrors.Loading(e, table);
+                throw ImportErrors.Loading(e, table, plan.Mode);
             }
             clock.Stop();
             var report = new TableReport
@@ -101,8 +118,6 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             if (!dryRun) _progress.TableFinished(table.Display, report.Rows, report.Bytes, report.Elapsed);
         }
 
-        foreach (var sequence in plan.Sequences) await RunAsync(ImportStatements.AdvanceSequence(sequence), cancellationToken);
-
         foreach (var fk in plan.Dropped)
         {
             try
@@ -113,6 +128,16 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             {
                 throw ImportErrors.ForeignKey(e, fk.Key);
             }
+        }
+
+        // Last before COMMIT: everything that can refuse the import has run.
+        try
+        {
+            await _sequences.AdvanceAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ImportErrors.Other(e, "moving the sequences past the imported values");
         }
         return reports;
     }
@@ -134,6 +159,9 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         else
         {
             await RunAsync(ImportStatements.AnalyzeStage(stage), cancellationToken);
+            // A key twice in the file would let one of its rows win at random: refused before anything is written.
+            if (!dryRun && await DuplicateKeys.FindAsync(connection, table, stage, table.ConflictKey, cancellationToken) is { } duplicate)
+                throw duplicate;
             if (table.UpdatedColumns.Count > 0) await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken);
             await RunAsync(ImportStatements.InsertMissingFromStage(table, stage), cancellationToken);
         }
