@@ -46,7 +46,8 @@ public sealed class FixtureFailureTests : IDisposable
         await using var db = new Fixture(o => o.Schema("db/pg_dump/schema.sql").Schema("db/pg_dump/data.sql"));
         await db.InitializeAsync();
 
-        await using var c = await db.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var lease = await db.LeaseAsync(TestContext.Current.CancellationToken);
+        await using var c = await lease.OpenConnectionAsync(TestContext.Current.CancellationToken);
         await using var cmd = new NpgsqlCommand(
             "select sales.order_count(1)::text || '|' || (select note from sales.customer where id = 1) || '|' || nextval('sales.customer_id_seq')", c);
         Assert.Equal("2|line1\nline2\ttab \\ back|3", await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken));
