@@ -61,7 +61,7 @@ public static class SeedExporter
         var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken) : null;
         var schemaDump = request.WriteSchema
             ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
-                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
+                Shaping.SchemaDumper.TablesToDump(catalog, plan.Tables.Select(t => t.Info)), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
             : Task.FromResult(false);
         var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
         Dictionary<TableName, CopyResult> results;
@@ -173,7 +173,7 @@ public static class SeedExporter
             SourceServerMajorVersion = catalog.ServerMajorVersion,
             Definition = new SeedDefinition
             {
-                Roots = plan.Roots.Select(r => new SeedRoot { Table = r.Table.Name.Display, Filter = r.Selection.Filter, Raw = r.Selection.Raw }).ToList(),
+                Roots = plan.Roots.Select(r => new SeedRoot { Table = (r.Partition?.Name ?? r.Table.Name).Display, Filter = r.Selection.Filter, Raw = r.Selection.Raw }).ToList(),
                 Children = request.Children == ChildrenMode.All ? "all" : "none",
                 ExcludedEdges = request.ExcludedEdges,
                 Schemas = request.Schemas,

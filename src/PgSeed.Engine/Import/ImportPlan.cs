@@ -79,5 +79,5 @@ internal enum ForeignKeyHandling
 
 internal sealed record ForeignKeyPlan(ForeignKeyInfo Key, ForeignKeyHandling Handling);
 
-/// <summary>A sequence owned by an imported column. <see cref="Increment"/> tells which end of the data it must clear.</summary>
+/// <summary>A sequence feeding an imported column (owned by it or called by its default). <see cref="Increment"/> tells which end of the data it must clear.</summary>
 internal sealed record SequencePlan(TableName Table, string Column, string Sequence, long Increment);

@@ -49,8 +49,8 @@ internal static class ImportPlanner
 
         var foreignKeys = PlanForeignKeys(request, tables, seedSet, privileges);
 
-        var owned = tables.SelectMany(t => t.Target.Columns.Where(c => c.OwnedSequence is not null && !c.Generated)
-            .Select(c => (t.Target.Name, c.Name, Sequence: c.OwnedSequence!))).ToList();
+        var owned = tables.SelectMany(t => t.Target.Columns.Where(c => c.Sequence is not null && !c.Generated)
+            .Select(c => (t.Target.Name, c.Name, Sequence: c.Sequence!))).ToList();
         var increments = await TargetPrivileges.ReadSequenceIncrementsAsync(connection, owned.Select(o => o.Sequence).Distinct().ToList(), cancellationToken);
         var sequences = owned.Where(o => increments.ContainsKey(o.Sequence))
             .Select(o => new SequencePlan(o.Item1, o.Item2, o.Sequence, increments[o.Sequence])).ToList();
@@ -184,7 +184,7 @@ internal static class ImportPlanner
         var position = tables.Select((t, i) => (t.Target.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var result = new List<ForeignKeyPlan>();
         foreach (var table in tables)
-        foreach (var fk in table.Target.ForeignKeys)
+        foreach (var fk in table.Target.ForeignKeys.SelectMany(f => f.Constraints)) // an FK of partitions: each partition's constraint
         {
             var internalKey = seedSet.Contains(fk.Parent);
             // FKs to tables outside the seed stay checked per row, unless triggers are off (replica mode skips
@@ -194,13 +194,13 @@ internal static class ImportPlanner
                 result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.CheckedPerRow));
                 continue;
             }
-            if (privileges.OwnedTables.Contains(fk.Child))
+            if (privileges.OwnedTables.Contains(fk.ConstraintTable))
                 result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Dropped));
             else if (request.DisableTriggers)
                 // Replica mode skips RI triggers: an FK we cannot re-add would go unchecked.
                 throw new PgSeedException(ErrorCode.PermissionDenied,
                     $"--disable-triggers turns FK checks off, so PgSeed re-adds every FK of the seed's tables to check them; role {privileges.Role} " +
-                    $"does not own {fk.Child.Display} and cannot re-add {fk.Display}. Import as the owner, or without --disable-triggers.")
+                    $"does not own {fk.ConstraintTable.Display} and cannot re-add {fk.Display}. Import as the owner, or without --disable-triggers.")
                     { Table = fk.Child.Display };
             else if (fk.Deferrable)
                 result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Deferred));
@@ -209,7 +209,7 @@ internal static class ImportPlanner
             else
                 throw new PgSeedException(ErrorCode.CycleNotLoadable,
                     $"FK {fk.Display} ({fk.Child.Display} -> {fk.Parent.Display}) is part of a cycle: {fk.Parent.Display} loads after {fk.Child.Display}, " +
-                    $"the FK is not DEFERRABLE, and role {privileges.Role} does not own {fk.Child.Display} so it cannot drop and re-add it. " +
+                    $"the FK is not DEFERRABLE, and role {privileges.Role} does not own {fk.ConstraintTable.Display} so it cannot drop and re-add it. " +
                     "Import as the tables' owner, or make the FK DEFERRABLE.")
                     { Table = fk.Child.Display };
         }

@@ -7,14 +7,19 @@ namespace PgSeed.Engine.Shaping;
 
 /// <summary>
 /// What <c>pg_dump -t</c> leaves out but the exported tables need: enum and domain types of their columns,
-/// functions called by their defaults, checks, domain constraints and triggers, and sequences their defaults
-/// use. Types and functions are written as DDL ahead of pg_dump's output; sequences are added to its
-/// <c>-t</c> list. Read in the export's snapshot with <c>search_path = pg_catalog</c> so every name is qualified.
-/// Extension-owned objects are skipped (the target needs the extension).
+/// functions called by their defaults, checks, domain constraints and triggers, sequences their defaults
+/// use, and the extensions that own any type, function or operator class they use. Types and functions are
+/// written as DDL ahead of pg_dump's output; sequences are added to its <c>-t</c> list; extensions become
+/// <c>CREATE EXTENSION IF NOT EXISTS</c>. Read in the export's snapshot with <c>search_path = pg_catalog</c> so
+/// every name is qualified. Extension-owned objects are never written themselves (the extension brings them).
 /// </summary>
 internal static class SchemaDependencies
 {
-    public sealed record Result(string Ddl, IReadOnlyList<string> Sequences, IReadOnlyList<string> Schemas);
+    public sealed record Result(string Ddl, IReadOnlyList<string> Sequences, IReadOnlyList<string> Schemas)
+    {
+        /// <summary>Extensions the tables need (name, schema), in name order.</summary>
+        public IReadOnlyList<(string Name, string Schema)> Extensions { get; init; } = [];
+    }
 
     public static async Task<Result> ReadAsync(NpgsqlConnection connection, IReadOnlyList<uint> tableOids, CancellationToken cancellationToken)
     {
@@ -68,6 +73,33 @@ internal static class SchemaDependencies
             ORDER BY 1
             """, rels, cancellationToken);
 
+        // Extensions owning a type the columns use (also as array element or domain base), or an object that a
+        // default, check, trigger, index or domain of the tables depends on (functions, operator classes...).
+        var extensions = await ListAsync(connection, """
+            WITH RECURSIVE used(typ) AS (
+                SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ANY(@rels::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+                UNION
+                SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END
+                FROM used u JOIN pg_type t ON t.oid = u.typ
+                WHERE t.typtype = 'd' OR (t.typelem <> 0 AND t.typlen = -1)),
+            referenced(classid, objid) AS (
+                SELECT 'pg_type'::regclass, typ FROM used
+                UNION
+                SELECT d.refclassid, d.refobjid FROM pg_depend d
+                WHERE (d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_attrdef WHERE adrelid = ANY(@rels::oid[])))
+                   OR (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = ANY(@rels::oid[]) OR contypid = ANY(@types::oid[])))
+                   OR (d.classid = 'pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_trigger WHERE tgrelid = ANY(@rels::oid[]) AND NOT tgisinternal))
+                   OR (d.classid = 'pg_class'::regclass AND d.objid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ANY(@rels::oid[])))
+                   OR (d.classid = 'pg_type'::regclass AND d.objid = ANY(@types::oid[])))
+            SELECT DISTINCT x.extname::text, n.nspname::text
+            FROM referenced r
+            JOIN pg_depend e ON e.classid = r.classid AND e.objid = r.objid AND e.deptype = 'e' AND e.refclassid = 'pg_extension'::regclass
+            JOIN pg_extension x ON x.oid = e.refobjid
+            JOIN pg_namespace n ON n.oid = x.extnamespace
+            ORDER BY 1
+            """, rels, cancellationToken, typeOids);
+        foreach (var e in extensions) schemas.Add(e[1]);
+
         foreach (var t in types.Where(t => t[1] == "e"))
         {
             schemas.Add(t[2]);
@@ -86,7 +118,10 @@ internal static class SchemaDependencies
         }
         foreach (var s in sequences) schemas.Add(s[1]);
         await Exec(connection, "RESET search_path", cancellationToken);
-        return new Result(ddl.ToString(), sequences.Select(s => s[0]).ToList(), schemas.ToList());
+        return new Result(ddl.ToString(), sequences.Select(s => s[0]).ToList(), schemas.ToList())
+        {
+            Extensions = extensions.Select(e => (e[0], e[1])).ToList(),
+        };
     }
 
     private static async Task<List<string[]>> ListAsync(NpgsqlConnection connection, string sql, long[] rels, CancellationToken cancellationToken, long[]? types = null)
