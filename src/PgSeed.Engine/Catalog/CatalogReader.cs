@@ -83,7 +83,7 @@ public static class CatalogReader
             {
                 var root = r.GetFieldValue<uint>(0);
                 var partition = new PartitionInfo(new TableName(r.GetString(2), r.GetString(3)), r.GetFieldValue<uint>(1),
-                    new TableName(r.GetString(4), r.GetString(5)), r.GetBoolean(6));
+                    new TableName(r.GetString(4), r.GetString(5)), r.GetBoolean(6)) { Foreign = r.GetBoolean(7) };
                 if (!partitions.TryGetValue(root, out var list)) partitions[root] = list = new();
                 list.Add(partition);
                 partitionRoot[partition.Oid] = (root, partition);
@@ -219,7 +219,7 @@ public static class CatalogReader
             SELECT i.inhparent, i.inhrelid, i.inhparent, 1 FROM pg_catalog.pg_inherits i WHERE i.inhparent = ANY(@oids)
             UNION ALL
             SELECT t.root, i.inhrelid, i.inhparent, t.level + 1 FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent = t.oid)
-        SELECT t.root, c.oid, n.nspname, c.relname, pn.nspname, p.relname, c.relkind <> 'p'
+        SELECT t.root, c.oid, n.nspname, c.relname, pn.nspname, p.relname, c.relkind <> 'p', c.relkind = 'f'
         FROM tree t
         JOIN pg_catalog.pg_class c ON c.oid = t.oid AND c.relispartition
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

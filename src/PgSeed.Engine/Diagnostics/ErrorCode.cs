@@ -43,6 +43,7 @@ public static class ErrorCode
     public const string CycleNotLoadable = "PGSEED048";
     public const string PermissionDenied = "PGSEED049";
     public const string GeneratedColumnSkipped = "PGSEED050";
+    public const string UpsertTriggersFire = "PGSEED053";
 
     // Runtime
     public const string Cancelled = "PGSEED060";

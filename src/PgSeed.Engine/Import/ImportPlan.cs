@@ -53,6 +53,9 @@ internal sealed record TablePlan
     /// <summary>Upsert only: non-key columns updated from the seed (identity ALWAYS columns cannot be updated).</summary>
     public IReadOnlyList<string> UpdatedColumns { get; init; } = Array.Empty<string>();
 
+    /// <summary>Upsert only: user triggers disabled around the update of existing rows (see <see cref="UserTriggers"/>).</summary>
+    public IReadOnlyList<UserTrigger> SilencedTriggers { get; init; } = Array.Empty<UserTrigger>();
+
     /// <summary>COPY ... FREEZE: the table was truncated in this transaction and is a plain table.</summary>
     public bool Freeze { get; init; }
 

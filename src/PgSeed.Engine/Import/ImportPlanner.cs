@@ -19,7 +19,9 @@ internal static class ImportPlanner
                 $"--disable-triggers needs a role that may set session_replication_role (a superuser, or PostgreSQL 15+ GRANT SET ON PARAMETER); " +
                 $"role {privileges.Role} may not. Run without it: PgSeed then keeps FKs correct by dropping and re-adding or deferring them.");
 
-        var tables = manifest.Tables.Select(t => MatchTable(request, t, catalog, log)).ToList();
+        IReadOnlyList<TablePlan> tables = manifest.Tables.Select(t => MatchTable(request, t, catalog, log)).ToList();
+        if (request.Mode == ImportMode.Upsert)
+            tables = await UserTriggers.SilenceForUpsertAsync(connection, tables, privileges, request.DisableTriggers, log, cancellationToken);
         var seedSet = tables.Select(t => t.Target.Name).ToHashSet();
         if (seedSet.Count != tables.Count)
             throw new PgSeedException(ErrorCode.ManifestInvalid, "The manifest lists a table more than once.");

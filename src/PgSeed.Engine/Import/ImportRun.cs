@@ -123,7 +123,12 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         else
         {
             await RunAsync(ImportStatements.AnalyzeStage(stage), cancellationToken);
-            if (table.UpdatedColumns.Count > 0) await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken);
+            if (table.UpdatedColumns.Count > 0)
+            {
+                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.DisableSql, cancellationToken);
+                await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken);
+                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.EnableSql, cancellationToken);
+            }
             await RunAsync(ImportStatements.InsertMissingFromStage(table, stage), cancellationToken);
         }
         await RunAsync(ImportStatements.DropStage(stage), cancellationToken);
