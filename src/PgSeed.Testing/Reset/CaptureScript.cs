@@ -32,11 +32,11 @@ internal static class CaptureScript
         s.AppendLine($"CREATE UNLOGGED TABLE {S}.dirty (relid oid NOT NULL, kind \"char\" NOT NULL);");
         s.AppendLine($"""
             CREATE FUNCTION {S}.mark_reload() RETURNS trigger LANGUAGE plpgsql AS $pgseed$
-            DECLARE relid oid := coalesce(TG_ARGV[0]::oid, TG_RELID); -- on a partition: its partitioned table
+            DECLARE marked oid := coalesce(TG_ARGV[0]::oid, TG_RELID); -- on a partition: its partitioned table
             BEGIN
             {Guard}
-              IF NOT EXISTS (SELECT 1 FROM {S}.dirty d WHERE d.relid = mark_reload.relid AND kind = 'f') THEN
-                INSERT INTO {S}.dirty VALUES (relid, 'f');
+              IF NOT EXISTS (SELECT 1 FROM {S}.dirty WHERE relid = marked AND kind = 'f') THEN
+                INSERT INTO {S}.dirty VALUES (marked, 'f');
               END IF;
               RETURN NULL;
             END
