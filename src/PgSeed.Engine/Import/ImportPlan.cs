@@ -24,6 +24,9 @@ internal sealed record ImportPlan
     /// <summary>Sequences to move past the imported values, with the direction they count in.</summary>
     public required IReadOnlyList<SequencePlan> Sequences { get; init; }
 
+    /// <summary>FKs of tables outside the seed checked after loading (triggers off, upsert: see <see cref="ReferencingRowsCheck"/>).</summary>
+    public IReadOnlyList<ForeignKeyInfo> CheckedReferences { get; init; } = Array.Empty<ForeignKeyInfo>();
+
     public IEnumerable<ForeignKeyPlan> Dropped => ForeignKeys.Where(f => f.Handling == ForeignKeyHandling.Dropped);
     public IEnumerable<ForeignKeyPlan> Deferred => ForeignKeys.Where(f => f.Handling == ForeignKeyHandling.Deferred);
 }

@@ -66,6 +66,7 @@ internal static class ImportPlanner
             Cascade = request.Cascade,
             DisableTriggers = request.DisableTriggers,
             Sequences = sequences,
+            CheckedReferences = ReferencingRowsCheck.Plan(request, tables, seedSet),
         };
     }
 

@@ -92,6 +92,12 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
 
         foreach (var sequence in plan.Sequences) await RunAsync(ImportStatements.AdvanceSequence(sequence), cancellationToken);
 
+        foreach (var fk in plan.CheckedReferences)
+        {
+            log.Sql(ReferencingRowsCheck.Sql(fk));
+            if (!dryRun) await ReferencingRowsCheck.RunAsync(connection, fk, cancellationToken);
+        }
+
         foreach (var fk in plan.Dropped)
         {
             try

@@ -98,6 +98,33 @@ public class ImportTriggerTests(PostgresFixture pg)
         Assert.Equal("customer 1", await target.ScalarAsync<string>("select name from customer where customer_id = 1"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Upsert_leaves_no_row_outside_the_seed_referencing_a_changed_key_even_with_triggers_off(bool disableTriggers)
+    {
+        // city is outside the seed and references country by its code, a unique key the upsert may change. With
+        // triggers off PostgreSQL checks nothing, so PgSeed checks those references itself.
+        await using var target = await pg.CreateDatabaseAsync("""
+            create table country(id int primary key, code text not null unique, name text);
+            create table city(id int primary key, country_code text references country(code));
+            insert into country values (1, 'DE', 'Germany'), (2, 'FR', 'France');
+            insert into city values (10, 'DE'), (11, null);
+            """);
+        var seed = await TestSeedFolders.FromCsvAsync(("public.country", "id,code,name\n1,XX,Germany\n2,FR,France\n"));
+        var log = new RecordingSeedLog();
+
+        var e = await FailsAsync(ErrorCode.ForeignKeyViolation,
+            () => ImportAsync(target.ConnectionString, seed, ImportMode.Upsert, log, disableTriggers: disableTriggers));
+
+        Assert.Contains("city_country_code_fkey", e.Message);
+        Assert.Equal(["DE", "FR"], await target.ColumnAsync("select code from country order by id"));
+        // Renaming a key nothing references is fine.
+        await target.ExecuteAsync("delete from city");
+        await ImportAsync(target.ConnectionString, seed, ImportMode.Upsert, disableTriggers: disableTriggers);
+        Assert.Equal(["XX", "FR"], await target.ColumnAsync("select code from country order by id"));
+    }
+
     private static Task<List<string>> TriggerStatesAsync(TestDatabase db) =>
         db.ColumnAsync("select tgrelid::regclass || '.' || tgname || ':' || tgenabled::text from pg_trigger where not tgisinternal order by 1");
 }
