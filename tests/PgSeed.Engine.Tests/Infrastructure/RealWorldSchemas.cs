@@ -33,6 +33,9 @@ public static class RealWorldSchemas
         alter table payment_2024_01 add constraint payment_2024_01_staff_id_fkey foreign key (staff_id) references staff;
         alter table payment_2024_02 add constraint payment_2024_02_staff_id_fkey foreign key (staff_id) references staff;
         alter table payment_2024_03 add constraint payment_2024_03_staff_id_fkey foreign key (staff_id) references staff;
+        -- A row trigger on the partitioned table (PostgreSQL clones it onto every partition).
+        create function payment_touched() returns trigger language plpgsql as $$ begin new.amount := 0; return new; end $$;
+        create trigger payment_touched before update on payment for each row execute function payment_touched();
         create index on payment_2024_01 (customer_id);
         create index on payment_2024_02 (customer_id);
         create index on payment_2024_03 (customer_id);
