@@ -59,8 +59,9 @@ internal static class UserTriggers
         }).ToList();
     }
 
-    // tgtype bit 16: fires on UPDATE. PgSeed's own triggers (functions in pgseed_* schemas, e.g. a fixture's change
-    // capture) keep firing.
+    // tgtype bit 16: fires on UPDATE. Internal triggers implement constraints (tgconstraint set), except, before
+    // PostgreSQL 15, the clones of a partitioned table's triggers on its partitions, which are user triggers too.
+    // PgSeed's own triggers (functions in pgseed_* schemas, e.g. a fixture's change capture) keep firing.
     private const string UpdateTriggersSql = """
         SELECT t.tgrelid, n.nspname, c.relname, t.tgname, t.tgenabled
         FROM pg_catalog.pg_trigger t
@@ -68,7 +69,7 @@ internal static class UserTriggers
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
         JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
-        WHERE t.tgrelid = ANY(@oids) AND NOT t.tgisinternal AND (t.tgtype & 16) <> 0
+        WHERE t.tgrelid = ANY(@oids) AND (NOT t.tgisinternal OR t.tgconstraint = 0) AND (t.tgtype & 16) <> 0
           AND strpos(@firing, t.tgenabled::text) > 0
           AND pn.nspname NOT LIKE 'pgseed\_%'
         ORDER BY n.nspname, c.relname, t.tgname
