@@ -6,7 +6,7 @@ using PgSeed.Engine.Sql;
 namespace PgSeed.Engine.Shaping;
 
 /// <summary>
-/// What <c>pg_dump -t</c> leaves out but the exported tables need: enum and domain types of their columns,
+/// What <c>pg_dump -t</c> leaves out but the exported tables need: enum, domain, composite and range types of their columns,
 /// functions called by their defaults, checks, domain constraints and triggers, sequences their defaults
 /// use, and the extensions that own any type, function or operator class they use. Types and functions are
 /// written as DDL ahead of pg_dump's output; sequences are added to its <c>-t</c> list; extensions become
@@ -30,16 +30,16 @@ internal static class SchemaDependencies
 
         const string notExtension = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = {0} AND e.deptype = 'e')";
         var types = await ListAsync(connection, $"""
-            WITH RECURSIVE used(typ) AS (
-                SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ANY(@rels::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
-                UNION
-                SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END
-                FROM used u JOIN pg_type t ON t.oid = u.typ
-                WHERE t.typtype = 'd' OR (t.typelem <> 0 AND t.typlen = -1))
+            {UsedTypes}
             SELECT t.oid::bigint, t.typtype::text, n.nspname::text,
                    quote_ident(n.nspname) || '.' || quote_ident(t.typname),
                    CASE t.typtype
                      WHEN 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid)
+                     WHEN 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+                                    FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
+                     WHEN 'r' THEN (SELECT 'SUBTYPE = ' || format_type(r.rngsubtype, NULL)
+                                      || CASE WHEN r.rngsubdiff <> 0 THEN ', SUBTYPE_DIFF = ' || r.rngsubdiff::regproc::text ELSE '' END
+                                    FROM pg_range r WHERE r.rngtypid = t.oid)
                      ELSE format_type(t.typbasetype, t.typtypmod)
                        || CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault ELSE '' END
                        || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
@@ -47,7 +47,8 @@ internal static class SchemaDependencies
                                     FROM pg_constraint c WHERE c.contypid = t.oid), '')
                    END
             FROM (SELECT DISTINCT typ FROM used) u JOIN pg_type t ON t.oid = u.typ JOIN pg_namespace n ON n.oid = t.typnamespace
-            WHERE t.typtype IN ('e', 'd') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND {string.Format(notExtension, "t.oid")}
             ORDER BY t.oid
             """, rels, cancellationToken);
@@ -75,13 +76,8 @@ internal static class SchemaDependencies
 
         // Extensions owning a type the columns use (also as array element or domain base), or an object that a
         // default, check, trigger, index or domain of the tables depends on (functions, operator classes...).
-        var extensions = await ListAsync(connection, """
-            WITH RECURSIVE used(typ) AS (
-                SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ANY(@rels::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
-                UNION
-                SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END
-                FROM used u JOIN pg_type t ON t.oid = u.typ
-                WHERE t.typtype = 'd' OR (t.typelem <> 0 AND t.typlen = -1)),
+        var extensions = await ListAsync(connection, $"""
+            {UsedTypes},
             referenced(classid, objid) AS (
                 SELECT 'pg_type'::regclass, typ FROM used
                 UNION
@@ -105,16 +101,22 @@ internal static class SchemaDependencies
             schemas.Add(t[2]);
             ddl.Append($"CREATE TYPE {t[3]} AS ENUM ({t[4]});\n");
         }
-        // Functions before domains: a domain's check may call one (a function taking a domain is rare).
+        // Functions before domains: a domain's check may call one (a function taking a domain is rare). Domains,
+        // composite and range types in creation (oid) order, since one may use another.
         foreach (var f in functions)
         {
             schemas.Add(f[1]);
             ddl.Append(f[2].TrimEnd()).Append(";\n");
         }
-        foreach (var t in types.Where(t => t[1] == "d"))
+        foreach (var t in types.Where(t => t[1] != "e"))
         {
             schemas.Add(t[2]);
-            ddl.Append($"CREATE DOMAIN {t[3]} AS {t[4]};\n");
+            ddl.Append(t[1] switch
+            {
+                "d" => $"CREATE DOMAIN {t[3]} AS {t[4]};\n",
+                "c" => $"CREATE TYPE {t[3]} AS ({t[4]});\n",
+                _ => $"CREATE TYPE {t[3]} AS RANGE ({t[4]});\n",
+            });
         }
         foreach (var s in sequences) schemas.Add(s[1]);
         await Exec(connection, "RESET search_path", cancellationToken);
@@ -123,6 +125,23 @@ internal static class SchemaDependencies
             Extensions = extensions.Select(e => (e[0], e[1])).ToList(),
         };
     }
+
+    /// <summary>
+    /// The types the tables' columns use, recursively: domains' base types, array elements, the attributes of
+    /// composite types and the subtypes of range types.
+    /// </summary>
+    private const string UsedTypes = """
+        WITH RECURSIVE used(typ) AS (
+            SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ANY(@rels::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+            UNION
+            SELECT x.typ FROM used u JOIN pg_type t ON t.oid = u.typ
+            CROSS JOIN LATERAL (
+                SELECT t.typbasetype WHERE t.typtype = 'd'
+                UNION ALL SELECT t.typelem WHERE t.typelem <> 0 AND t.typlen = -1
+                UNION ALL SELECT a.atttypid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'c'
+                          WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+                UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE t.typtype = 'r' AND r.rngtypid = t.oid) x(typ))
+        """;
 
     private static async Task<List<string[]>> ListAsync(NpgsqlConnection connection, string sql, long[] rels, CancellationToken cancellationToken, long[]? types = null)
     {

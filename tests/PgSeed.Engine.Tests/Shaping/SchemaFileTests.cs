@@ -61,16 +61,21 @@ public class SchemaFileTests(PostgresFixture pg)
     }
 
     [Fact]
-    public async Task Schema_sql_creates_the_extensions_partitions_and_sequences_the_seed_needs()
+    public async Task Schema_sql_creates_the_extensions_types_partitions_and_sequences_the_seed_needs()
     {
         // Issue #19, 5: a citext column, a default from an extension function, an index with an extension's
-        // operator class, a partitioned table whose FK is declared on the partitions, a sequence used by a default.
+        // operator class, composite and range types, a partitioned table whose FK is declared on the partitions, a
+        // sequence used by a default.
         const string schema = """
             create extension citext;
             create extension pg_trgm;
             create extension "uuid-ossp";
             create sequence ticket_seq;
-            create table account(id int primary key, email citext not null, token uuid not null default uuid_generate_v4());
+            create type level as enum ('low', 'high');
+            create type contact as (email citext, level level);
+            create type period as range (subtype = date);
+            create table account(id int primary key, email citext not null, token uuid not null default uuid_generate_v4(),
+                backup contact[], active period);
             create index account_email_trgm on account using gin ((email::text) gin_trgm_ops);
             create table event(id int not null default nextval('ticket_seq'), account_id int not null, at date not null,
                 primary key (id, at)) partition by range (at);
@@ -81,7 +86,8 @@ public class SchemaFileTests(PostgresFixture pg)
             alter table event_2025 add constraint event_2025_account_fkey foreign key (account_id) references account;
             """;
         const string data = """
-            insert into account(id, email) values (1, 'Ann@Example.com'), (2, 'bob@example.com');
+            insert into account(id, email, backup, active) values
+                (1, 'Ann@Example.com', array[row('a@b.c', 'high')::contact], '[2024-01-01,2025-01-01)'), (2, 'bob@example.com', null, null);
             insert into event(account_id, at) values (1, '2024-05-01'), (1, '2025-02-01'), (2, '2025-03-01');
             """;
         await using var s = await ExportScenario.CreateAsync(pg, schema, data);
@@ -95,6 +101,8 @@ public class SchemaFileTests(PostgresFixture pg)
         Assert.Contains("CREATE TABLE public.event_2024", sql);
         Assert.Contains("event_2025_account_fkey", sql);
         Assert.Contains("CREATE SEQUENCE public.ticket_seq", sql);
+        Assert.Contains("CREATE TYPE public.contact AS (email public.citext, level public.level);", sql);
+        Assert.Contains("CREATE TYPE public.period AS RANGE (SUBTYPE = date", sql);
 
         // Imported into schema.sql alone, new rows take ids past the seed's.
         await using var copy = await SchemaSqlCheck.ImportIntoSchemaSqlAsync(pg, request.OutputDirectory);
