@@ -82,6 +82,26 @@ public class GeneratedSchemaTests(PostgresFixture pg)
         Assert.Contains(schemas, s => s.Contains("owned by", StringComparison.Ordinal));
         Assert.Contains(schemas, s => s.Contains("as identity", StringComparison.Ordinal));
         Assert.Contains(schemas, s => Regex.IsMatch(s, @"create table t\d+ \((?![^;]*(primary key|unique))[^;]*\);"));   // keyless
+        // Several FKs between the same two tables, and cycles through two tables or more.
+        var edges = schemas.Select(s => Regex.Matches(s, @"alter table (t\d+)\S* add constraint \S+ foreign key \([^)]*\) references (t\d+) ")
+            .Select(m => (Child: m.Groups[1].Value, Parent: m.Groups[2].Value)).Where(e => e.Child != e.Parent).Distinct().ToList()).ToList();
+        Assert.Contains(schemas, s => Regex.Matches(s, @"alter table (t\d+) add constraint (t\d+_fk\d) foreign key \([^)]*\) references (t\d+) ")
+            .GroupBy(m => (m.Groups[1].Value, m.Groups[3].Value)).Any(g => g.Count() > 1));
+        Assert.Contains(edges, e => e.Any(a => HasPath(e, a.Parent, a.Child)));
+    }
+
+    private static bool HasPath(IReadOnlyList<(string Child, string Parent)> edges, string from, string to)
+    {
+        var seen = new HashSet<string>();
+        var queue = new Queue<string>([from]);
+        while (queue.Count > 0)
+        {
+            var t = queue.Dequeue();
+            if (t == to) return true;
+            if (!seen.Add(t)) continue;
+            foreach (var e in edges.Where(e => e.Child == t)) queue.Enqueue(e.Parent);
+        }
+        return false;
     }
 
     /// <summary>Every sequence a column default or identity uses would hand out a value above the column's imported maximum.</summary>
