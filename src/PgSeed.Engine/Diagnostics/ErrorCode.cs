@@ -55,6 +55,7 @@ public static class ErrorCode
     public const string GeneratedColumnSkipped = "PGSEED050";
     public const string SequenceNotRestored = "PGSEED051";
     public const string DuplicateKeyInSeed = "PGSEED052";
+    public const string UpsertTriggersFire = "PGSEED053";
     public const string MigrationFailed = "PGSEED055";
 
     // Runtime

@@ -81,7 +81,7 @@ public static class SeedExporter
         var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken) : null;
         var schemaDump = request.WriteSchema
             ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
-                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
+                Shaping.SchemaDumper.TablesToDump(catalog, plan.Tables.Select(t => t.Info)), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
             : Task.FromResult(false);
         var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
         Dictionary<TableName, CopyResult> results;
@@ -204,7 +204,7 @@ public static class SeedExporter
         {
             SourceServerMajorVersion = catalog.ServerMajorVersion,
             Definition = RecordedDefinition.From(request,
-                plan.Roots.Select(r => new SeedRoot { Table = r.Table.Name.Display, Filter = r.Selection.Filter, Raw = r.Selection.Raw }).ToList()),
+                plan.Roots.Select(r => new SeedRoot { Table = (r.Partition?.Name ?? r.Table.Name).Display, Filter = r.Selection.Filter, Raw = r.Selection.Raw }).ToList()),
             Tables = plan.ImportOrder.Select(t => new SeedTable
             {
                 Name = t.Name.Display,

@@ -19,7 +19,9 @@ internal static class ImportPlanner
                 $"--disable-triggers needs a role that may set session_replication_role (a superuser, or PostgreSQL 15+ GRANT SET ON PARAMETER); " +
                 $"role {privileges.Role} may not. Run without it: PgSeed then keeps FKs correct by dropping and re-adding or deferring them.");
 
-        var matched = manifest.Tables.Select(t => MatchTable(request, t, catalog, log)).ToList();
+        IReadOnlyList<TablePlan> matched = manifest.Tables.Select(t => MatchTable(request, t, catalog, log)).ToList();
+        if (request.Mode == ImportMode.Upsert)
+            matched = await UserTriggers.SilenceForUpsertAsync(connection, matched, privileges, request.DisableTriggers, log, cancellationToken);
         var seedSet = matched.Select(t => t.Target.Name).ToHashSet();
         if (seedSet.Count != matched.Count)
             throw new PgSeedException(ErrorCode.ManifestInvalid, "The manifest lists a table more than once.");
@@ -53,8 +55,8 @@ internal static class ImportPlanner
 
         var foreignKeys = PlanForeignKeys(request, tables, seedSet, privileges, order.BrokenForeignKeys);
 
-        var owned = tables.SelectMany(t => t.Target.Columns.Where(c => c.OwnedSequence is not null && !c.Generated)
-            .Select(c => (t.Target.Name, c.Name, Sequence: c.OwnedSequence!))).ToList();
+        var owned = tables.SelectMany(t => t.Target.Columns.Where(c => c.Sequence is not null && !c.Generated)
+            .Select(c => (t.Target.Name, c.Name, Sequence: c.Sequence!))).ToList();
         var increments = await TargetPrivileges.ReadSequenceIncrementsAsync(connection, owned.Select(o => o.Sequence).Distinct().ToList(), cancellationToken);
         var sequences = owned.Where(o => increments.ContainsKey(o.Sequence))
             .Select(o => new SequencePlan(o.Item1, o.Item2, o.Sequence, increments[o.Sequence])).ToList();
@@ -69,6 +71,7 @@ internal static class ImportPlanner
             DisableTriggers = request.DisableTriggers,
             Sequences = request.Rehearse ? [] : sequences, // setval survives a rollback
             Rehearse = request.Rehearse,
+            CheckedReferences = ReferencingRowsCheck.Plan(request, tables, seedSet),
         };
     }
 
@@ -185,7 +188,7 @@ internal static class ImportPlanner
         var position = tables.Select((t, i) => (t.Target.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var result = new List<ForeignKeyPlan>();
         foreach (var table in tables)
-        foreach (var fk in table.Target.ForeignKeys)
+        foreach (var fk in table.Target.ForeignKeys.SelectMany(f => f.Constraints)) // an FK of partitions: each partition's constraint
         {
             var internalKey = seedSet.Contains(fk.Parent);
             // FKs to tables outside the seed stay checked per row, unless triggers are off (replica mode skips
@@ -195,13 +198,13 @@ internal static class ImportPlanner
                 result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.CheckedPerRow));
                 continue;
             }
-            if (privileges.OwnedTables.Contains(fk.Child))
+            if (privileges.OwnedTables.Contains(fk.ConstraintTable))
                 result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Dropped, cycle.Contains(fk)));
             else if (request.DisableTriggers)
                 // Replica mode skips RI triggers: an FK we cannot re-add would go unchecked.
                 throw new PgSeedException(ErrorCode.PermissionDenied,
                     $"--disable-triggers turns FK checks off, so PgSeed re-adds every FK of the seed's tables to check them; role {privileges.Role} " +
-                    $"does not own {fk.Child.Display} and cannot re-add {fk.Display}. Import as the owner, or without --disable-triggers.")
+                    $"does not own {fk.ConstraintTable.Display} and cannot re-add {fk.Display}. Import as the owner, or without --disable-triggers.")
                     { Table = fk.Child.Display };
             else if (fk.Deferrable)
                 result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Deferred, cycle.Contains(fk)));
@@ -211,7 +214,7 @@ internal static class ImportPlanner
                 throw new PgSeedException(ErrorCode.CycleNotLoadable,
                     $"FK {fk.Display} ({fk.Child.Display} -> {fk.Parent.Display}) is on a cycle of foreign keys ({Cycle(fk, tables)}), " +
                     $"broken there so {fk.Parent.Display} loads after {fk.Child.Display}; " +
-                    $"the FK is not DEFERRABLE, and role {privileges.Role} does not own {fk.Child.Display} so it cannot drop and re-add it. " +
+                    $"the FK is not DEFERRABLE, and role {privileges.Role} does not own {fk.ConstraintTable.Display} so it cannot drop and re-add it. " +
                     "Import as the tables' owner, or make the FK DEFERRABLE.")
                     { Table = fk.Child.Display };
         }

@@ -118,6 +118,12 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             if (!dryRun) _progress.TableFinished(table.Display, report.Rows, report.Bytes, report.Elapsed);
         }
 
+        foreach (var fk in plan.CheckedReferences)
+        {
+            log.Sql(ReferencingRowsCheck.Sql(fk));
+            if (!dryRun) await ReferencingRowsCheck.RunAsync(connection, fk, cancellationToken);
+        }
+
         foreach (var fk in plan.Dropped)
         {
             try
@@ -162,7 +168,12 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             // A key twice in the file would let one of its rows win at random: refused before anything is written.
             if (!dryRun && await DuplicateKeys.FindAsync(connection, table, stage, table.ConflictKey, cancellationToken) is { } duplicate)
                 throw duplicate;
-            if (table.UpdatedColumns.Count > 0) await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken);
+            if (table.UpdatedColumns.Count > 0)
+            {
+                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.DisableSql, cancellationToken);
+                await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken);
+                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.EnableSql, cancellationToken);
+            }
             await RunAsync(ImportStatements.InsertMissingFromStage(table, stage), cancellationToken);
         }
         await RunAsync(ImportStatements.DropStage(stage), cancellationToken);

@@ -8,15 +8,16 @@ internal static class ImportStatements
 {
     public const string DisableTriggers = "SET LOCAL session_replication_role = replica";
 
+    // FKs are altered where they are declared: on the table, or on the partition (ConstraintTable).
     public static string Defer(ForeignKeyInfo fk) =>
-        $"SET CONSTRAINTS {Identifier.Quote(fk.Child.Schema)}.{Identifier.Quote(fk.Name)} DEFERRED";
+        $"SET CONSTRAINTS {Identifier.Quote(fk.ConstraintTable.Schema)}.{Identifier.Quote(fk.Name)} DEFERRED";
 
     public static string DropForeignKey(ForeignKeyInfo fk) =>
-        $"ALTER TABLE {fk.Child.Sql} DROP CONSTRAINT {Identifier.Quote(fk.Name)}";
+        $"ALTER TABLE {fk.ConstraintTable.Sql} DROP CONSTRAINT {Identifier.Quote(fk.Name)}";
 
     /// <summary>Re-creates the FK from <c>pg_get_constraintdef</c>; validates every row in one join.</summary>
     public static string AddForeignKey(ForeignKeyInfo fk) =>
-        $"ALTER TABLE {fk.Child.Sql} ADD CONSTRAINT {Identifier.Quote(fk.Name)} {fk.Definition}";
+        $"ALTER TABLE {fk.ConstraintTable.Sql} ADD CONSTRAINT {Identifier.Quote(fk.Name)} {fk.Definition}";
 
     public static string Truncate(IEnumerable<TableName> tables, bool cascade) =>
         $"TRUNCATE TABLE {string.Join(", ", tables.Select(t => t.Sql))}{(cascade ? " CASCADE" : "")}";

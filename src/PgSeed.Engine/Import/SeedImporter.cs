@@ -105,6 +105,8 @@ public static class SeedImporter
             lines.Add($"  {i + 1}. {t.Display} <- {t.Seed.File} ({t.Seed.Rows} rows, {how})" +
                       (t.SkippedColumns.Count > 0 ? $"; generated in target, skipped: {string.Join(", ", t.SkippedColumns)}" : ""));
         }
+        foreach (var t in plan.Tables.Where(t => t.SilencedTriggers.Count > 0))
+            lines.Add($"  {t.Display}: user triggers off while existing rows are updated: {string.Join(", ", t.SilencedTriggers.Select(x => x.Display))}");
         static string Cycle(ForeignKeyPlan fk) => fk.OnCycle ? $" (on a cycle: {fk.Key.Parent.Display} loads after {fk.Key.Child.Display})" : "";
         foreach (var fk in plan.Dropped) lines.Add($"  FK {fk.Key.Display}: dropped, re-added (validated) before commit{Cycle(fk)}");
         foreach (var fk in plan.Deferred) lines.Add($"  FK {fk.Key.Display}: deferred to commit{Cycle(fk)}");

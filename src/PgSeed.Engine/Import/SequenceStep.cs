@@ -33,8 +33,8 @@ internal sealed class SequenceStep(NpgsqlConnection connection, IReadOnlyList<Se
             return;
         }
 
-        var restart = new List<string>();
-        var setval = new List<(SequencePlan Plan, long Previous, bool PreviousCalled, long Value)>();
+        // Several columns may draw from one sequence (shared through their defaults): it must clear all of them.
+        var targets = new Dictionary<string, (SequencePlan Plan, long Value, long Last, bool Called, long Min, long Max)>(StringComparer.Ordinal);
         await using (var cmd = new NpgsqlCommand(read, connection))
         await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -42,19 +42,27 @@ internal sealed class SequenceStep(NpgsqlConnection connection, IReadOnlyList<Se
             {
                 if (r.IsDBNull(1)) continue; // empty table: leave the sequence alone
                 var s = sequences[r.GetInt32(0)];
-                var (value, last, called, min, max) = (r.GetInt64(1), r.GetInt64(2), r.GetBoolean(3), r.GetInt64(4), r.GetInt64(5));
-                var up = s.Increment > 0;
-                var ahead = up ? value > last : value < last;
-                if (!ahead && !(value == last && !called)) continue; // already past the data: never backwards
-                if (!s.Owned) { setval.Add((s, last, called, value)); continue; }
-                // The next value the sequence hands out; at the very end of its range, RESTART at the value itself and
-                // mark it used with setval, which the RESTART's new relation file makes transactional too.
-                var next = value + s.Increment;
-                var inRange = up ? value <= max - s.Increment : value >= min - s.Increment;
-                restart.Add(inRange
-                    ? ImportStatements.RestartSequence(s, next)
-                    : ImportStatements.RestartSequence(s, value) + ";\n" + ImportStatements.SetSequence(s, value, true));
+                var value = r.GetInt64(1);
+                if (targets.TryGetValue(s.Sequence, out var seen) && (s.Increment > 0 ? seen.Value >= value : seen.Value <= value)) continue;
+                targets[s.Sequence] = (s, value, r.GetInt64(2), r.GetBoolean(3), r.GetInt64(4), r.GetInt64(5));
             }
+        }
+
+        var restart = new List<string>();
+        var setval = new List<(SequencePlan Plan, long Previous, bool PreviousCalled, long Value)>();
+        foreach (var (s, value, last, called, min, max) in targets.Values)
+        {
+            var up = s.Increment > 0;
+            var ahead = up ? value > last : value < last;
+            if (!ahead && !(value == last && !called)) continue; // already past the data: never backwards
+            if (!s.Owned) { setval.Add((s, last, called, value)); continue; }
+            // The next value the sequence hands out; at the very end of its range, RESTART at the value itself and
+            // mark it used with setval, which the RESTART's new relation file makes transactional too.
+            var next = value + s.Increment;
+            var inRange = up ? value <= max - s.Increment : value >= min - s.Increment;
+            restart.Add(inRange
+                ? ImportStatements.RestartSequence(s, next)
+                : ImportStatements.RestartSequence(s, value) + ";\n" + ImportStatements.SetSequence(s, value, true));
         }
         foreach (var sql in restart) await RunAsync(sql, cancellationToken).ConfigureAwait(false);
         // Not transactional: after everything else that can fail in this step, and remembered for the undo.
