@@ -1,6 +1,6 @@
 using PgSeed.Bench;
 
-// PgSeed end-to-end benchmarks. Usage: PgSeed.Bench export|import|reset [options] (see docs/benchmarks.md).
+// PgSeed end-to-end benchmarks. Usage: PgSeed.Bench export|import|reset|suite [options] (see docs/benchmarks.md).
 var mode = args.Length > 0 ? args[0] : "";
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
@@ -16,6 +16,8 @@ try
             return await ImportBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
         case "reset":
             return await ResetBenchmark.RunAsync(rest);
+        case "suite":
+            return await PgSeed.Bench.Suite.SuiteBenchmark.RunAsync(rest, cancel.Token);
         case "create-db":
             // Builds the export benchmark's database into a server of your own (for profiling single statements).
             if (rest.Length < 1) throw new ArgumentException("create-db needs a connection string (and optionally a scale)");
@@ -23,7 +25,7 @@ try
                 .CreateAsync(rest[0], Console.WriteLine, cancel.Token);
             return 0;
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|create-db CS [SCALE] [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|suite|create-db CS [SCALE] [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
             return 2;
     }
 }
