@@ -51,7 +51,7 @@ internal static class ImportBenchmark
 
             await server.CreateDatabaseAsync("bench_target", cancellationToken: cancellationToken);
             var target = BenchConnections.For(server, "bench_target");
-            await BenchSchema.CreateEmptyAsync(target, cancellationToken);
+            await schema.CreateEmptyAsync(target, cancellationToken);
             await CreateBaselineTablesAsync(target, manifest, cancellationToken);
 
             var measurement = new Measurement();
