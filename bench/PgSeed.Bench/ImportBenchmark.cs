@@ -140,7 +140,7 @@ internal static class ImportBenchmark
         SeedImporter.ImportAsync(new ImportRequest { ConnectionString = target, SeedDirectory = seed, Mode = mode }, null, cancellationToken);
 
     /// <summary>Copies of the seed's tables with keys, unique constraints, defaults and indexes, without FKs.</summary>
-    private static async Task CreateBaselineTablesAsync(string target, SeedManifest manifest, CancellationToken cancellationToken)
+    internal static async Task CreateBaselineTablesAsync(string target, SeedManifest manifest, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder($"CREATE SCHEMA {BaselineSchema};\n");
         foreach (var t in manifest.Tables)
@@ -166,7 +166,7 @@ internal static class ImportBenchmark
     }
 
     /// <summary>The same baseline as one psql script: one transaction, one TRUNCATE, one <c>\copy ... FROM file</c> per CSV.</summary>
-    private static string PsqlScript(SeedManifest manifest, string seed, string path)
+    internal static string PsqlScript(SeedManifest manifest, string seed, string path)
     {
         var sql = new StringBuilder("BEGIN;\n");
         sql.AppendLine($"TRUNCATE {string.Join(", ", manifest.Tables.Select(t => new TableName(BaselineSchema, t.Table).Sql))};");

@@ -1,6 +1,6 @@
 using PgSeed.Bench;
 
-// PgSeed end-to-end benchmarks. Usage: PgSeed.Bench export|import|reset|suite [options] (see docs/benchmarks.md).
+// PgSeed end-to-end benchmarks. Usage: PgSeed.Bench export|import|reset|suite|profile|memory [options] (see docs/benchmarks.md).
 var mode = args.Length > 0 ? args[0] : "";
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
@@ -16,6 +16,10 @@ try
             return await ImportBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
         case "reset":
             return await ResetBenchmark.RunAsync(rest);
+        case "profile":
+            return await ProfileBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
+        case "memory":
+            return await MemoryBenchmark.RunAsync(rest, cancel.Token);
         case "suite":
             return await PgSeed.Bench.Suite.SuiteBenchmark.RunAsync(rest, cancel.Token);
         case "create-db":
@@ -26,7 +30,7 @@ try
                 .CreateAsync(rest[0], Console.WriteLine, cancel.Token);
             return 0;
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|suite|create-db CS [SCALE [ordered|shuffled]] [--reps N] [--scale X] [--case subset|full|small] [--shape ordered|shuffled|both] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|suite|profile|memory [--size-mb MB]|create-db CS [SCALE [ordered|shuffled]] [--reps N] [--scale X] [--case subset|full|small] [--shape ordered|shuffled|both] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
             return 2;
     }
 }
