@@ -28,8 +28,10 @@ internal static partial class ProfileBenchmark
 
     public const string Section = "Export and import: where pgseed's time goes (profile, before the performance work)";
 
-    public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
+        var stagesOnly = args.Contains("--stages-only");
+        var options = BenchOptions.Parse(args.Where(a => a != "--stages-only").ToList()) with { CommandLine = string.Join(' ', args) };
         var schema = new BenchSchema(options.Scale, BenchShape.Shuffled);
         var reps = Math.Max(1, options.Reps);
         Directory.CreateDirectory(options.WorkDirectory);
@@ -43,6 +45,24 @@ internal static partial class ProfileBenchmark
             var cs = BenchConnections.For(server, database);
             await schema.CreateAsync(cs, Console.WriteLine, cancellationToken);
             var roots = ExportBenchmark.Roots(schema, null);
+            if (stagesOnly)
+            {
+                // Only the in-memory replay of the client stages (no whole processes, no trace, docs untouched).
+                var only = Path.Combine(options.WorkDirectory, "seed");
+                var exported = await SeedExporter.ExportAsync(new ExportRequest { ConnectionString = cs, Roots = roots, OutputDirectory = only, Parallel = 1 },
+                    null, cancellationToken);
+                Console.WriteLine(await ReplayAsync(only, ManifestSerializer.Read(only), exported.TotalBytes, cancellationToken));
+                var live = await CopyBaseline.PrepareAsync(cs, only, "stages", cancellationToken);
+                foreach (var b in live.Where(x => x.File.Contains("order_item", StringComparison.Ordinal) || x.File.Contains("user_favorite", StringComparison.Ordinal)))
+                    foreach (var stage in new[] { Stage.BinaryRaw, Stage.TextRaw, Stage.TextRead, Stage.FileWrite })
+                    {
+                        var r = await StageAsync(cs, $"COPY ({b.Select} ORDER BY {b.KeyOrder}) TO STDOUT (FORMAT {(stage == Stage.BinaryRaw ? "binary" : "csv, HEADER")})", stage,
+                            Path.Combine(options.WorkDirectory, "live.csv"), cancellationToken);
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"live {b.File,-28} {stage,-10} wall {r.Wall:0.000} s cpu {r.Cpu:0.00} s, {r.Bytes:N0} bytes in {r.Reads:N0} reads ({r.Bytes / Math.Max(1, r.Reads):N0} per read)"));
+                    }
+                return 0;
+            }
             var sb = new StringBuilder();
             sb.AppendLine($"_Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench/PgSeed.Bench -- profile {options.CommandLine}`._".Replace(" `._", "`._"));
             sb.AppendLine();
@@ -121,8 +141,8 @@ internal static partial class ProfileBenchmark
                           "complete table, in this (warm) process, adding one stage of `TableCopier` at a time (cumulative); CPU is this process's " +
                           "user + system time (Npgsql's reads, decoding and our stages; the server is another process). Medians of 3.");
             sb.AppendLine();
-            sb.AppendLine("| table | MB | stage (cumulative) | wall s | client CPU s | CPU added by the stage s | CPU ns/byte |");
-            sb.AppendLine("|---|---:|---|---:|---:|---:|---:|");
+            sb.AppendLine("| table | MB | stage (cumulative) | wall s | client CPU s | CPU added by the stage s | CPU ns/byte | reads | bytes (chars) per read |");
+            sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
             foreach (var table in new[] { "order_item", "user_favorite" })
             {
                 var t = manifest.Tables.First(x => x.Table == table);
@@ -132,7 +152,7 @@ internal static partial class ProfileBenchmark
                 double? previous = null;
                 foreach (var stage in Enum.GetValues<Stage>())
                 {
-                    var samples = new List<(double Wall, double Cpu, long Bytes)>();
+                    var samples = new List<(double Wall, double Cpu, long Bytes, long Reads)>();
                     for (var i = 0; i < 3; i++)
                         samples.Add(await StageAsync(cs, stage == Stage.BinaryRaw ? binaryCopy : csvCopy, stage,
                             Path.Combine(options.WorkDirectory, $"stage-{Guid.NewGuid():N}.csv"), cancellationToken));
@@ -140,10 +160,12 @@ internal static partial class ProfileBenchmark
                     var added = stage >= Stage.TextRead && previous is { } p ? (cpu - p).ToString("0.00", CultureInfo.InvariantCulture) : "";
                     if (stage >= Stage.TextRead) previous = cpu;
                     sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {table} | {t.Bytes / 1e6:0.0} | {Describe(stage)} | {Measurement.Median(samples.Select(s => s.Wall).ToList()):0.000} | {cpu:0.00} | {added} | {cpu * 1e9 / t.Bytes:0.0} |"));
+                        $"| {table} | {t.Bytes / 1e6:0.0} | {Describe(stage)} | {Measurement.Median(samples.Select(s => s.Wall).ToList()):0.000} | {cpu:0.00} | {added} | {cpu * 1e9 / t.Bytes:0.0} | {samples[0].Reads:N0} | {samples[0].Bytes / Math.Max(1, samples[0].Reads):N0} |"));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   stage {table} {stage,-12} cpu {cpu:0.000} s"));
                 }
             }
+            sb.AppendLine();
+            sb.Append(await ReplayAsync(seed, manifest, reference.TotalBytes, cancellationToken));
             sb.AppendLine();
             var scan = await ScanAsync(seed, manifest, cancellationToken);
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
@@ -173,6 +195,21 @@ internal static partial class ProfileBenchmark
         {
             ExportBenchmark.TryDelete(options.WorkDirectory);
         }
+    }
+
+    /// <summary>The client stages replayed in memory on the two largest kinds of table (see <see cref="StageReplay"/>).</summary>
+    private static async Task<string> ReplayAsync(string seed, SeedManifest manifest, long totalBytes, CancellationToken cancellationToken)
+    {
+        var results = new List<(string, double, IReadOnlyList<StageReplay.Row>)>();
+        foreach (var table in new[] { "order_item", "user_favorite" })
+        {
+            var t = manifest.Tables.First(x => x.Table == table);
+            results.Add((table, t.Bytes / 1e6, await StageReplay.RunAsync(Path.Combine(seed, t.File), 5, cancellationToken)));
+        }
+        return "The same client stages **replayed in memory** on the seed files' bytes, one stage at a time, no server and no network " +
+               "(bench/PgSeed.Bench/StageReplay.cs; median of 5 passes, single-threaded, so wall time is CPU time): what each stage costs per " +
+               "byte on this CPU, and what that comes to for the whole export. The live table above adds Npgsql's network reads and the " +
+               "machine's noise.\n\n" + StageReplay.Render(results, totalBytes);
     }
 
     private static double Med(List<ProcessResult> list, Func<ProcessResult, double> f) => Measurement.Median(list.Select(f).ToList());
@@ -230,7 +267,7 @@ internal static partial class ProfileBenchmark
     };
 
     /// <summary>One run of the COPY-out path up to <paramref name="stage"/>: wall, this process's CPU, bytes.</summary>
-    private static async Task<(double Wall, double Cpu, long Bytes)> StageAsync(string cs, string copySql, Stage stage, string path,
+    private static async Task<(double Wall, double Cpu, long Bytes, long Reads)> StageAsync(string cs, string copySql, Stage stage, string path,
         CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cs) { Pooling = false }.ConnectionString);
@@ -238,13 +275,13 @@ internal static partial class ProfileBenchmark
         await ExportBenchmark.CheckpointAsync(cs, cancellationToken);
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        long bytes = 0;
+        long bytes = 0, reads = 0;
         var buffer = new byte[1 << 16];
         if (stage == Stage.BinaryRaw)
         {
             await using var raw = await connection.BeginRawBinaryCopyAsync(copySql, cancellationToken);
             int n;
-            while ((n = await raw.ReadAsync(buffer, cancellationToken)) > 0) bytes += n;
+            while ((n = await raw.ReadAsync(buffer, cancellationToken)) > 0) { bytes += n; reads++; }
         }
         else
         {
@@ -252,7 +289,7 @@ internal static partial class ProfileBenchmark
             if (stage == Stage.TextRaw && reader is StreamReader { BaseStream: { } underlying })
             {
                 int n;
-                while ((n = await underlying.ReadAsync(buffer, cancellationToken)) > 0) bytes += n;
+                while ((n = await underlying.ReadAsync(buffer, cancellationToken)) > 0) { bytes += n; reads++; }
             }
             else
             {
@@ -260,7 +297,7 @@ internal static partial class ProfileBenchmark
                 var chars = new char[charBuffer];
                 var encoded = new byte[Encoding.UTF8.GetMaxByteCount(charBuffer)];
                 var encoder = new UTF8Encoding(false).GetEncoder();
-                var counter = new RecordCounter();
+                var counter = new StageReplay.RecordCounter();
                 var scanner = new CsvScanner();
                 await using var file = stage == Stage.FileWrite
                     ? new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true)
@@ -268,6 +305,7 @@ internal static partial class ProfileBenchmark
                 int n;
                 while ((n = await reader.ReadAsync(chars.AsMemory(0, charBuffer), cancellationToken)) > 0)
                 {
+                    reads++;
                     if (stage < Stage.Utf8) { bytes += n; continue; }
                     var count = encoder.GetBytes(chars, 0, n, encoded, 0, flush: false);
                     bytes += count;
@@ -282,31 +320,7 @@ internal static partial class ProfileBenchmark
         var wall = watch.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         File.Delete(path);
-        return (wall, cpu, bytes);
-    }
-
-    /// <summary>The record counting of <see cref="CsvScanner"/> without its hash, to price the two apart.</summary>
-    private sealed class RecordCounter
-    {
-        private bool _inQuotes;
-        public long Records { get; private set; }
-
-        public void Append(ReadOnlySpan<byte> span)
-        {
-            if (!_inQuotes && span.IndexOf((byte)'"') < 0)
-            {
-                Records += span.Count((byte)'\n');
-                return;
-            }
-            while (!span.IsEmpty)
-            {
-                var i = _inQuotes ? span.IndexOf((byte)'"') : span.IndexOfAny((byte)'"', (byte)'\n');
-                if (i < 0) break;
-                if (span[i] == (byte)'"') _inQuotes = !_inQuotes;
-                else Records++;
-                span = span[(i + 1)..];
-            }
-        }
+        return (wall, cpu, bytes, reads);
     }
 
     private static async Task<(double Wall, double Cpu)> ScanAsync(string seed, SeedManifest manifest, CancellationToken cancellationToken)

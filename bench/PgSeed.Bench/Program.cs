@@ -17,7 +17,7 @@ try
         case "reset":
             return await ResetBenchmark.RunAsync(rest);
         case "profile":
-            return await ProfileBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
+            return await ProfileBenchmark.RunAsync(rest, cancel.Token);
         case "memory":
             return await MemoryBenchmark.RunAsync(rest, cancel.Token);
         case "suite":

@@ -14,7 +14,8 @@ namespace PgSeed.Bench.Suite;
 /// same run: the conventional stack (Testcontainers.PostgreSql + Respawn + seed script), PgSeed fixtures on a
 /// container server and PgSeed fixtures on the local server. Reports wall time, time to first test and the median
 /// per-test reset, as ratios to the conventional stack. Options: <c>--reps N</c> (default 1), <c>--no-docs</c>,
-/// <c>--work DIR</c> (default <c>/tmp/pgseed-bench-suite</c>, kept so re-runs build incrementally).
+/// <c>--work DIR</c> (default <c>/tmp/pgseed-bench-suite</c>, kept so re-runs build incrementally), <c>--source DIR</c>
+/// (the PgSeed source tree the generated PgSeed project references; default this repository).
 /// </summary>
 internal static partial class SuiteBenchmark
 {
@@ -34,17 +35,21 @@ internal static partial class SuiteBenchmark
         var reps = 1;
         var writeDocs = !args.Contains("--no-docs");
         var work = Path.Combine(Path.GetTempPath(), "pgseed-bench-suite");
+        string? source = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--reps" && i + 1 < args.Length) reps = Math.Max(1, int.Parse(args[++i], CultureInfo.InvariantCulture));
             else if (args[i] == "--work" && i + 1 < args.Length) work = Path.GetFullPath(args[++i]);
+            // Another source tree for the PgSeed projects (e.g. an unmerged branch exported with git archive).
+            else if (args[i] == "--source" && i + 1 < args.Length) source = Path.GetFullPath(args[++i]);
             else if (args[i] != "--no-docs") throw new ArgumentException($"unknown option {args[i]}");
         }
         var started = DateTime.UtcNow;
         var load = MachineInfo.LoadAverage();
         var repositoryRoot = BenchmarksDocument.FindRepositoryRoot();
+        var sourceRoot = source ?? repositoryRoot;
         var image = Environment.GetEnvironmentVariable("PGSEED_TEST_POSTGRES_IMAGE") is { Length: > 0 } i2 ? i2 : "postgres:15";
-        var containerProject = Path.Combine(repositoryRoot, ContainerProjectPath);
+        var containerProject = Path.Combine(sourceRoot, ContainerProjectPath);
         var docker = DockerUnavailableReason();
         var skipped = new Dictionary<string, string>();
         if (docker is not null)
@@ -61,7 +66,7 @@ internal static partial class SuiteBenchmark
         await using (var server = await LocalPostgresServer.StartAsync(cancellationToken))
         {
             machine = await MachineInfo.DescribeAsync(server.AdminConnectionString, cancellationToken);
-            SuiteProjects.Generate(work, repositoryRoot, image, skipped.ContainsKey(PgSeedContainer) ? null : containerProject);
+            SuiteProjects.Generate(work, sourceRoot, image, skipped.ContainsKey(PgSeedContainer) ? null : containerProject);
             await ExportSeedAsync(server, Path.Combine(work, SuiteProjects.SeedFolder), cancellationToken);
         }
         var build = Stopwatch.StartNew();
