@@ -81,12 +81,12 @@ internal static partial class ProfileBenchmark
             var manifest = ManifestSerializer.Read(seed);
             var baseline = await CopyBaseline.PrepareAsync(cs, seed, "profile", cancellationToken);
             var lines = new Dictionary<string, List<ProcessResult>>();
-            async Task Run(string name, string file, Func<int, IEnumerable<string>> args)
+            async Task Run(string name, string file, Func<int, IEnumerable<string>> args, IDictionary<string, string?>? environment = null)
             {
                 for (var i = 0; i < reps; i++)
                 {
                     await ExportBenchmark.CheckpointAsync(cs, cancellationToken);
-                    var r = await WholeProcess.RunAsync(file, args(i), cancellationToken);
+                    var r = await WholeProcess.RunAsync(file, args(i), cancellationToken, environment: environment);
                     if (!lines.TryGetValue(name, out var list)) lines[name] = list = new List<ProcessResult>();
                     list.Add(r);
                     foreach (var dir in Directory.GetDirectories(options.WorkDirectory, "out-*")) ExportBenchmark.TryDelete(dir);
@@ -98,6 +98,11 @@ internal static partial class ProfileBenchmark
             await Run("pgseed --version", WholeProcess.PgSeed, _ => ["--version"]);
             await Run("pgseed export -p 1", WholeProcess.PgSeed, i => ExportBenchmark.CliArguments(cs, roots, Out(i), parallel: 1));
             await Run("pgseed export (defaults: -p 2)", WholeProcess.PgSeed, i => ExportBenchmark.CliArguments(cs, roots, Out(i), parallel: null));
+            // The JIT's tiers, no code change: does the per-row loop run slowly while it is still tier-0 code?
+            await Run("pgseed export -p 1, DOTNET_TieredCompilation=0", WholeProcess.PgSeed, i => ExportBenchmark.CliArguments(cs, roots, Out(i), parallel: 1),
+                new Dictionary<string, string?> { ["DOTNET_TieredCompilation"] = "0" });
+            await Run("pgseed export -p 1, DOTNET_TieredPGO=0", WholeProcess.PgSeed, i => ExportBenchmark.CliArguments(cs, roots, Out(i), parallel: 1),
+                new Dictionary<string, string?> { ["DOTNET_TieredPGO"] = "0" });
             await Run("pg_dump --data-only", WholeProcess.PgDump, i => ExportBenchmark.PgDumpArguments(server, database, Out(i)));
             await Run("psql \\copy, same statements sorted by key", WholeProcess.Psql, i => ExportBenchmark.PsqlArguments(server, database, baseline, Out(i), sorted: true));
             var exportTimeline = await WholeProcess.RunAsync(WholeProcess.PgSeed, ExportBenchmark.CliArguments(cs, roots, Out(0), parallel: 1, verbose: true), cancellationToken);
