@@ -236,7 +236,9 @@ internal static partial class SuiteBenchmark
         sb.AppendLine("  3. **pgseed-local**: the same project with the default server (a throwaway local cluster).");
         sb.AppendLine("- **Measured:** wall time of `dotnet test` (process start to exit; build excluded), time to first test (process start to the " +
                       "first test's reset starting: container or server start, schema, seed, template), and the median over all tests of the reset " +
-                      "before each test. Ratios are conventional ÷ contender (× faster).");
+                      "before each test. Ratios are conventional ÷ contender (× faster). Where PgSeed hands each test a database leased from a pool " +
+                      "of clones reset in the background (per-test leases), the time before a test is the hand-out: the reset work is off the " +
+                      "test's path, and the wall time is what counts it.");
         sb.AppendLine();
         sb.AppendLine("| contender | tests passed | wall s | first test s | reset median ms | wall: × faster | first test: × faster | reset: × faster | goal |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -256,14 +258,14 @@ internal static partial class SuiteBenchmark
             }
             var wall = Speedup(c, r => r.WallSeconds);
             var reset = Speedup(c, r => r.ResetMedianMs);
-            var wallGoal = c == PgSeedContainer ? $"wall ≥ 3×: {Goal(wall >= 3)}" : "wall lower than on the container";
+            var wallGoal = c == PgSeedContainer ? $"wall ≥ 3×: {Goal(wall >= 3)}" : "wall below pgseed-container: not measured in this run";
             if (c == PgSeedLocal && runs.ContainsKey(PgSeedContainer))
                 wallGoal = $"wall below pgseed-container: {Goal(Med(c, r => r.WallSeconds) < Med(PgSeedContainer, r => r.WallSeconds))}";
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {c} | {passed} | {Med(c, r => r.WallSeconds):0.00} | {Med(c, r => r.FirstTestSeconds):0.00} | {Med(c, r => r.ResetMedianMs):0.000} | {wall:0.0} | {Speedup(c, r => r.FirstTestSeconds):0.0} | {reset:0} | reset ≥ 20×: {Goal(reset >= 20)}; {wallGoal} |"));
         }
         sb.AppendLine();
-        sb.AppendLine("Where the time to the first test goes (medians): ");
+        sb.AppendLine("Where the time to the first test goes (medians):");
         foreach (var c in new[] { Conventional, PgSeedContainer, PgSeedLocal }.Where(runs.ContainsKey))
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"- {c}: `dotnet test` and the test host until the first fixture starts {Med(c, r => r.HostSeconds):0.00} s; the first fixture's set-up " +
