@@ -73,6 +73,7 @@ internal static class CallbackKey
             {
                 if (IsPgSeedType(t)) break;
                 foreach (var field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                             .Where(f => f.FieldType != typeof(PgSeedOptions)) // the fixture's configuration: keyed on its own
                              .OrderBy(f => f.Name, StringComparer.Ordinal))
                     parts.Add($"{field.Name}={Object(field.GetValue(value), $"{path}.{DisplayName(field)}", depth + 1)}");
             }
