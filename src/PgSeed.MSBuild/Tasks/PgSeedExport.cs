@@ -35,6 +35,7 @@ public sealed class PgSeedExport : PgSeedTask
         var seeds = SelectedSeeds();
         if (seeds.Count == 0)
         {
+            if (NoneSelectedHere) return;
             SeedLog.Warning(ErrorCode.NoSeedItems, "No PgSeed items to export. Declare seeds as <PgSeed Include=\"seeds/name\" Table=\"...\" /> items.");
             return;
         }
