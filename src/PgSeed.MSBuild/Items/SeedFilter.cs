@@ -5,7 +5,7 @@ namespace PgSeed.MSBuild.Items;
 /// <summary>
 /// Applies <c>-p:PgSeedOnly=name1;name2</c>: keeps the items whose Include, folder name or Name metadata
 /// matches one of the names (case-insensitive, '/' and '\' alike). A name that matches nothing is an error,
-/// so a typo never silently exports nothing. In a solution run (<paramref name="elsewhere"/>), a name may belong to another
+/// so a typo never silently exports nothing. In a solution run, a name may belong to another
 /// project: the solution targets check that every name matched somewhere, from the names each project returns.
 /// </summary>
 internal static class SeedFilter
