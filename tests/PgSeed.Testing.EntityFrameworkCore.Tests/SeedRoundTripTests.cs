@@ -79,7 +79,8 @@ public sealed class SeedRoundTripTests(EfPostgres postgres)
             await context.SaveChangesAsync(Cancel);
         }
         NpgsqlConnection.ClearAllPools();
-        var folder = Path.Combine(Path.GetTempPath(), $"pgseed-ef-seed-{Guid.NewGuid():N}");
+        // A folder of its own under the temp folder, removed with the test process's other temp files by the OS.
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("pgseed-ef-seed-").FullName, "orders");
         var roots = new List<RootSelection> { new() { Table = "\"Orders\"" } };
         if (includeAllCurrencies) roots.Add(new RootSelection { Table = "\"Currencies\"" });
         await SeedExporter.ExportAsync(new ExportRequest { ConnectionString = source.ConnectionString, OutputDirectory = folder, Roots = roots },
