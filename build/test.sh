@@ -8,6 +8,8 @@ source build/ensure-postgres.sh
 pgseed_ensure_postgres
 source build/ensure-docker.sh
 pgseed_ensure_docker
+# The sourced helpers turn on errexit; a failing test run must still reach the summary line below.
+set +e
 
 results="$(pwd)/artifacts/test-results"
 rm -rf "$results"

@@ -9,6 +9,9 @@ public static class SampleFiles
     public static string Directory { get; } = Metadata("BookstoreDirectory");
     public static string BuildConfiguration { get; } = Metadata("BuildConfiguration");
 
+    /// <summary>samples/ci: the CI workflows and the script they run.</summary>
+    public static string CiDirectory { get; } = Metadata("CiSampleDirectory");
+
     /// <summary>The checked-in seed folders, in the sample project.</summary>
     public static string Seeds => Path.Combine(Directory, "seeds");
 

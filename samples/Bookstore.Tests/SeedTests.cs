@@ -5,6 +5,7 @@ using PgSeed.Engine.Seed;
 namespace Bookstore.Tests;
 
 /// <summary>The checked-in seeds are intact and current.</summary>
+[Collection(SampleBuilds.Name)]
 public sealed class SeedTests(BookstoreDatabase db)
 {
     [Fact]
@@ -54,7 +55,7 @@ public sealed class SeedTests(BookstoreDatabase db)
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> DotNetBuildAsync(string connectionString, params string[] arguments)
+    internal static async Task<(int ExitCode, string Output)> DotNetBuildAsync(string connectionString, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in (string[])["build", .. arguments, "-nodeReuse:false", "-nologo"]) start.ArgumentList.Add(a);

@@ -6,13 +6,17 @@ using PgSeed.Engine.Diagnostics;
 namespace PgSeed.Cli;
 
 /// <summary>
-/// The <c>pgseed</c> command line. Exit codes: 0 success, 1 failure (a PGSEED error), 2 usage error.
+/// The <c>pgseed</c> command line. Exit codes: 0 success, 1 failure (a PGSEED error), 2 usage error,
+/// 3 differences found (<c>export --check</c>: the seed is stale; <c>diff --exit-code</c>), 130 cancelled (Ctrl+C /
+/// SIGTERM; PGSEED060). Every failure prints one <c>error PGSEEDnnn: ...</c> line, never a stack trace.
 /// </summary>
 public static class CliApp
 {
     public const int Ok = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+    public const int Stale = 3;
+    public const int Cancelled = 130;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
@@ -28,8 +32,17 @@ public static class CliApp
         }
         try
         {
-            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            // Signals are Program's business (Interrupts): System.CommandLine must not install handlers of its own.
+            var config = new InvocationConfiguration
+            {
+                Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+            };
             return await parsed.InvokeAsync(config, cancellationToken);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or PgSeedException { Code: ErrorCode.Cancelled })
+        {
+            stderr.WriteLine($"error {ErrorCode.Cancelled}: cancelled; nothing was changed (statements on the server were cancelled, temporary files removed).");
+            return Cancelled;
         }
         catch (PgSeedException e) when (IsUsage(e))
         {
@@ -45,6 +58,14 @@ public static class CliApp
         catch (OperationCanceledException)
         {
             stderr.WriteLine($"error {ErrorCode.Cancelled}: cancelled; nothing was changed.");
+            return Cancelled;
+        }
+        catch (Exception e)
+        {
+            // Whatever else escaped (a server or I/O error, a bug): one coded line, like every other failure.
+            var coded = PgSeedErrors.From(e);
+            stderr.WriteLine($"error {coded.Code}: {ConnectionResolver.Redact(coded.Message)}");
+            stderr.WriteLine($"  see {coded.HelpUrl}");
             return Failure;
         }
     }
@@ -56,6 +77,8 @@ public static class CliApp
         yield return ImportCommand.Create(stdout, stderr);
         yield return PlanCommand.Create(stdout, stderr);
         yield return ListCommand.Create(stdout, stderr);
+        yield return DiffCommand.Create(stdout, stderr);
+        yield return UpgradeCommand.Create(stdout, stderr);
     }
 
     // Errors about how the command was called rather than about the data or the database.

@@ -1,4 +1,4 @@
-using System.CommandLine;
 using PgSeed.Cli;
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error);
+using var interrupts = new Interrupts();
+return await CliApp.RunAsync(args, Console.Out, Console.Error, interrupts.Token);

@@ -109,8 +109,24 @@ public class PgSeedDatabase : IAsyncDisposable
 
     private static bool IsSet(string variable) => Environment.GetEnvironmentVariable(variable) is "1" or "true" or "yes";
 
-    /// <summary>Starts (or joins) the server, builds or reuses the template, and clones the first database.</summary>
+    /// <summary>
+    /// Starts (or joins) the server, builds or reuses the template, and clones the first database. Stops when
+    /// <paramref name="cancellationToken"/> fires (xUnit's when a run is aborted), cancelling its statements on the server.
+    /// Any failure is a <see cref="PgSeedException"/> whose message starts with its code.
+    /// </summary>
     public virtual async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await InitializeCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw FixtureErrors.Coded(e, $"setting up {GetType().Name}'s database");
+        }
+    }
+
+    private async Task InitializeCoreAsync(CancellationToken cancellationToken)
     {
         var options = new PgSeedOptions();
         Configure(options);
@@ -153,6 +169,18 @@ public class PgSeedDatabase : IAsyncDisposable
     /// test's lease.
     /// </summary>
     public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await ResetCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw FixtureErrors.Coded(e, $"resetting {GetType().Name}'s database");
+        }
+    }
+
+    private async Task ResetCoreAsync(CancellationToken cancellationToken)
     {
         if (!Options.UsesSingleDatabase)
         {

@@ -26,6 +26,11 @@ internal static class ExportCommand
         var names = new Argument<string[]>("seeds") { Description = "With --config: names or globs of the seeds to export (default: all).", Arity = ArgumentArity.ZeroOrMore };
         var strict = new Option<bool>("--strict") { Description = "Fail instead of warning when a where rule keeps referenced rows or a column looks personal." };
         var allowPii = new Option<string[]>("--allow-pii") { Description = "Accept a column the personal-data lint flags: [SCHEMA.]TABLE.COLUMN (table may be a glob). Repeatable." };
+        var check = new Option<bool>("--check")
+        {
+            Description = $"Export into a temporary folder and compare it with --out: exit 0 when identical, {CliApp.Stale} when the seed would change " +
+                          "(one line per changed table). The seed folder is never written.",
+        };
         var dryRun = CommonOptions.DryRun();
         var verbose = CommonOptions.Verbose();
         var quiet = CommonOptions.Quiet();
@@ -33,7 +38,7 @@ internal static class ExportCommand
         var command = new Command("export", "Export a referentially complete subset of a database into a seed folder (one CSV per table + pgseed.json).")
         {
             connection, table, filter, raw, include, children, excludeEdge, schema, parallel, output, dryRun, verbose, quiet,
-            config, strict, allowPii, names,
+            config, strict, allowPii, names, check,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -42,6 +47,7 @@ internal static class ExportCommand
                 if (result.GetValue(table) is not null || result.GetValue(output) is not null)
                     throw new PgSeedException(ErrorCode.InvalidOption, "--config takes the tables and folders from the file; do not also give --table or --out.");
                 var seeds = SeedConfig.Select(SeedConfig.Load(configFile), result.GetValue(names) ?? []);
+                var allCurrent = true;
                 foreach (var seed in seeds)
                 {
                     var fromFile = seed.ToExportRequest(result.GetValue(connection));
@@ -54,9 +60,9 @@ internal static class ExportCommand
                         RefreshCommand = RefreshCommandLine.ForConfig(configFile, seed.Name),
                     };
                     stdout.WriteLine($"seed {seed.Name}:");
-                    await RunAsync(seedRequest, result, stdout, stderr, verbose, quiet, cancellationToken);
+                    allCurrent &= await RunAsync(seedRequest, result, stdout, stderr, verbose, quiet, check, cancellationToken);
                 }
-                return 0;
+                return allCurrent ? CliApp.Ok : CliApp.Stale;
             }
             if (result.GetValue(names) is { Length: > 0 })
                 throw new PgSeedException(ErrorCode.InvalidOption, "Seed names are only accepted with --config.");
@@ -81,21 +87,23 @@ internal static class ExportCommand
                 AllowPii = result.GetValue(allowPii) ?? [],
             };
             request = request with { RefreshCommand = RefreshCommandLine.ForOptions(request) };
-            await RunAsync(request, result, stdout, stderr, verbose, quiet, cancellationToken);
-            return 0;
+            return await RunAsync(request, result, stdout, stderr, verbose, quiet, check, cancellationToken) ? CliApp.Ok : CliApp.Stale;
         });
         return command;
     }
 
-    private static async Task RunAsync(ExportRequest request, ParseResult result, TextWriter stdout, TextWriter stderr,
-        Option<bool> verbose, Option<bool> quiet, CancellationToken cancellationToken)
+    /// <summary>Exports, or with --check compares; false when --check found the seed stale.</summary>
+    private static async Task<bool> RunAsync(ExportRequest request, ParseResult result, TextWriter stdout, TextWriter stderr,
+        Option<bool> verbose, Option<bool> quiet, Option<bool> check, CancellationToken cancellationToken)
     {
         var log = new ConsoleSeedLog(stdout, stderr, result.GetValue(verbose), result.GetValue(quiet), showSql: request.DryRun || result.GetValue(verbose));
+        if (result.GetValue(check)) return await ExportCheck.RunAsync(request, log, stdout, cancellationToken);
         var report = await log.RunAsync(() => SeedExporter.ExportAsync(request, log, cancellationToken), live: !request.DryRun);
         if (report.DryRun)
         {
             stdout.WriteLine("Dry run: no data read, no files written. Tables in import order:");
             stdout.Write(report.Tree);
         }
+        return true;
     }
 }

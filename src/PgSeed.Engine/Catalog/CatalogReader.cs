@@ -3,8 +3,10 @@ using Npgsql;
 namespace PgSeed.Engine.Catalog;
 
 /// <summary>
-/// Reads tables, columns, keys, FKs and owned sequences from pg_catalog (not information_schema:
-/// FK column pairs come from conkey/confkey by ordinality, which is exact for composite keys).
+/// Reads tables, columns, keys, FKs and the sequences behind column values from pg_catalog (not information_schema:
+/// FK column pairs come from conkey/confkey by ordinality, which is exact for composite keys). Partitions are not
+/// tables here: they are listed under their partitioned table, and FKs declared on (or referencing) a partition
+/// are attributed to the partitioned table at the top of its tree.
 /// </summary>
 public static class CatalogReader
 {
@@ -45,7 +47,7 @@ public static class CatalogReader
                     HasDefault = r.GetBoolean(5),
                     Identity = r.GetChar(6),
                     Generated = r.GetChar(7) != '\0',
-                    OwnedSequence = r.IsDBNull(8) ? null : r.GetString(8),
+                    Sequence = r.IsDBNull(8) ? null : r.GetString(8),
                 });
             }
         }
@@ -69,20 +71,44 @@ public static class CatalogReader
             }
         }
 
+        // Partitions of the partitioned tables, at any depth: each maps to the table at the top of its tree.
+        var partitions = new Dictionary<uint, List<PartitionInfo>>();
+        var partitionRoot = new Dictionary<uint, (uint Root, PartitionInfo Partition)>();
+        await using (var cmd = new NpgsqlCommand(PartitionsSql, connection))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid)
+                { Value = tables.Where(t => t.Value.Partitioned).Select(t => t.Key).ToArray() });
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var root = r.GetFieldValue<uint>(0);
+                var partition = new PartitionInfo(new TableName(r.GetString(2), r.GetString(3)), r.GetFieldValue<uint>(1),
+                    new TableName(r.GetString(4), r.GetString(5)), r.GetBoolean(6)) { Foreign = r.GetBoolean(7) };
+                if (!partitions.TryGetValue(root, out var list)) partitions[root] = list = new();
+                list.Add(partition);
+                partitionRoot[partition.Oid] = (root, partition);
+            }
+        }
+
         var fks = new List<ForeignKeyInfo>();
         await using (var cmd = new NpgsqlCommand(ForeignKeysSql, connection))
         {
-            cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids });
+            cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids.Concat(partitionRoot.Keys).ToArray() });
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
                 var childOid = r.GetFieldValue<uint>(1);
                 var parentOid = r.GetFieldValue<uint>(2);
+                // A constraint of a partition (or referencing one) is an FK of the partitioned table at the top.
+                var declaredOn = partitionRoot.TryGetValue(childOid, out var childPartition) ? childPartition.Partition.Name : (TableName?)null;
+                if (childPartition.Partition is not null) childOid = childPartition.Root;
+                if (partitionRoot.TryGetValue(parentOid, out var parentPartition)) parentOid = parentPartition.Root;
                 if (!tables.TryGetValue(childOid, out var child) || !tables.TryGetValue(parentOid, out var parent)) continue;
                 fks.Add(new ForeignKeyInfo
                 {
                     Name = r.GetString(0),
                     Child = child.Name,
+                    DeclaredOn = declaredOn,
                     Parent = parent.Name,
                     Columns = r.GetFieldValue<string[]>(3),
                     ParentColumns = r.GetFieldValue<string[]>(4),
@@ -118,6 +144,7 @@ public static class CatalogReader
             Oid = kv.Key,
             Name = kv.Value.Name,
             Partitioned = kv.Value.Partitioned,
+            Partitions = partitions.TryGetValue(kv.Key, out var parts) ? parts : [],
             EstimatedRows = kv.Value.Rows,
             Columns = columns.TryGetValue(kv.Key, out var c) ? c : new List<ColumnInfo>(),
             PrimaryKey = primary.TryGetValue(kv.Key, out var p) ? p : Array.Empty<string>(),
@@ -139,7 +166,8 @@ public static class CatalogReader
         fks.Sort((a, b) =>
         {
             var c = a.Child.CompareTo(b.Child);
-            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+            if (c == 0) c = string.CompareOrdinal(a.Name, b.Name);
+            return c != 0 ? c : a.ConstraintTable.CompareTo(b.ConstraintTable);
         });
         return new DatabaseCatalog(infos, fks, version, searchPath);
     }
@@ -163,16 +191,41 @@ public static class CatalogReader
     private const string ColumnsSql = """
         SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
                a.attnotnull, a.atthasdef, a.attidentity, a.attgenerated,
-               (SELECT pg_catalog.quote_ident(sn.nspname) || '.' || pg_catalog.quote_ident(s.relname)
-                FROM pg_catalog.pg_depend d
-                JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-                JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
-                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
-                  AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i')
-                LIMIT 1)
+               -- The sequence the column's values come from: the one its default calls nextval() on (also when the
+               -- sequence is not OWNED BY the column), else the one it owns (identity columns have no default).
+               coalesce(
+                 (SELECT pg_catalog.quote_ident(sn.nspname) || '.' || pg_catalog.quote_ident(s.relname)
+                  FROM pg_catalog.pg_attrdef ad
+                  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = ad.oid
+                   AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                  JOIN pg_catalog.pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+                  JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+                  WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+                  ORDER BY 1 LIMIT 1),
+                 (SELECT pg_catalog.quote_ident(sn.nspname) || '.' || pg_catalog.quote_ident(s.relname)
+                  FROM pg_catalog.pg_depend d
+                  JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+                  JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+                  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                    AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i')
+                  LIMIT 1))
         FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = ANY(@oids) AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY a.attrelid, a.attnum
+        """;
+
+    private const string PartitionsSql = """
+        WITH RECURSIVE tree(root, oid, parent, level) AS (
+            SELECT i.inhparent, i.inhrelid, i.inhparent, 1 FROM pg_catalog.pg_inherits i WHERE i.inhparent = ANY(@oids)
+            UNION ALL
+            SELECT t.root, i.inhrelid, i.inhparent, t.level + 1 FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent = t.oid)
+        SELECT t.root, c.oid, n.nspname, c.relname, pn.nspname, p.relname, c.relkind <> 'p', c.relkind = 'f'
+        FROM tree t
+        JOIN pg_catalog.pg_class c ON c.oid = t.oid AND c.relispartition
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_catalog.pg_class p ON p.oid = t.parent
+        JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+        ORDER BY t.root, t.level, n.nspname, c.relname
         """;
 
     private const string KeysSql = """

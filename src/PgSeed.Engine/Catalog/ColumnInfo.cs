@@ -18,8 +18,11 @@ public sealed record ColumnInfo
     /// <summary>Stored generated column: never exported, never written.</summary>
     public bool Generated { get; init; }
 
-    /// <summary>Sequence feeding this column (serial or identity), quoted for SQL, if any.</summary>
-    public string? OwnedSequence { get; init; }
+    /// <summary>
+    /// The sequence feeding this column, quoted for SQL, if any: the one its default calls <c>nextval()</c> on (owned
+    /// by the column or not), else the one it owns (serial, identity).
+    /// </summary>
+    public string? Sequence { get; init; }
 
     public bool IsIdentityAlways => Identity == 'a';
 

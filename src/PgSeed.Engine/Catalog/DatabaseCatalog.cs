@@ -12,10 +12,12 @@ public sealed class DatabaseCatalog
         int serverVersionNum, IReadOnlyList<string> searchPath)
     {
         _tables = tables.ToDictionary(t => t.Name);
+        foreach (var t in _tables.Values)
+            foreach (var p in t.Partitions) _partitions[p.Name] = (p, t);
         ServerVersionNum = serverVersionNum;
         SearchPath = searchPath;
         var kept = new List<ForeignKeyInfo>();
-        foreach (var fk in foreignKeys)
+        foreach (var fk in MergePartitionConstraints(foreignKeys))
         {
             if (!_tables.TryGetValue(fk.Child, out var child) || !_tables.TryGetValue(fk.Parent, out var parent)) continue;
             child.ForeignKeys.Add(fk);
@@ -23,6 +25,58 @@ public sealed class DatabaseCatalog
             kept.Add(fk);
         }
         ForeignKeys = kept;
+    }
+
+    /// <summary>
+    /// The same FK declared on several partitions of one partitioned table (one constraint per partition, as schemas
+    /// from before PostgreSQL 11 have them) is one FK of the partitioned table: the export follows it once, for every
+    /// row; <see cref="ForeignKeyInfo.Constraints"/> keeps each constraint for the import. An FK that not every leaf
+    /// partition declares is <see cref="ForeignKeyInfo.Partial"/>.
+    /// </summary>
+    private IEnumerable<ForeignKeyInfo> MergePartitionConstraints(IReadOnlyList<ForeignKeyInfo> foreignKeys)
+    {
+        var groups = foreignKeys.Where(f => f.DeclaredOn is not null)
+            .GroupBy(f => (f.Child, Columns: string.Join("\u0001", f.Columns), f.Parent, ParentColumns: string.Join("\u0001", f.ParentColumns)))
+            .ToDictionary(g => g.First(), g => g.ToList());
+        foreach (var fk in foreignKeys)
+        {
+            if (fk.DeclaredOn is null)
+            {
+                yield return fk;
+                continue;
+            }
+            if (!groups.TryGetValue(fk, out var group)) continue; // merged into the group's first constraint
+            if (!_tables.TryGetValue(fk.Child, out var child)) continue;
+            var covered = group.SelectMany(c => LeavesUnder(child, c.DeclaredOn!.Value)).ToHashSet();
+            var partial = child.LeafPartitions.Any(l => !covered.Contains(l.Name));
+            yield return fk with
+            {
+                Constraints = group,
+                Partial = partial,
+                Mandatory = !partial && group.All(c => c.Mandatory),
+                Deferrable = group.All(c => c.Deferrable),
+                InitiallyDeferred = group.All(c => c.InitiallyDeferred),
+            };
+        }
+    }
+
+    /// <summary>The leaf partitions at or below <paramref name="partition"/> of <paramref name="table"/>.</summary>
+    private static IEnumerable<TableName> LeavesUnder(TableInfo table, TableName partition)
+    {
+        var below = new HashSet<TableName> { partition };
+        foreach (var p in table.Partitions) // parents come before their own partitions
+            if (below.Contains(p.Parent)) below.Add(p.Name);
+        return table.LeafPartitions.Where(l => below.Contains(l.Name)).Select(l => l.Name);
+    }
+
+    private readonly Dictionary<TableName, (PartitionInfo Partition, TableInfo Table)> _partitions = new();
+
+    /// <summary>The partitioned table (top of the tree) a partition belongs to, when <paramref name="name"/> is a partition.</summary>
+    public bool TryGetPartition(TableName name, out PartitionInfo partition, out TableInfo table)
+    {
+        var found = _partitions.TryGetValue(name, out var p);
+        (partition, table) = found ? p : (null!, null!);
+        return found;
     }
 
     /// <summary>Every user table, ordered by schema then name.</summary>
@@ -56,13 +110,40 @@ public sealed class DatabaseCatalog
         var (tablePart, tableQuoted) = parts[^1];
         (string Name, bool Quoted)? schemaPart = parts.Count == 2 ? parts[0] : null;
 
-        var candidates = _tables.Values
-            .Where(t => schemaPart is null || NameMatches(t.Name.Schema, schemaPart.Value.Name, schemaPart.Value.Quoted) > 0)
-            .Select(t => (Table: t, Score: NameMatches(t.Name.Name, tablePart, tableQuoted)))
+        var found = Find(_tables.Keys, text, what, tablePart, tableQuoted, schemaPart);
+        if (found is { } name) return _tables[name];
+        if (Find(_partitions.Keys, text, what, tablePart, tableQuoted, schemaPart) is { } partition)
+            throw new PgSeedException(ErrorCode.TableNotFound,
+                $"{Capitalize(what)} '{text}' is a partition of {_partitions[partition].Table.Name.Display}: PgSeed reads and writes partitioned tables " +
+                $"as a whole. Name {_partitions[partition].Table.Name.Display} instead.") { Table = text };
+        throw new PgSeedException(ErrorCode.TableNotFound, $"{Capitalize(what)} '{text}' was not found in the database." + Suggest(text, tablePart, schemaPart is not null)) { Table = text };
+    }
+
+    /// <summary>
+    /// Resolves a name that may be a partition: returns the partition (or null when <paramref name="text"/> names a
+    /// table) and the table that PgSeed exports for it.
+    /// </summary>
+    public (PartitionInfo? Partition, TableInfo Table) ResolveTableOrPartition(string text, string what = "table")
+    {
+        IReadOnlyList<(string Name, bool Quoted)> parts;
+        try { parts = Identifier.ParseQualified(text); }
+        catch (FormatException e) { throw new PgSeedException(ErrorCode.TableNotFound, $"Bad {what} name '{text}': {e.Message}"); }
+        (string Name, bool Quoted)? schemaPart = parts.Count == 2 ? parts[0] : null;
+        if (Find(_tables.Keys, text, what, parts[^1].Name, parts[^1].Quoted, schemaPart) is null &&
+            Find(_partitions.Keys, text, what, parts[^1].Name, parts[^1].Quoted, schemaPart) is { } partition)
+            return (_partitions[partition].Partition, _partitions[partition].Table);
+        return (null, Resolve(text, what));
+    }
+
+    /// <summary>The best match among <paramref name="names"/>, or null when none matches (ambiguity is an error).</summary>
+    private TableName? Find(IEnumerable<TableName> names, string text, string what, string tablePart, bool tableQuoted, (string Name, bool Quoted)? schemaPart)
+    {
+        var candidates = names
+            .Where(t => schemaPart is null || NameMatches(t.Schema, schemaPart.Value.Name, schemaPart.Value.Quoted) > 0)
+            .Select(t => (Table: t, Score: NameMatches(t.Name, tablePart, tableQuoted)))
             .Where(x => x.Score > 0)
             .ToList();
-        if (candidates.Count == 0)
-            throw new PgSeedException(ErrorCode.TableNotFound, $"{Capitalize(what)} '{text}' was not found in the database." + Suggest(text, tablePart, schemaPart is not null)) { Table = text };
+        if (candidates.Count == 0) return null;
 
         var best = candidates.Max(c => c.Score);
         var top = candidates.Where(c => c.Score == best).Select(c => c.Table).ToList();
@@ -71,13 +152,13 @@ public sealed class DatabaseCatalog
             // Follow the search path like PostgreSQL does for an unqualified name.
             foreach (var schema in SearchPath)
             {
-                var inPath = top.Where(t => t.Name.Schema == schema).ToList();
+                var inPath = top.Where(t => t.Schema == schema).ToList();
                 if (inPath.Count == 1) return inPath[0];
             }
         }
         if (top.Count > 1)
             throw new PgSeedException(ErrorCode.AmbiguousTable,
-                $"{Capitalize(what)} '{text}' is ambiguous: {string.Join(", ", top.Select(t => t.Name.Display))}. Qualify it with a schema.") { Table = text };
+                $"{Capitalize(what)} '{text}' is ambiguous: {string.Join(", ", top.Select(t => t.Display))}. Qualify it with a schema.") { Table = text };
         return top[0];
     }
 

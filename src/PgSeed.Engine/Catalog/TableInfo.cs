@@ -7,6 +7,12 @@ public sealed class TableInfo
     public required uint Oid { get; init; }
     public bool Partitioned { get; init; }
 
+    /// <summary>Every partition below a partitioned table, at any depth, parents before their own partitions.</summary>
+    public IReadOnlyList<PartitionInfo> Partitions { get; init; } = [];
+
+    /// <summary>The partitions that hold rows (what <c>tableoid</c> of the table's rows can be).</summary>
+    public IEnumerable<PartitionInfo> LeafPartitions => Partitions.Where(p => p.Leaf);
+
     /// <summary>The planner's row estimate (<c>pg_class.reltuples</c>); 0 or less when never analysed.</summary>
     public double EstimatedRows { get; init; }
     public required IReadOnlyList<ColumnInfo> Columns { get; init; }

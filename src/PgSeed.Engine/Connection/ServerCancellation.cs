@@ -5,33 +5,54 @@ namespace PgSeed.Engine.Connection;
 /// <summary>
 /// Makes a cancelled token stop the work on the server too. A token cancels the client's wait, but a
 /// long COPY or query can keep running in the backend; this asks the server to cancel it by
-/// calling <c>pg_cancel_backend</c> from a second connection.
+/// calling <c>pg_cancel_backend</c> from a second connection. Disposing waits (briefly) for that request, so a
+/// process that exits right after a cancellation does not leave its statements running.
 /// </summary>
-public static class ServerCancellation
+public sealed class ServerCancellation : IAsyncDisposable, IDisposable
 {
-    public static CancellationTokenRegistration Register(NpgsqlConnection connection, string connectionString, CancellationToken token)
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private CancellationTokenRegistration _registration;
+    private volatile Task _request = Task.CompletedTask;
+
+    private ServerCancellation() { }
+
+    public static ServerCancellation Register(NpgsqlConnection connection, string connectionString, CancellationToken token)
     {
-        if (!token.CanBeCanceled) return default;
+        var cancellation = new ServerCancellation();
+        if (!token.CanBeCanceled) return cancellation;
         var pid = connection.ProcessID;
-        return token.Register(() =>
+        cancellation._registration = token.Register(() => cancellation._request = Task.Run(() => CancelAsync(connectionString, pid)));
+        return cancellation;
+    }
+
+    private static async Task CancelAsync(string connectionString, int pid)
+    {
+        try
         {
-            // Fire and forget: the caller is already unwinding with OperationCanceledException.
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    var b = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 };
-                    await using var side = new NpgsqlConnection(b.ConnectionString);
-                    await side.OpenAsync();
-                    await using var cmd = new NpgsqlCommand("SELECT pg_cancel_backend(@pid)", side);
-                    cmd.Parameters.AddWithValue("pid", pid);
-                    await cmd.ExecuteNonQueryAsync();
-                }
-                catch
-                {
-                    // Best effort: the connection is being torn down anyway.
-                }
-            });
-        });
+            var b = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5, CommandTimeout = 5 };
+            await using var side = new NpgsqlConnection(b.ConnectionString);
+            await side.OpenAsync().ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand("SELECT pg_catalog.pg_cancel_backend(@pid)", side);
+            cmd.Parameters.AddWithValue("pid", pid);
+            await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+        {
+            // Best effort: the connection is being torn down anyway, which ends the backend's work too.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _registration.DisposeAsync().ConfigureAwait(false);
+        try { await _request.WaitAsync(Patience).ConfigureAwait(false); }
+        catch (TimeoutException) { /* the server did not answer; closing the connection is all that is left */ }
+    }
+
+    public void Dispose()
+    {
+        _registration.Dispose();
+        try { _request.Wait(Patience); }
+        catch (AggregateException) { /* CancelAsync swallows its errors; nothing else can fail here */ }
     }
 }

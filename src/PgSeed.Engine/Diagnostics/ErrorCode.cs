@@ -20,7 +20,14 @@ public static class ErrorCode
     public const string FilterWrites = "PGSEED014";
     public const string UnknownForeignKey = "PGSEED015";
     public const string RawMissingKey = "PGSEED016";
+    public const string ExportPermissionDenied = "PGSEED017";
     public const string OutputFolder = "PGSEED020";
+    public const string DiskFull = "PGSEED021";
+
+    // Seeds over time: stale checks, diffs, re-exports from a manifest
+    public const string SeedStale = "PGSEED024";
+    public const string DifferentRoots = "PGSEED025";
+    public const string DefinitionNotReproducible = "PGSEED026";
 
     // Seed folder and manifest
     public const string SeedFolderMissing = "PGSEED030";
@@ -30,6 +37,9 @@ public static class ErrorCode
     public const string RowCountMismatch = "PGSEED034";
     public const string CsvHeaderInvalid = "PGSEED035";
     public const string UnsupportedFormat = "PGSEED036";
+    public const string FileAccessFailed = "PGSEED037";
+    public const string SchemaDrift = "PGSEED038";
+    public const string SchemaSqlMissing = "PGSEED039";
 
     // Import against a target database
     public const string TargetTableMissing = "PGSEED040";
@@ -43,10 +53,15 @@ public static class ErrorCode
     public const string CycleNotLoadable = "PGSEED048";
     public const string PermissionDenied = "PGSEED049";
     public const string GeneratedColumnSkipped = "PGSEED050";
+    public const string SequenceNotRestored = "PGSEED051";
+    public const string DuplicateKeyInSeed = "PGSEED052";
+    public const string UpsertTriggersFire = "PGSEED053";
+    public const string MigrationFailed = "PGSEED055";
 
     // Runtime
     public const string Cancelled = "PGSEED060";
     public const string DatabaseError = "PGSEED061";
+    public const string ConnectionLost = "PGSEED062";
 
     // Test servers, pools and leases (PgSeed.Testing.Core, PgSeed.Testing, PgSeed.Testing.Testcontainers)
     public const string NoTestServer = "PGSEED064";
@@ -64,6 +79,7 @@ public static class ErrorCode
     public const string FixtureMisuse = "PGSEED074";
     public const string ResetFailed = "PGSEED075";
     public const string SchemaCallbackFailed = "PGSEED076";
+    public const string ScriptCommandUnsupported = "PGSEED077";
     public const string LeasesOutstanding = "PGSEED078";
 
     // Build integration (PgSeed.MSBuild)

@@ -25,8 +25,11 @@ public sealed class PgSeedException : Exception
     /// <summary>File involved (seed CSV, manifest, schema script), if any.</summary>
     public string? File { get; init; }
 
-    /// <summary>1-based line (CSV record) in <see cref="File"/>, if known.</summary>
+    /// <summary>1-based physical line in <see cref="File"/> (where the record starts, for a CSV), if known.</summary>
     public int? Line { get; init; }
+
+    /// <summary>1-based CSV record number (the header is record 1), if known; differs from <see cref="Line"/> after a value with line breaks.</summary>
+    public int? Record { get; init; }
 
     /// <summary>1-based character position in the SQL the user supplied (filters), if known.</summary>
     public int? Position { get; init; }

@@ -105,6 +105,10 @@ internal sealed class ClosureRunner(NpgsqlConnection connection, SubsetPlan plan
                     ? await OneByOneAsync(commands, round, i => failedAt = i, cancellationToken)
                     : await BatchAsync(commands, round, i => failedAt = i, cancellationToken);
             }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                throw ExportPrivileges.Denied(e);
+            }
             catch (PostgresException e)
             {
                 // Errors while the batch is parsed (e.g. a where rule's type mismatch) name no statement:

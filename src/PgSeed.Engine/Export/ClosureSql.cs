@@ -51,7 +51,7 @@ internal static class ClosureSql
     {
         var t = root.Table;
         string select;
-        if (root.Selection.Raw is { } raw)
+        if ((root.Selection.Raw ?? PartitionRows(root)) is { } raw)
         {
             select = t.UsesCtid
                 // A keyless table: match the raw query's rows to table rows by their whole text.
@@ -73,6 +73,17 @@ internal static class ClosureSql
                      $"WHERE EXISTS (SELECT 1 FROM {t.Name.Sql} pgseed_w WHERE {match} AND ({t.Where}))";
         }
         return $"{InsertInto(t)}\n{select}\nON CONFLICT DO NOTHING";
+    }
+
+    /// <summary>
+    /// For a partition named as the root: its rows (with the user's filter, which may name the partition) in the
+    /// partitioned table's column order, so a keyless table's rows compare by their whole text.
+    /// </summary>
+    private static string? PartitionRows(PlannedRoot root)
+    {
+        if (root.Partition is not { } partition) return null;
+        var columns = string.Join(", ", root.Table.Info.Columns.Select(c => partition.Name.Sql + "." + Identifier.Quote(c.Name)));
+        return $"SELECT {columns} FROM {partition.Name.Sql}" + (root.Selection.Filter is { } f ? "\n" + f : "");
     }
 
     /// <summary>Length of the text before the user's filter in <see cref="SeedRoot"/> (to map error positions).</summary>
@@ -155,8 +166,12 @@ internal static class ClosureSql
         var (childRows, values, insert, fresh, conflict) = ChildTarget(child);
         if (parent.All)
         {
-            // Every parent row is exported: any child row whose FK is set references one of them.
-            var notNull = string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
+            // Every parent row is exported: any child row whose FK is set references one of them. Not so for an FK
+            // declared on some partitions only: rows of the others must match a parent row.
+            var notNull = fk.Partial
+                ? $"EXISTS (SELECT 1 FROM {parent.Name.Sql} p WHERE " +
+                  string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"p.{Identifier.Quote(pc)} = c.{Identifier.Quote(c)}")) + ")"
+                : string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
             return $"{insert}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}{fresh}{conflict}";
         }
         var (from, where, col) = SourceRows(parent, descendantsOnly: true, roundParam);
@@ -215,14 +230,18 @@ internal static class ClosureSql
         var childRows = child.Where is null
             ? $"{child.Name.Sql} c"
             : $"(SELECT pgseed_w.tableoid AS pgseed_tableoid, pgseed_w.ctid AS pgseed_ctid, * FROM {child.Name.Sql} pgseed_w WHERE {child.Where}) c";
-        var values = child.UsesCtid && child.Where is not null
+        var ctidRows = child.UsesCtid && child.Where is not null;
+        var values = ctidRows
             ? new[] { "c.pgseed_tableoid", "c.pgseed_ctid" }.Concat(child.Payload.Select(p => "c." + Identifier.Quote(p))).ToList()
             : child.RowValues("c");
+        // The key of each row, in key-table column order (a whole-row key table stores the key wherever the table
+        // has it, not in its first columns).
+        var keyValues = ctidRows ? values.Take(2).ToList() : child.KeyExpressions("c");
         // Each child row comes out once per step (it references one parent row). A single-entry table's rows
         // come from one step only: a plain insert. Otherwise rows already in the key table are skipped first (a
         // probe costs far less than conflict handling), and where parent steps may have added a row as a parent
         // only, ON CONFLICT promotes it to a descendant.
-        var fresh = child.SingleEntry ? "" : $" AND {NotIn(child, values.Take(child.KeyTableColumns.Count).ToList(), descendantsOnly: child.ReachedByParentSteps)}";
+        var fresh = child.SingleEntry ? "" : $" AND {NotIn(child, keyValues, descendantsOnly: child.ReachedByParentSteps)}";
         var conflict = child.SingleEntry || !child.ReachedByParentSteps
             ? ""
             : $"\nON CONFLICT ({string.Join(", ", child.KeyTableColumns)}) DO UPDATE SET {Descendant} = true, {Round} = EXCLUDED.{Round} WHERE NOT k.{Descendant}";

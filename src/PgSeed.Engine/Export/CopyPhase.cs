@@ -82,6 +82,10 @@ internal static class CopyPhase
                     r = await TableCopier.CopyToFileAsync(connection, sql, folder.PathFor(files[t.Name]), failFast.Token,
                         (rows, bytes) => progress.TableProgress(name, rows, bytes));
                 }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+                {
+                    throw ExportPrivileges.Denied(e);
+                }
                 catch (PostgresException e)
                 {
                     throw new PgSeedException(ErrorCode.DatabaseError,

@@ -13,7 +13,7 @@ namespace PgSeed.Engine.Export;
 internal sealed class CopyWorkers : IAsyncDisposable
 {
     private readonly List<NpgsqlConnection> _connections = new();
-    private readonly List<CancellationTokenRegistration> _registrations = new();
+    private readonly List<ServerCancellation> _registrations = new();
 
     /// <summary>No workers (a serial export).</summary>
     public static CopyWorkers None => new();
@@ -72,7 +72,7 @@ internal sealed class CopyWorkers : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var r in _registrations) r.Dispose();
+        foreach (var r in _registrations) await r.DisposeAsync();
         foreach (var c in _connections) await c.DisposeAsync();
         _registrations.Clear();
         _connections.Clear();

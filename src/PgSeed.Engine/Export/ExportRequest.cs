@@ -106,4 +106,10 @@ public sealed record ExportRequest
 
     /// <summary>The command that re-exports this seed, shown in its README (the adapter knows how it was called).</summary>
     public string? RefreshCommand { get; init; }
+
+    /// <summary>
+    /// Adjusts the manifest before it is written: <c>pgseed upgrade</c> re-exports a seed's own rows with a derived
+    /// request and records the seed's original definition.
+    /// </summary>
+    internal Func<Seed.SeedManifest, Seed.SeedManifest>? ManifestOverride { get; init; }
 }

@@ -3,37 +3,119 @@ using PgSeed.Engine.Catalog;
 namespace PgSeed.Engine.Export;
 
 /// <summary>
-/// Dependency order for loading: referenced tables before referencing ones. Cycles are broken at the
-/// FKs that are cheapest to satisfy later — self-references (one statement loads them), then
-/// deferrable FKs, then nullable ones — and ties go by name, so the order is deterministic.
+/// Dependency order for loading: referenced tables before referencing ones. Only a real cycle is broken, and
+/// only at an FK on it (both ends in one strongly connected group of the tables still to place): the cheapest to
+/// satisfy later — deferrable FKs, then nullable ones — ties by name, so the order is deterministic.
+/// Self-references need no break (one statement loads them).
 /// </summary>
 public static class ImportOrder
 {
-    public static IReadOnlyList<TableName> Sort(IReadOnlyList<TableName> tables, IReadOnlyList<ForeignKeyInfo> foreignKeys)
+    /// <summary>The order, and the FKs whose parent loads after their child (each on a cycle).</summary>
+    public sealed record Result(IReadOnlyList<TableName> Tables, IReadOnlyList<ForeignKeyInfo> BrokenForeignKeys);
+
+    public static IReadOnlyList<TableName> Sort(IReadOnlyList<TableName> tables, IReadOnlyList<ForeignKeyInfo> foreignKeys) =>
+        Order(tables, foreignKeys).Tables;
+
+    public static Result Order(IReadOnlyList<TableName> tables, IReadOnlyList<ForeignKeyInfo> foreignKeys)
     {
         var set = tables.ToHashSet();
-        var edges = foreignKeys.Where(f => f.Child != f.Parent && set.Contains(f.Child) && set.Contains(f.Parent)).ToList();
+        var active = foreignKeys.Where(f => f.Child != f.Parent && set.Contains(f.Child) && set.Contains(f.Parent)).ToList();
         var remaining = new SortedSet<TableName>(tables);
         var result = new List<TableName>();
-        var active = new List<ForeignKeyInfo>(edges);
+        var broken = new List<ForeignKeyInfo>();
         while (remaining.Count > 0)
         {
             // Tables with no unloaded parents, smallest name first.
             var ready = remaining.Where(t => !active.Any(e => e.Child == t && remaining.Contains(e.Parent))).ToList();
             if (ready.Count > 0)
             {
-                var next = ready.Min();
+                var next = ready.Min()!;
                 result.Add(next);
                 remaining.Remove(next);
                 continue;
             }
-            // A cycle: drop the weakest edge among the remaining tables and try again.
-            var weakest = active.Where(e => remaining.Contains(e.Child) && remaining.Contains(e.Parent))
+            // Every remaining table waits for a parent: some group of them is a cycle that nothing outside it feeds.
+            // Break that group at its weakest FK; an FK leading into the group from elsewhere is never broken.
+            var group = BlockingCycle(remaining, active);
+            var weakest = active.Where(e => group.Contains(e.Child) && group.Contains(e.Parent))
                 .OrderBy(e => e.Deferrable ? 0 : !e.Mandatory ? 1 : 2)
                 .ThenBy(e => e.Child).ThenBy(e => e.Name, StringComparer.Ordinal)
                 .First();
             active.Remove(weakest);
+            broken.Add(weakest);
         }
-        return result;
+        return new Result(result, broken);
+    }
+
+    /// <summary>
+    /// A strongly connected group of the remaining tables that has no parent outside itself (one exists whenever
+    /// no table is ready; with several, the one holding the smallest table name). Tarjan's algorithm, iteratively.
+    /// </summary>
+    private static HashSet<TableName> BlockingCycle(SortedSet<TableName> remaining, List<ForeignKeyInfo> active)
+    {
+        var parents = remaining.ToDictionary(t => t, t => active.Where(e => e.Child == t && remaining.Contains(e.Parent)).Select(e => e.Parent).Distinct().OrderBy(p => p).ToList());
+        var groups = StronglyConnected(remaining, parents);
+        var groupOf = new Dictionary<TableName, int>();
+        for (var g = 0; g < groups.Count; g++) foreach (var t in groups[g]) groupOf[t] = g;
+        return groups
+            .Where(g => g.Count > 1 && g.All(t => parents[t].All(p => groupOf[p] == groupOf[t])))
+            .OrderBy(g => g.Min())
+            .First();
+    }
+
+    private static List<HashSet<TableName>> StronglyConnected(IEnumerable<TableName> nodes, Dictionary<TableName, List<TableName>> edges)
+    {
+        var index = new Dictionary<TableName, int>();
+        var low = new Dictionary<TableName, int>();
+        var onStack = new HashSet<TableName>();
+        var stack = new Stack<TableName>();
+        var groups = new List<HashSet<TableName>>();
+        var counter = 0;
+        foreach (var root in nodes)
+        {
+            if (index.ContainsKey(root)) continue;
+            // Explicit call stack: (node, next edge to look at).
+            var work = new Stack<(TableName Node, int Edge)>();
+            work.Push((root, 0));
+            index[root] = low[root] = counter++;
+            stack.Push(root);
+            onStack.Add(root);
+            while (work.Count > 0)
+            {
+                var (node, edge) = work.Pop();
+                if (edge < edges[node].Count)
+                {
+                    work.Push((node, edge + 1));
+                    var next = edges[node][edge];
+                    if (!index.ContainsKey(next))
+                    {
+                        index[next] = low[next] = counter++;
+                        stack.Push(next);
+                        onStack.Add(next);
+                        work.Push((next, 0));
+                    }
+                    else if (onStack.Contains(next)) low[node] = Math.Min(low[node], index[next]);
+                    continue;
+                }
+                if (low[node] == index[node])
+                {
+                    var group = new HashSet<TableName>();
+                    TableName member;
+                    do
+                    {
+                        member = stack.Pop();
+                        onStack.Remove(member);
+                        group.Add(member);
+                    } while (member != node);
+                    groups.Add(group);
+                }
+                if (work.Count > 0)
+                {
+                    var parent = work.Peek().Node;
+                    low[parent] = Math.Min(low[parent], low[node]);
+                }
+            }
+        }
+        return groups;
     }
 }

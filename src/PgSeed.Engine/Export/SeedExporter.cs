@@ -17,9 +17,26 @@ public static class SeedExporter
 {
     public const int MaxParallel = 16;
 
-    public static async Task<ExportReport> ExportAsync(ExportRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default)
+    /// <exception cref="PgSeedException">Any failure, with its code (server errors, I/O errors and bugs included).</exception>
+    /// <exception cref="OperationCanceledException">The token fired; server statements were cancelled, the previous seed folder is untouched.</exception>
+    public static Task<ExportReport> ExportAsync(ExportRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default) =>
+        ErrorBoundary.RunAsync(() => RunAsync(request, log ?? NullSeedLog.Instance, cancellationToken), e => Translate(e, request), cancellationToken);
+
+    /// <summary>What reaches the export's boundary uncoded: privileges, the output folder, anything else.</summary>
+    private static PgSeedException Translate(Exception e, ExportRequest request) => e switch
     {
-        log ??= NullSeedLog.Instance;
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.InsufficientPrivilege } pe => ExportPrivileges.Denied(pe),
+        IOException io when PgSeedErrors.IsDiskFull(io) => new PgSeedException(ErrorCode.DiskFull,
+            $"Writing the seed to '{request.OutputDirectory}' failed: the disk is full ({io.Message}). The partial files were removed and the previous " +
+            "seed folder is untouched; free space (or raise the quota) and export again.", e) { File = request.OutputDirectory },
+        IOException or UnauthorizedAccessException => new PgSeedException(ErrorCode.OutputFolder,
+            $"Cannot write the seed to '{request.OutputDirectory}': {e.Message} Check that the folder is writable (permissions, read-only file system); " +
+            "the previous seed folder is untouched.", e) { File = request.OutputDirectory },
+        _ => PgSeedErrors.From(e, "exporting"),
+    };
+
+    private static async Task<ExportReport> RunAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken)
+    {
         if (request.Parallel is < 1 or > MaxParallel)
             throw new PgSeedException(ErrorCode.InvalidOption, $"--parallel must be between 1 and {MaxParallel} (got {request.Parallel}).");
         if (string.IsNullOrWhiteSpace(request.OutputDirectory) && !request.DryRun)
@@ -27,7 +44,7 @@ public static class SeedExporter
 
         var watch = Stopwatch.StartNew();
         await using var main = await Sessions.OpenAsync(request.ConnectionString, cancellationToken);
-        using var cancelOnServer = ServerCancellation.Register(main, request.ConnectionString, cancellationToken);
+        await using var cancelOnServer = ServerCancellation.Register(main, request.ConnectionString, cancellationToken);
         log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
 
         await Sessions.ExecuteAsync(main, Sessions.ExportSettings, cancellationToken);
@@ -39,6 +56,7 @@ public static class SeedExporter
         log.Detail($"catalog: {catalog.Tables.Count()} tables, {catalog.ForeignKeys.Count} foreign keys read in {SummaryTree.Time(watch.Elapsed)}");
         var plan = SubsetPlanner.Plan(catalog, request, log);
         LogPlan(plan, log);
+        await ExportPrivileges.CheckAsync(main, plan, cancellationToken);
 
         if (request.DryRun)
         {
@@ -64,7 +82,7 @@ public static class SeedExporter
         var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken) : null;
         var schemaDump = request.WriteSchema
             ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
-                plan.Tables.Select(t => t.Info).ToList(), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
+                Shaping.SchemaDumper.TablesToDump(catalog, plan.Tables.Select(t => t.Info)), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
             : Task.FromResult(false);
         var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
         Dictionary<TableName, CopyResult> results;
@@ -99,6 +117,7 @@ public static class SeedExporter
         await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
 
         var manifest = BuildManifest(request, catalog, plan, files, results) with { EfMigration = efMigration };
+        if (request.ManifestOverride is { } adjust) manifest = adjust(manifest);
         await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken);
         var graph = Picture.SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), closure);
         if (request.WriteReadme && Picture.SeedReadme.MayWrite(folder.Target))
@@ -185,13 +204,8 @@ public static class SeedExporter
         return new SeedManifest
         {
             SourceServerMajorVersion = catalog.ServerMajorVersion,
-            Definition = new SeedDefinition
-            {
-                Roots = plan.Roots.Select(r => new SeedRoot { Table = r.Table.Name.Display, Filter = r.Selection.Filter, Raw = r.Selection.Raw }).ToList(),
-                Children = request.Children == ChildrenMode.All ? "all" : "none",
-                ExcludedEdges = request.ExcludedEdges,
-                Schemas = request.Schemas,
-            },
+            Definition = RecordedDefinition.From(request,
+                plan.Roots.Select(r => new SeedRoot { Table = (r.Partition?.Name ?? r.Table.Name).Display, Filter = r.Selection.Filter, Raw = r.Selection.Raw }).ToList()),
             Tables = plan.ImportOrder.Select(t => new SeedTable
             {
                 Name = t.Name.Display,

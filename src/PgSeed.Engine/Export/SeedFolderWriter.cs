@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Seed;
 
@@ -8,11 +9,20 @@ namespace PgSeed.Engine.Export;
 /// target only when complete. A failed or cancelled export leaves the previous seed untouched; CSVs of
 /// tables no longer in the seed disappear with the old folder. Files PgSeed does not own (a README the user
 /// wrote, say) are carried over; a README PgSeed generated is replaced by the one written into staging.
+/// While it works, an export holds an exclusive lock on a sibling <c>.lock</c> file; the OS drops it when the
+/// process dies, even by kill -9, so the next export into the same parent folder knows which temporary folders
+/// were left behind and removes them (see <see cref="RemoveLeftovers"/>).
 /// </summary>
 internal sealed class SeedFolderWriter : IDisposable
 {
     private static readonly string[] OwnedExtensions = [".csv"];
     private static readonly string[] OwnedFiles = [SeedManifest.FileName, "schema.sql"];
+    private const string StagingMarker = ".pgseed-tmp-";
+    private const string OldMarker = ".pgseed-old-";
+    private static readonly Regex StagingName = new(@"^\.(?<name>.+)\.pgseed-tmp-(?<id>[0-9a-f]{8})(?<lock>\.lock)?$", RegexOptions.CultureInvariant);
+    private static readonly Regex OldName = new(@"^(?<name>.+)\.pgseed-old-(?<id>[0-9a-f]{8})$", RegexOptions.CultureInvariant);
+    private readonly string _id = Guid.NewGuid().ToString("N")[..8];
+    private FileStream? _lock;
     private bool _committed;
 
     public SeedFolderWriter(string target)
@@ -23,15 +33,21 @@ internal sealed class SeedFolderWriter : IDisposable
             throw new PgSeedException(ErrorCode.OutputFolder,
                 $"Output folder '{Target}' exists, is not empty and is not a PgSeed seed folder (no {SeedManifest.FileName}); refusing to replace it.") { File = Target };
         var parent = Path.GetDirectoryName(Target)!;
+        Staging = Path.Combine(parent, $".{Path.GetFileName(Target)}{StagingMarker}{_id}");
         try
         {
             Directory.CreateDirectory(parent);
-            Staging = Path.Combine(parent, $".{Path.GetFileName(Target)}.pgseed-tmp-{Guid.NewGuid().ToString("N")[..8]}");
+            RemoveLeftovers(parent);
+            // The lock first: a staging folder without a held lock is a leftover to any other export.
+            _lock = new FileStream(Staging + ".lock", FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
             Directory.CreateDirectory(Staging);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PgSeedException(ErrorCode.OutputFolder, $"Cannot write to '{parent}': {e.Message}", e) { File = Target };
+            ReleaseLock();
+            throw new PgSeedException(ErrorCode.OutputFolder,
+                $"Cannot write to '{parent}': {e.Message} Check that the folder exists or can be created and is writable (permissions, read-only file system).", e)
+                { File = Target };
         }
     }
 
@@ -56,7 +72,7 @@ internal sealed class SeedFolderWriter : IDisposable
             }
             foreach (var dir in Directory.EnumerateDirectories(Target))
                 CopyDirectory(dir, PathFor(Path.GetFileName(dir)));
-            old = Target + $".pgseed-old-{Guid.NewGuid().ToString("N")[..8]}";
+            old = Target + OldMarker + _id;
             Directory.Move(Target, old);
         }
         try
@@ -70,11 +86,68 @@ internal sealed class SeedFolderWriter : IDisposable
         }
         _committed = true;
         if (old is not null) TryDelete(old);
+        ReleaseLock();
     }
 
     public void Dispose()
     {
         if (!_committed) TryDelete(Staging);
+        ReleaseLock();
+    }
+
+    private void ReleaseLock()
+    {
+        if (_lock is null) return;
+        _lock.Dispose();
+        _lock = null;
+        try { File.Delete(Staging + ".lock"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// Removes what killed exports left in <paramref name="parent"/>: staging folders whose lock nobody holds (and
+    /// their lock files). A process killed between the two renames of <see cref="Commit"/> leaves the previous seed
+    /// in an <c>.pgseed-old-</c> folder and no seed folder: it is put back. Best effort, never fails the export.
+    /// </summary>
+    internal static void RemoveLeftovers(string parent)
+    {
+        try
+        {
+            var ids = new HashSet<(string Name, string Id)>();
+            foreach (var entry in Directory.EnumerateFileSystemEntries(parent, "*" + StagingMarker + "*"))
+                if (StagingName.Match(Path.GetFileName(entry)) is { Success: true } m) ids.Add((m.Groups["name"].Value, m.Groups["id"].Value));
+            foreach (var entry in Directory.EnumerateDirectories(parent, "*" + OldMarker + "*"))
+                if (OldName.Match(Path.GetFileName(entry)) is { Success: true } m) ids.Add((m.Groups["name"].Value, m.Groups["id"].Value));
+            foreach (var (name, id) in ids)
+            {
+                var staging = Path.Combine(parent, $".{name}{StagingMarker}{id}");
+                var lockFile = staging + ".lock";
+                if (IsLocked(lockFile)) continue;
+                var old = Path.Combine(parent, name + OldMarker + id);
+                var target = Path.Combine(parent, name);
+                if (Directory.Exists(old))
+                {
+                    if (!Directory.Exists(target)) Directory.Move(old, target);
+                    else TryDelete(old);
+                }
+                TryDelete(staging);
+                try { File.Delete(lockFile); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Whether a live export holds the lock (an exclusive open fails while it does; missing: nobody).</summary>
+    private static bool IsLocked(string lockFile)
+    {
+        try
+        {
+            using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            return false;
+        }
+        catch (FileNotFoundException) { return false; }
+        catch (IOException) { return true; }
+        catch (UnauthorizedAccessException) { return true; }
     }
 
     private static void CopyDirectory(string source, string target)

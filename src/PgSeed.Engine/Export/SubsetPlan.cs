@@ -126,7 +126,11 @@ internal sealed class PlannedTable
 }
 
 /// <summary>How a selected root table's rows are chosen.</summary>
-internal sealed record PlannedRoot(PlannedTable Table, RootSelection Selection);
+internal sealed record PlannedRoot(PlannedTable Table, RootSelection Selection)
+{
+    /// <summary>The partition the user named as the root: its rows (filtered) are the roots, as rows of <see cref="Table"/>.</summary>
+    public Catalog.PartitionInfo? Partition { get; init; }
+}
 
 /// <summary>The static plan: which tables take part, along which FKs rows flow, in import order.</summary>
 internal sealed class SubsetPlan

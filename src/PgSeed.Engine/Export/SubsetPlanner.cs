@@ -46,7 +46,8 @@ internal static class SubsetPlanner
         {
             if (root.Filter is not null && root.Raw is not null)
                 throw new PgSeedException(ErrorCode.FilterAndRaw, $"Root {root.Table}: --filter and --raw are mutually exclusive; give one.") { Table = root.Table };
-            var info = catalog.Resolve(root.Table, "root table");
+            // A partition named as a root stands for its rows of the partitioned table, which is what the seed holds.
+            var (partition, info) = catalog.ResolveTableOrPartition(root.Table, "root table");
             if (excludedTables.Contains(info.Name))
                 throw new PgSeedException(ErrorCode.InvalidOption, $"Root table {info.Name.Display} is also excluded.") { Table = info.Name.Display };
             var selection = root with
@@ -58,7 +59,8 @@ internal static class SubsetPlanner
             p.IsRoot = true;
             p.Down = true;
             p.Reason = roots.Count == 0 ? "root" : "included";
-            roots.Add(new PlannedRoot(p, selection));
+            roots.Add(new PlannedRoot(p, selection) { Partition = partition });
+            if (partition is not null) log.Detail($"root {partition.Name.Display} is a partition of {info.Name.Display}: its rows are exported as rows of {info.Name.Display}");
         }
 
         // Reachability: breadth-first in a fixed order, so reasons and tree parents are deterministic.
@@ -172,7 +174,7 @@ internal static class SubsetPlanner
         IReadOnlyDictionary<TableName, PlannedTable> planned)
     {
         foreach (var root in roots)
-            if (root.Selection.Filter is null && root.Selection.Raw is null && root.Table.Where is null)
+            if (root.Selection.Filter is null && root.Selection.Raw is null && root.Partition is null && root.Table.Where is null)
                 root.Table.All = true;
         bool changed;
         do
@@ -299,10 +301,11 @@ internal static class SubsetPlanner
             if (parts.Count < 2)
                 throw new PgSeedException(ErrorCode.UnknownForeignKey, $"--exclude-edge '{edge}': expected CHILD_TABLE.FK_NAME (e.g. public.order.order_customer_id_fkey).");
             var tableText = string.Join(".", parts.Take(parts.Count - 1).Select(p => p.Quoted ? Identifier.Quote(p.Name) : p.Name));
-            var table = catalog.Resolve(tableText, "--exclude-edge table");
+            // An FK declared on a partition may be named by the partition or by its partitioned table.
+            var (_, table) = catalog.ResolveTableOrPartition(tableText, "--exclude-edge table");
             var (fkName, quoted) = parts[^1];
-            var fk = table.ForeignKeys.FirstOrDefault(f => f.Name == fkName)
-                     ?? (quoted ? null : table.ForeignKeys.FirstOrDefault(f => string.Equals(f.Name, fkName, StringComparison.OrdinalIgnoreCase)));
+            var fk = table.ForeignKeys.FirstOrDefault(f => f.Constraints.Any(c => c.Name == fkName))
+                     ?? (quoted ? null : table.ForeignKeys.FirstOrDefault(f => f.Constraints.Any(c => string.Equals(c.Name, fkName, StringComparison.OrdinalIgnoreCase))));
             if (fk is null)
                 throw new PgSeedException(ErrorCode.UnknownForeignKey,
                     $"--exclude-edge '{edge}': {table.Name.Display} has no foreign key named {fkName}.{NameSuggestions.Hint(fkName, table.ForeignKeys.Select(f => f.Name))} Its foreign keys: " +

@@ -18,6 +18,7 @@ internal static class UserSqlErrors
             ? e.Position - offset
             : null;
         var (at, picture) = position is { } p ? SqlCaret.Describe(userText, p, what) : ("", "");
+        if (e.SqlState == PostgresErrorCodes.InsufficientPrivilege) return ExportPrivileges.Denied(e);
         if (WriteAttempts.Contains(e.SqlState) || (e.SqlState == "0A000" && e.MessageText.Contains("data-modifying", StringComparison.Ordinal)))
             return new PgSeedException(ErrorCode.FilterWrites,
                 $"The {what} for {table} tries to write ({e.MessageText}). Exports run read-only; a {what} may only select rows.", e)

@@ -4,6 +4,7 @@ using Npgsql;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Seed;
 
 namespace PgSeed.Engine.Import;
 
@@ -18,18 +19,20 @@ internal static partial class ImportErrors
     private static partial Regex CopyContext();
 
     /// <summary>An error while loading <paramref name="table"/>.</summary>
-    public static PgSeedException Loading(PostgresException e, TablePlan table)
+    public static PgSeedException Loading(PostgresException e, TablePlan table, ImportMode mode)
     {
-        int? line = null;
+        CsvLocation? location = null;
         string? column = e.ColumnName;
         var m = CopyContext().Match(e.Where ?? "");
         if (m.Success)
         {
-            line = int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture);
+            // COPY counts physical lines and names the one where the failing record ends; show its record number too.
+            var line = int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture);
+            location = CsvLocation.ForLine(table.FilePath, line) ?? new CsvLocation(line, line, line);
             if (m.Groups["column"].Success) column = m.Groups["column"].Value;
         }
-        var where = line is null ? table.Seed.File : $"{table.Seed.File} line {line}" + (column is null ? "" : $", column {column}");
-        var (code, what, fix) = Classify(e);
+        var where = location is null ? table.Seed.File : $"{table.Seed.File} {location}" + (column is null ? "" : $", column {column}");
+        var (code, what, fix) = Classify(e, mode, table);
         if (code == ErrorCode.ForeignKeyViolation && e.TableName is not null && e.TableName != table.Target.Name.Name)
             return ForeignKey(e, null);
         return new PgSeedException(code, $"{what} loading {table.Display} ({where}): {Describe(e)}{fix}", e)
@@ -37,7 +40,8 @@ internal static partial class ImportErrors
             Table = table.Display,
             Column = column,
             File = table.FilePath,
-            Line = line,
+            Line = (int?)location?.FirstLine,
+            Record = (int?)location?.Record,
         };
     }
 
@@ -58,7 +62,7 @@ internal static partial class ImportErrors
     /// <summary>Anything else the server refused.</summary>
     public static PgSeedException Other(PostgresException e, string doing)
     {
-        var (code, what, fix) = Classify(e);
+        var (code, what, fix) = Classify(e, null, null);
         if (code == ErrorCode.ForeignKeyViolation) return ForeignKey(e, null);
         return new PgSeedException(code, $"{what} while {doing}: {Describe(e)}{fix}", e)
         {
@@ -67,11 +71,10 @@ internal static partial class ImportErrors
         };
     }
 
-    private static (string Code, string What, string Fix) Classify(PostgresException e) => e.SqlState switch
+    private static (string Code, string What, string Fix) Classify(PostgresException e, ImportMode? mode, TablePlan? table) => e.SqlState switch
     {
-        PostgresErrorCodes.UniqueViolation => (ErrorCode.UniqueViolation, "Duplicate key",
-            ". In append mode rows already in the target conflict with the seed: use --truncate or --upsert"),
-        PostgresErrorCodes.CardinalityViolation => (ErrorCode.UniqueViolation, "The seed has the same key twice", ""),
+        PostgresErrorCodes.UniqueViolation => (ErrorCode.UniqueViolation, "Duplicate key", UniqueFix(e, mode, table)),
+        PostgresErrorCodes.CardinalityViolation => (ErrorCode.DuplicateKeyInSeed, "The seed has the same key twice", ""),
         PostgresErrorCodes.ForeignKeyViolation => (ErrorCode.ForeignKeyViolation, "FK violation", ""),
         PostgresErrorCodes.InsufficientPrivilege => (ErrorCode.PermissionDenied, "Permission denied",
             ". Grant the role the missing privilege or import as the tables' owner"),
@@ -80,6 +83,17 @@ internal static partial class ImportErrors
         _ when e.SqlState.StartsWith("22", StringComparison.Ordinal) => (ErrorCode.BadValue, "Bad value",
             ". The target column's type or constraints differ from the source's, or the file was edited"),
         _ => (ErrorCode.DatabaseError, "Database error", ""),
+    };
+
+    /// <summary>The advice for a unique violation depends on the mode: only append mode meets rows it should replace.</summary>
+    private static string UniqueFix(PostgresException e, ImportMode? mode, TablePlan? table) => mode switch
+    {
+        ImportMode.Append => ". A row already in the target has this key (append mode adds rows): use --truncate to replace the tables' rows, or --upsert to update them",
+        ImportMode.Truncate => ". The table was emptied first, so another session inserted this key meanwhile, or a unique constraint the source lacks rejects two seed rows: " +
+                               "check the target's unique constraints against the source's",
+        ImportMode.Upsert => $". Upsert matches rows on ({string.Join(", ", table?.ConflictKey ?? [])}); this row collides with a target row on another unique constraint " +
+                             $"({e.ConstraintName}): make the two agree in the target, or use --truncate",
+        _ => "",
     };
 
     private static string Describe(PostgresException e) =>

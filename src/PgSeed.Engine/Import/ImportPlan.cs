@@ -24,6 +24,12 @@ internal sealed record ImportPlan
     /// <summary>Sequences to move past the imported values, with the direction they count in.</summary>
     public required IReadOnlyList<SequencePlan> Sequences { get; init; }
 
+    /// <summary>Check everything, then roll back instead of committing (see <see cref="ImportRequest.Rehearse"/>).</summary>
+    public bool Rehearse { get; init; }
+
+    /// <summary>FKs of tables outside the seed checked after loading (triggers off, upsert: see <see cref="ReferencingRowsCheck"/>).</summary>
+    public IReadOnlyList<ForeignKeyInfo> CheckedReferences { get; init; } = Array.Empty<ForeignKeyInfo>();
+
     public IEnumerable<ForeignKeyPlan> Dropped => ForeignKeys.Where(f => f.Handling == ForeignKeyHandling.Dropped);
     public IEnumerable<ForeignKeyPlan> Deferred => ForeignKeys.Where(f => f.Handling == ForeignKeyHandling.Deferred);
 }
@@ -53,6 +59,9 @@ internal sealed record TablePlan
     /// <summary>Upsert only: non-key columns updated from the seed (identity ALWAYS columns cannot be updated).</summary>
     public IReadOnlyList<string> UpdatedColumns { get; init; } = Array.Empty<string>();
 
+    /// <summary>Upsert only: user triggers disabled around the update of existing rows (see <see cref="UserTriggers"/>).</summary>
+    public IReadOnlyList<UserTrigger> SilencedTriggers { get; init; } = Array.Empty<UserTrigger>();
+
     /// <summary>COPY ... FREEZE: the table was truncated in this transaction and is a plain table.</summary>
     public bool Freeze { get; init; }
 
@@ -77,7 +86,14 @@ internal enum ForeignKeyHandling
     CheckedPerRow,
 }
 
-internal sealed record ForeignKeyPlan(ForeignKeyInfo Key, ForeignKeyHandling Handling);
+/// <summary>How one FK is handled; <see cref="OnCycle"/>: its parent loads after its child because the FKs form a cycle.</summary>
+internal sealed record ForeignKeyPlan(ForeignKeyInfo Key, ForeignKeyHandling Handling, bool OnCycle = false);
 
-/// <summary>A sequence owned by an imported column. <see cref="Increment"/> tells which end of the data it must clear.</summary>
-internal sealed record SequencePlan(TableName Table, string Column, string Sequence, long Increment);
+/// <summary>
+/// A sequence feeding an imported column (owned by it or called by its default). <see cref="Increment"/> tells which end of the data it must clear;
+/// <see cref="Owned"/>: the role owns it, so it moves transactionally (ALTER SEQUENCE ... RESTART) rather than by setval.
+/// </summary>
+internal sealed record SequencePlan(TableName Table, string Column, string Sequence, long Increment)
+{
+    public bool Owned { get; init; }
+}

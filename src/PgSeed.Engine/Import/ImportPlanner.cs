@@ -19,10 +19,16 @@ internal static class ImportPlanner
                 $"--disable-triggers needs a role that may set session_replication_role (a superuser, or PostgreSQL 15+ GRANT SET ON PARAMETER); " +
                 $"role {privileges.Role} may not. Run without it: PgSeed then keeps FKs correct by dropping and re-adding or deferring them.");
 
-        var tables = manifest.Tables.Select(t => MatchTable(request, t, catalog, log)).ToList();
-        var seedSet = tables.Select(t => t.Target.Name).ToHashSet();
-        if (seedSet.Count != tables.Count)
+        IReadOnlyList<TablePlan> matched = manifest.Tables.Select(t => MatchTable(request, t, catalog, log)).ToList();
+        if (request.Mode == ImportMode.Upsert)
+            matched = await UserTriggers.SilenceForUpsertAsync(connection, matched, privileges, request.DisableTriggers, log, cancellationToken);
+        var seedSet = matched.Select(t => t.Target.Name).ToHashSet();
+        if (seedSet.Count != matched.Count)
             throw new PgSeedException(ErrorCode.ManifestInvalid, "The manifest lists a table more than once.");
+        // Load in the order the target's FKs need (they may differ from the source's); only FKs on a real cycle
+        // load before their parent, and those are the only ones that need dropping or deferring for a non-owner.
+        var order = Export.ImportOrder.Order(matched.Select(t => t.Target.Name).ToList(), matched.SelectMany(t => t.Target.ForeignKeys).ToList());
+        var tables = order.Tables.Select(name => matched.First(t => t.Target.Name == name)).ToList();
 
         var cascaded = Array.Empty<TableName>() as IReadOnlyList<TableName>;
         if (request.Mode == ImportMode.Truncate)
@@ -47,10 +53,10 @@ internal static class ImportPlanner
             }
         }
 
-        var foreignKeys = PlanForeignKeys(request, tables, seedSet, privileges);
+        var foreignKeys = PlanForeignKeys(request, tables, seedSet, privileges, order.BrokenForeignKeys);
 
-        var owned = tables.SelectMany(t => t.Target.Columns.Where(c => c.OwnedSequence is not null && !c.Generated)
-            .Select(c => (t.Target.Name, c.Name, Sequence: c.OwnedSequence!))).ToList();
+        var owned = tables.SelectMany(t => t.Target.Columns.Where(c => c.Sequence is not null && !c.Generated)
+            .Select(c => (t.Target.Name, c.Name, Sequence: c.Sequence!))).ToList();
         var increments = await TargetPrivileges.ReadSequenceIncrementsAsync(connection, owned.Select(o => o.Sequence).Distinct().ToList(), cancellationToken);
         var sequences = owned.Where(o => increments.ContainsKey(o.Sequence))
             .Select(o => new SequencePlan(o.Item1, o.Item2, o.Sequence, increments[o.Sequence])).ToList();
@@ -63,7 +69,9 @@ internal static class ImportPlanner
             CascadedTables = cascaded,
             Cascade = request.Cascade,
             DisableTriggers = request.DisableTriggers,
-            Sequences = sequences,
+            Sequences = request.Rehearse ? [] : sequences, // setval survives a rollback
+            Rehearse = request.Rehearse,
+            CheckedReferences = ReferencingRowsCheck.Plan(request, tables, seedSet),
         };
     }
 
@@ -102,13 +110,8 @@ internal static class ImportPlanner
                 $"Table {seed.Name} of the seed does not exist in the target database. Create the schema first (migrations), or re-export the seed.")
                 { Table = seed.Name, File = path };
 
+        // SeedVerifier has checked the header against the manifest (and for duplicates) already.
         var header = CsvScanner.ReadHeader(path, seed.Name);
-        if (seed.Columns.Count > 0 && !header.SequenceEqual(seed.Columns.Select(c => c.Name)))
-            throw new PgSeedException(ErrorCode.CsvHeaderInvalid,
-                $"{seed.File}: the header ({string.Join(", ", header)}) does not match the manifest's columns ({string.Join(", ", seed.Columns.Select(c => c.Name))}).")
-                { Table = seed.Name, File = path, Line = 1 };
-        if (header.Distinct().Count() != header.Count)
-            throw new PgSeedException(ErrorCode.CsvHeaderInvalid, $"{seed.File}: the header names a column twice.") { Table = seed.Name, File = path, Line = 1 };
 
         var written = new List<string>();
         var skipped = new List<string>();
@@ -179,12 +182,13 @@ internal static class ImportPlanner
     /// dropped nor deferred is a cycle PgSeed cannot load: PGSEED048.
     /// </summary>
     private static IReadOnlyList<ForeignKeyPlan> PlanForeignKeys(ImportRequest request, IReadOnlyList<TablePlan> tables,
-        IReadOnlySet<TableName> seedSet, TargetPrivileges privileges)
+        IReadOnlySet<TableName> seedSet, TargetPrivileges privileges, IReadOnlyList<ForeignKeyInfo> onCycles)
     {
+        var cycle = onCycles.ToHashSet();
         var position = tables.Select((t, i) => (t.Target.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var result = new List<ForeignKeyPlan>();
         foreach (var table in tables)
-        foreach (var fk in table.Target.ForeignKeys)
+        foreach (var fk in table.Target.ForeignKeys.SelectMany(f => f.Constraints)) // an FK of partitions: each partition's constraint
         {
             var internalKey = seedSet.Contains(fk.Parent);
             // FKs to tables outside the seed stay checked per row, unless triggers are off (replica mode skips
@@ -194,25 +198,50 @@ internal static class ImportPlanner
                 result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.CheckedPerRow));
                 continue;
             }
-            if (privileges.OwnedTables.Contains(fk.Child))
-                result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Dropped));
+            if (privileges.OwnedTables.Contains(fk.ConstraintTable))
+                result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Dropped, cycle.Contains(fk)));
             else if (request.DisableTriggers)
                 // Replica mode skips RI triggers: an FK we cannot re-add would go unchecked.
                 throw new PgSeedException(ErrorCode.PermissionDenied,
                     $"--disable-triggers turns FK checks off, so PgSeed re-adds every FK of the seed's tables to check them; role {privileges.Role} " +
-                    $"does not own {fk.Child.Display} and cannot re-add {fk.Display}. Import as the owner, or without --disable-triggers.")
+                    $"does not own {fk.ConstraintTable.Display} and cannot re-add {fk.Display}. Import as the owner, or without --disable-triggers.")
                     { Table = fk.Child.Display };
             else if (fk.Deferrable)
-                result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Deferred));
+                result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Deferred, cycle.Contains(fk)));
             else if (!internalKey || fk.IsSelfReference || position[fk.Parent] < position[fk.Child])
                 result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.CheckedPerRow));
             else
                 throw new PgSeedException(ErrorCode.CycleNotLoadable,
-                    $"FK {fk.Display} ({fk.Child.Display} -> {fk.Parent.Display}) is part of a cycle: {fk.Parent.Display} loads after {fk.Child.Display}, " +
-                    $"the FK is not DEFERRABLE, and role {privileges.Role} does not own {fk.Child.Display} so it cannot drop and re-add it. " +
+                    $"FK {fk.Display} ({fk.Child.Display} -> {fk.Parent.Display}) is on a cycle of foreign keys ({Cycle(fk, tables)}), " +
+                    $"broken there so {fk.Parent.Display} loads after {fk.Child.Display}; " +
+                    $"the FK is not DEFERRABLE, and role {privileges.Role} does not own {fk.ConstraintTable.Display} so it cannot drop and re-add it. " +
                     "Import as the tables' owner, or make the FK DEFERRABLE.")
                     { Table = fk.Child.Display };
         }
         return result;
+    }
+
+    /// <summary>The cycle an FK closes, as a path of tables: child -> parent -> ... -> child (shortest, by FKs among the seed's tables).</summary>
+    private static string Cycle(ForeignKeyInfo fk, IReadOnlyList<TablePlan> tables)
+    {
+        var edges = tables.SelectMany(t => t.Target.ForeignKeys).Where(f => !f.IsSelfReference).ToList();
+        // Breadth-first from the FK's parent, following FKs child -> parent, back to the FK's child.
+        var previous = new Dictionary<TableName, TableName> { [fk.Parent] = fk.Parent };
+        var queue = new Queue<TableName>([fk.Parent]);
+        while (queue.Count > 0 && !previous.ContainsKey(fk.Child))
+        {
+            var t = queue.Dequeue();
+            foreach (var e in edges.Where(e => e.Child == t && !previous.ContainsKey(e.Parent)))
+            {
+                previous[e.Parent] = t;
+                queue.Enqueue(e.Parent);
+            }
+        }
+        if (!previous.ContainsKey(fk.Child)) return $"{fk.Child.Display} -> {fk.Parent.Display}";
+        var path = new List<TableName>();
+        for (var t = fk.Child; t != fk.Parent; t = previous[t]) path.Add(t);
+        path.Add(fk.Parent);
+        path.Reverse(); // parent, ..., child
+        return string.Join(" -> ", path.Prepend(fk.Child).Select(t => t.Display));
     }
 }

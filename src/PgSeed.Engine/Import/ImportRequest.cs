@@ -32,4 +32,10 @@ public sealed record ImportRequest
 
     /// <summary>Print the plan and SQL; write nothing.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>
+    /// Run the whole import, FK checks included, then roll it back (<c>pgseed verify --against</c>): the target is
+    /// left as it was. Sequences are not advanced, since <c>setval</c> is not undone by a rollback.
+    /// </summary>
+    public bool Rehearse { get; init; }
 }

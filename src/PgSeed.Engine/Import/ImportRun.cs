@@ -8,11 +8,13 @@ namespace PgSeed.Engine.Import;
 
 /// <summary>
 /// Executes an <see cref="ImportPlan"/> in one transaction (or only logs its SQL in a dry run).
-/// Order: triggers off / FKs deferred / FKs dropped, TRUNCATE, load each table, advance sequences,
-/// re-add FKs, COMMIT. Any failure rolls everything back, the dropped FKs included.
+/// Order: triggers off / FKs deferred / FKs dropped, TRUNCATE, load each table, re-add FKs, advance sequences
+/// (last: see <see cref="SequenceStep"/>), COMMIT. Any failure rolls everything back, the dropped FKs and the
+/// sequences included.
 /// </summary>
 internal sealed class ImportRun(NpgsqlConnection connection, string connectionString, ImportPlan plan, bool dryRun, ISeedLog log)
 {
+    private readonly SequenceStep _sequences = new(connection, plan.Sequences, dryRun, log);
     private readonly ISeedProgress _progress = SeedProgress.For(log);
 
     public async Task<IReadOnlyList<TableReport>> ExecuteAsync(CancellationToken cancellationToken)
@@ -26,12 +28,20 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             return planned;
         }
 
-        using var serverCancel = ServerCancellation.Register(connection, connectionString, cancellationToken);
+        await using var serverCancel = ServerCancellation.Register(connection, connectionString, cancellationToken);
         log.Sql("BEGIN");
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
             var reports = await RunStepsAsync(cancellationToken);
+            if (plan.Rehearse)
+            {
+                // Deferred FKs are checked at COMMIT: check them now, then undo everything.
+                await RunForeignKeyCheckAsync("SET CONSTRAINTS ALL IMMEDIATE", cancellationToken);
+                log.Sql("ROLLBACK");
+                await transaction.RollbackAsync(cancellationToken);
+                return reports;
+            }
             log.Sql("COMMIT");
             try
             {
@@ -47,11 +57,26 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         catch (Exception e)
         {
             await RollbackAsync(transaction);
+            await _sequences.UndoAsync();
             if (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
                 throw new OperationCanceledException("The import was cancelled; nothing was written.", e, cancellationToken);
+            if (e is PgSeedException { Code: ErrorCode.UniqueViolation, InnerException: PostgresException unique } duplicate &&
+                await DiagnoseDuplicateAsync(duplicate, unique, cancellationToken) is { } inSeed)
+                throw inSeed;
             if (e is PostgresException pe) throw ImportErrors.Other(pe, "importing");
             throw;
         }
+    }
+
+    /// <summary>
+    /// A unique violation while COPYing straight into a table: the seed may hold the key twice (PGSEED052, both
+    /// records named) rather than collide with a row already there. Checked after the rollback, on a copy of the file.
+    /// </summary>
+    private async Task<PgSeedException?> DiagnoseDuplicateAsync(PgSeedException error, PostgresException unique, CancellationToken cancellationToken)
+    {
+        var table = plan.Tables.FirstOrDefault(t => t.Display == error.Table);
+        if (table is null || table.Staged) return null;
+        return await DuplicateKeys.DiagnoseAsync(connection, table, unique.ConstraintName, cancellationToken);
     }
 
     private async Task<IReadOnlyList<TableReport>> RunStepsAsync(CancellationToken cancellationToken)
@@ -78,7 +103,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             }
             catch (PostgresException e) when (!cancellationToken.IsCancellationRequested)
             {
-                throw ImportErrors.Loading(e, table);
+                throw ImportErrors.Loading(e, table, plan.Mode);
             }
             clock.Stop();
             var report = new TableReport
@@ -93,7 +118,11 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             if (!dryRun) _progress.TableFinished(table.Display, report.Rows, report.Bytes, report.Elapsed);
         }
 
-        foreach (var sequence in plan.Sequences) await RunAsync(ImportStatements.AdvanceSequence(sequence), cancellationToken);
+        foreach (var fk in plan.CheckedReferences)
+        {
+            log.Sql(ReferencingRowsCheck.Sql(fk));
+            if (!dryRun) await ReferencingRowsCheck.RunAsync(connection, fk, cancellationToken);
+        }
 
         foreach (var fk in plan.Dropped)
         {
@@ -105,6 +134,16 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             {
                 throw ImportErrors.ForeignKey(e, fk.Key);
             }
+        }
+
+        // Last before COMMIT: everything that can refuse the import has run.
+        try
+        {
+            await _sequences.AdvanceAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ImportErrors.Other(e, "moving the sequences past the imported values");
         }
         return reports;
     }
@@ -126,7 +165,15 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         else
         {
             await RunAsync(ImportStatements.AnalyzeStage(stage), cancellationToken);
-            if (table.UpdatedColumns.Count > 0) await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken);
+            // A key twice in the file would let one of its rows win at random: refused before anything is written.
+            if (!dryRun && await DuplicateKeys.FindAsync(connection, table, stage, table.ConflictKey, cancellationToken) is { } duplicate)
+                throw duplicate;
+            if (table.UpdatedColumns.Count > 0)
+            {
+                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.DisableSql, cancellationToken);
+                await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken);
+                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.EnableSql, cancellationToken);
+            }
             await RunAsync(ImportStatements.InsertMissingFromStage(table, stage), cancellationToken);
         }
         await RunAsync(ImportStatements.DropStage(stage), cancellationToken);
@@ -140,6 +187,12 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         var total = Math.Max(1, table.Seed.Bytes);
         await CsvCopy.CopyFileAsync(connection, copySql, table.FilePath, cancellationToken,
             sent => _progress.TableProgress(table.Display, table.Seed.Rows * Math.Min(sent, total) / total, sent));
+    }
+
+    private async Task RunForeignKeyCheckAsync(string sql, CancellationToken cancellationToken)
+    {
+        try { await RunAsync(sql, cancellationToken); }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation) { throw ImportErrors.ForeignKey(e, null); }
     }
 
     private async Task RunAsync(string sql, CancellationToken cancellationToken)

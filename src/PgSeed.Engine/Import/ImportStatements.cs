@@ -8,15 +8,16 @@ internal static class ImportStatements
 {
     public const string DisableTriggers = "SET LOCAL session_replication_role = replica";
 
+    // FKs are altered where they are declared: on the table, or on the partition (ConstraintTable).
     public static string Defer(ForeignKeyInfo fk) =>
-        $"SET CONSTRAINTS {Identifier.Quote(fk.Child.Schema)}.{Identifier.Quote(fk.Name)} DEFERRED";
+        $"SET CONSTRAINTS {Identifier.Quote(fk.ConstraintTable.Schema)}.{Identifier.Quote(fk.Name)} DEFERRED";
 
     public static string DropForeignKey(ForeignKeyInfo fk) =>
-        $"ALTER TABLE {fk.Child.Sql} DROP CONSTRAINT {Identifier.Quote(fk.Name)}";
+        $"ALTER TABLE {fk.ConstraintTable.Sql} DROP CONSTRAINT {Identifier.Quote(fk.Name)}";
 
     /// <summary>Re-creates the FK from <c>pg_get_constraintdef</c>; validates every row in one join.</summary>
     public static string AddForeignKey(ForeignKeyInfo fk) =>
-        $"ALTER TABLE {fk.Child.Sql} ADD CONSTRAINT {Identifier.Quote(fk.Name)} {fk.Definition}";
+        $"ALTER TABLE {fk.ConstraintTable.Sql} ADD CONSTRAINT {Identifier.Quote(fk.Name)} {fk.Definition}";
 
     public static string Truncate(IEnumerable<TableName> tables, bool cascade) =>
         $"TRUNCATE TABLE {string.Join(", ", tables.Select(t => t.Sql))}{(cascade ? " CASCADE" : "")}";
@@ -94,16 +95,24 @@ internal static class ImportStatements
     public static string DropStage(string stage) => $"DROP TABLE {stage}";
 
     /// <summary>
-    /// Moves the sequence just past the imported values (above the maximum, or below the minimum when it
-    /// counts down) so the next generated value cannot collide; never moves it backwards. No rows: untouched.
+    /// For every sequence (in plan order, numbered from 0): the largest imported value (the smallest when it counts
+    /// down; NULL for an empty table), its current state and range. One round trip.
     /// </summary>
-    public static string AdvanceSequence(SequencePlan s)
-    {
-        var up = s.Increment > 0;
-        var edge = up ? "max" : "min";
-        var beyond = up ? ">" : "<";
-        return $"SELECT pg_catalog.setval({Identifier.Literal(s.Sequence)}::regclass, d.v, true) " +
-               $"FROM (SELECT {edge}({Identifier.Quote(s.Column)})::bigint AS v FROM {s.Table.Sql}) d, {s.Sequence} q " +
-               $"WHERE d.v IS NOT NULL AND (d.v {beyond} q.last_value OR (d.v = q.last_value AND NOT q.is_called))";
-    }
+    public static string ReadSequenceTargets(IReadOnlyList<SequencePlan> sequences) =>
+        string.Join("\nUNION ALL ", sequences.Select((s, i) =>
+            $"SELECT {i}, (SELECT {(s.Increment > 0 ? "max" : "min")}({Identifier.Quote(s.Column)})::bigint FROM {s.Table.Sql}), q.last_value, q.is_called, p.seqmin, p.seqmax " +
+            $"FROM {s.Sequence} q, pg_catalog.pg_sequence p WHERE p.seqrelid = {Identifier.Literal(s.Sequence)}::regclass"));
+
+    /// <summary>Transactional (PostgreSQL 10+): the new value lives in a new relation file that only COMMIT makes current.</summary>
+    public static string RestartSequence(SequencePlan s, long next) =>
+        $"ALTER SEQUENCE {s.Sequence} RESTART WITH {next.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>Not transactional on its own (see <see cref="SequenceStep"/>).</summary>
+    public static string SetSequence(SequencePlan s, long value, bool isCalled) =>
+        $"SELECT pg_catalog.setval({Identifier.Literal(s.Sequence)}::regclass, {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {(isCalled ? "true" : "false")})";
+
+    /// <summary>Puts a sequence back after a failed import, only if it still holds the value PgSeed set.</summary>
+    public static string UndoSequence(SequencePlan s, long previous, bool previousCalled, long set) =>
+        $"SELECT pg_catalog.setval({Identifier.Literal(s.Sequence)}::regclass, {previous.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {(previousCalled ? "true" : "false")}) " +
+        $"FROM {s.Sequence} q WHERE q.last_value = {set.ToString(System.Globalization.CultureInfo.InvariantCulture)} AND q.is_called";
 }

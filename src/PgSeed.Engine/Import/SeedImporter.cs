@@ -22,10 +22,20 @@ public static class SeedImporter
     /// </summary>
     /// <exception cref="PgSeedException">Any expected failure, with its code and the table/file/line/column involved.</exception>
     /// <exception cref="OperationCanceledException">The token fired; the transaction was rolled back.</exception>
-    public static async Task<ImportReport> ImportAsync(ImportRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default)
+    public static Task<ImportReport> ImportAsync(ImportRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        log ??= NullSeedLog.Instance;
+        return ErrorBoundary.RunAsync(() => RunAsync(request, log ?? NullSeedLog.Instance, cancellationToken), e => e switch
+        {
+            PostgresException pe => ImportErrors.Other(pe, "importing"),
+            IOException or UnauthorizedAccessException => new PgSeedException(ErrorCode.FileAccessFailed,
+                $"Cannot read the seed folder '{request.SeedDirectory}': {e.Message} Check its permissions; nothing was imported.", e) { File = request.SeedDirectory },
+            _ => PgSeedErrors.From(e, "importing"),
+        }, cancellationToken);
+    }
+
+    private static async Task<ImportReport> RunAsync(ImportRequest request, ISeedLog log, CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
 
         // Pre-flight, part 1: the folder on its own (no database yet).
@@ -42,6 +52,7 @@ public static class SeedImporter
             var catalog = await CatalogReader.ReadAsync(connection, null, cancellationToken);
             var privileges = await TargetPrivileges.ReadAsync(connection, catalog, cancellationToken);
             plan = await ImportPlanner.BuildAsync(connection, request, manifest, catalog, privileges, log, cancellationToken);
+            plan = await ImportPrivileges.CheckAsync(connection, plan, privileges.Role, cancellationToken);
         }
         catch (PostgresException e)
         {
@@ -55,7 +66,7 @@ public static class SeedImporter
         clock.Stop();
         var reports = plan.Tables.Zip(tables, (t, r) => r with { TreeParent = TreeParentOf(t.Seed, plan) }).ToList();
         var tree = SummaryTree.Render(reports, clock.Elapsed, showTimes: !request.DryRun);
-        var verb = request.DryRun ? "Would import" : "Imported";
+        var verb = request.DryRun ? "Would import" : request.Rehearse ? "Rehearsed (rolled back) an import of" : "Imported";
         log.Detail(tree.TrimEnd('\n'));
         log.Summary($"{verb} {SummaryTree.Count(reports.Sum(r => r.Rows))} rows in {reports.Count} tables " +
                     $"({SummaryTree.Size(reports.Sum(r => r.Bytes))}, {ModeName(request.Mode)}) into {ConnectionResolver.Describe(connectionString)} " +
@@ -94,8 +105,14 @@ public static class SeedImporter
             lines.Add($"  {i + 1}. {t.Display} <- {t.Seed.File} ({t.Seed.Rows} rows, {how})" +
                       (t.SkippedColumns.Count > 0 ? $"; generated in target, skipped: {string.Join(", ", t.SkippedColumns)}" : ""));
         }
-        foreach (var fk in plan.Dropped) lines.Add($"  FK {fk.Key.Display}: dropped, re-added (validated) before commit");
-        foreach (var fk in plan.Deferred) lines.Add($"  FK {fk.Key.Display}: deferred to commit");
+        foreach (var t in plan.Tables.Where(t => t.SilencedTriggers.Count > 0))
+            lines.Add($"  {t.Display}: user triggers off while existing rows are updated: {string.Join(", ", t.SilencedTriggers.Select(x => x.Display))}");
+        static string Cycle(ForeignKeyPlan fk) => fk.OnCycle ? $" (on a cycle: {fk.Key.Parent.Display} loads after {fk.Key.Child.Display})" : "";
+        foreach (var fk in plan.Dropped) lines.Add($"  FK {fk.Key.Display}: dropped, re-added (validated) before commit{Cycle(fk)}");
+        foreach (var fk in plan.Deferred) lines.Add($"  FK {fk.Key.Display}: deferred to commit{Cycle(fk)}");
+        foreach (var s in plan.Sequences)
+            lines.Add($"  sequence {s.Sequence}: moved past the imported {s.Column} values last, " +
+                      (s.Owned ? "transactionally (ALTER SEQUENCE ... RESTART)" : "by setval (not the owner), moved back if the import fails"));
         foreach (var table in plan.CascadedTables)
             lines.Add(plan.Cascade ? $"  {table.Display}: outside the seed, emptied by TRUNCATE ... CASCADE" : $"  {table.Display}: outside the seed, empty, truncated with it");
         // A dry run exists to show the plan: one block, so adapters print it whole.

@@ -42,7 +42,7 @@ internal sealed record TargetPrivileges(IReadOnlySet<TableName> OwnedTables, boo
         return new TargetPrivileges(owned, canReplica, role);
     }
 
-    /// <summary>Increment of each sequence (quoted name as in <see cref="ColumnInfo.OwnedSequence"/>).</summary>
+    /// <summary>Increment of each sequence (quoted name as in <see cref="ColumnInfo.Sequence"/>).</summary>
     public static async Task<IReadOnlyDictionary<string, long>> ReadSequenceIncrementsAsync(NpgsqlConnection connection,
         IReadOnlyCollection<string> sequences, CancellationToken cancellationToken)
     {

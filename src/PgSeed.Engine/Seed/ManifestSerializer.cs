@@ -64,10 +64,16 @@ public static class ManifestSerializer
         }
         if (manifest is null || manifest.Tables is null)
             throw new PgSeedException(ErrorCode.ManifestInvalid, $"{path} has no tables list.") { File = path };
+        var names = new HashSet<(string?, string?)>();
+        var files = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var t in manifest.Tables)
         {
             if (string.IsNullOrEmpty(t.File) || t.File.Contains('/') || t.File.Contains('\\') || t.File.StartsWith('.'))
                 throw new PgSeedException(ErrorCode.ManifestInvalid, $"{path}: table {t.Name} has an invalid file name '{t.File}'.") { File = path, Table = t.Name };
+            if (!names.Add((t.Schema, t.Table)))
+                throw new PgSeedException(ErrorCode.ManifestInvalid, $"{path} lists table {t.Name} more than once.") { File = path, Table = t.Name };
+            if (!files.Add(t.File))
+                throw new PgSeedException(ErrorCode.ManifestInvalid, $"{path} lists file {t.File} for more than one table.") { File = path, Table = t.Name };
         }
         return manifest;
     }

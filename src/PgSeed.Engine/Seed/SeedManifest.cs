@@ -41,6 +41,22 @@ public sealed record SeedDefinition
 
     public IReadOnlyList<string> ExcludedEdges { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> Schemas { get; init; } = Array.Empty<string>();
+
+    // The shaping rules of a seed definition file, recorded so the seed can be re-exported from its manifest alone
+    // (diff, upgrade). Absent (null / false) when unused, so manifests without rules stay as they were.
+
+    /// <summary>Tables (names or globs) never exported.</summary>
+    public IReadOnlyList<string>? ExcludedTables { get; init; }
+
+    /// <summary>Nullable FKs into excluded tables were exported as NULL.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool NullExcludedReferences { get; init; }
+
+    /// <summary>Relations followed like FKs although the schema lacks them.</summary>
+    public IReadOnlyList<SeedVirtualForeignKey>? VirtualForeignKeys { get; init; }
+
+    /// <summary>Per-table where rules, masks, transforms and omitted columns, as the definition gave them (salts never recorded).</summary>
+    public IReadOnlyList<SeedRule>? Rules { get; init; }
 }
 
 /// <summary>A root table and the filter or raw query that selected its rows.</summary>

@@ -11,7 +11,15 @@ public static class SeedVerifier
     /// <summary>Collects every problem (so a build can report them all at once).</summary>
     public static async Task<SeedVerification> VerifyAsync(string seedFolder, CancellationToken cancellationToken = default)
     {
-        var manifest = ManifestSerializer.Read(seedFolder);
+        SeedManifest manifest;
+        try
+        {
+            manifest = ManifestSerializer.Read(seedFolder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PgSeedException(ErrorCode.FileAccessFailed, $"The manifest of '{seedFolder}' cannot be read: {e.Message} Check its permissions.", e) { File = seedFolder };
+        }
         var problems = new List<PgSeedException>();
         foreach (var table in manifest.Tables)
         {
@@ -33,24 +41,48 @@ public static class SeedVerifier
     public static async Task<PgSeedException?> CheckTableAsync(string seedFolder, SeedTable table, CancellationToken cancellationToken)
     {
         var path = Path.Combine(seedFolder, table.File);
+        try
+        {
+            return await CheckFileAsync(path, table, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new PgSeedException(ErrorCode.FileAccessFailed,
+                $"{table.File} (table {table.Name}) cannot be read: {e.Message} Check the file's permissions.", e) { Table = table.Name, File = path };
+        }
+    }
+
+    /// <summary>Everything an import checks about one CSV without a database: presence, checksum, completeness, row count, header.</summary>
+    private static async Task<PgSeedException?> CheckFileAsync(string path, SeedTable table, CancellationToken cancellationToken)
+    {
         if (!File.Exists(path))
-            return new PgSeedException(ErrorCode.SeedFileMissing, $"{table.File} (table {table.Name}) is listed in the manifest but missing from {seedFolder}.")
+            return new PgSeedException(ErrorCode.SeedFileMissing, $"{table.File} (table {table.Name}) is listed in the manifest but missing from {Path.GetDirectoryName(path)}.")
                 { Table = table.Name, File = path };
         var scan = await CsvScanner.ScanFileAsync(path, cancellationToken);
         var sha = scan.Sha256Hex();
         if (!string.Equals(sha, table.Sha256, StringComparison.OrdinalIgnoreCase))
             return new PgSeedException(ErrorCode.ChecksumMismatch,
                 $"{table.File} (table {table.Name}) does not match its manifest checksum: the file was edited or damaged after export " +
-                $"(expected sha256 {table.Sha256[..Math.Min(12, table.Sha256.Length)]}…, found {sha[..12]}…). Re-export the seed instead of editing it.")
+                $"(expected sha256 {table.Sha256}, found {sha}). Re-export the seed instead of editing it.")
                 { Table = table.Name, File = path };
         if (scan.EndsInsideQuotes || scan.EndsMidRecord)
+        {
+            var partial = CsvLocation.Last(path);
             return new PgSeedException(ErrorCode.CsvHeaderInvalid,
-                $"{table.File} (table {table.Name}) ends in the middle of a record (line {scan.Records + 1}): the file is truncated.")
-                { Table = table.Name, File = path, Line = (int)scan.Records + 1 };
+                $"{table.File} (table {table.Name}) ends in the middle of {partial?.ToString() ?? $"record {scan.Records + 1}"}: the file is truncated.")
+                { Table = table.Name, File = path, Line = (int?)partial?.FirstLine, Record = (int)scan.Records + 1 };
+        }
         var rows = Math.Max(0, scan.Records - 1);
         if (rows != table.Rows)
             return new PgSeedException(ErrorCode.RowCountMismatch,
                 $"{table.File} (table {table.Name}) has {rows} rows; the manifest says {table.Rows}.") { Table = table.Name, File = path };
+        var header = CsvScanner.ReadHeader(path, table.Name);
+        if (table.Columns.Count > 0 && !header.SequenceEqual(table.Columns.Select(c => c.Name)))
+            return new PgSeedException(ErrorCode.CsvHeaderInvalid,
+                $"{table.File}: the header ({string.Join(", ", header)}) does not match the manifest's columns ({string.Join(", ", table.Columns.Select(c => c.Name))}).")
+                { Table = table.Name, File = path, Line = 1, Record = 1 };
+        if (header.Distinct().Count() != header.Count)
+            return new PgSeedException(ErrorCode.CsvHeaderInvalid, $"{table.File}: the header names a column twice.") { Table = table.Name, File = path, Line = 1, Record = 1 };
         return null;
     }
 }

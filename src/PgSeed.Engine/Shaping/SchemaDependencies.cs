@@ -6,15 +6,20 @@ using PgSeed.Engine.Sql;
 namespace PgSeed.Engine.Shaping;
 
 /// <summary>
-/// What <c>pg_dump -t</c> leaves out but the exported tables need: enum and domain types of their columns,
-/// functions called by their defaults, checks, domain constraints and triggers, and sequences their defaults
-/// use. Types and functions are written as DDL ahead of pg_dump's output; sequences are added to its
-/// <c>-t</c> list. Read in the export's snapshot with <c>search_path = pg_catalog</c> so every name is qualified.
-/// Extension-owned objects are skipped (the target needs the extension).
+/// What <c>pg_dump -t</c> leaves out but the exported tables need: enum, domain, composite and range types of their columns,
+/// functions called by their defaults, checks, domain constraints and triggers, sequences their defaults
+/// use, and the extensions that own any type, function or operator class they use. Types and functions are
+/// written as DDL ahead of pg_dump's output; sequences are added to its <c>-t</c> list; extensions become
+/// <c>CREATE EXTENSION IF NOT EXISTS</c>. Read in the export's snapshot with <c>search_path = pg_catalog</c> so
+/// every name is qualified. Extension-owned objects are never written themselves (the extension brings them).
 /// </summary>
 internal static class SchemaDependencies
 {
-    public sealed record Result(string Ddl, IReadOnlyList<string> Sequences, IReadOnlyList<string> Schemas);
+    public sealed record Result(string Ddl, IReadOnlyList<string> Sequences, IReadOnlyList<string> Schemas)
+    {
+        /// <summary>Extensions the tables need (name, schema), in name order.</summary>
+        public IReadOnlyList<(string Name, string Schema)> Extensions { get; init; } = [];
+    }
 
     public static async Task<Result> ReadAsync(NpgsqlConnection connection, IReadOnlyList<uint> tableOids, CancellationToken cancellationToken)
     {
@@ -25,16 +30,16 @@ internal static class SchemaDependencies
 
         const string notExtension = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = {0} AND e.deptype = 'e')";
         var types = await ListAsync(connection, $"""
-            WITH RECURSIVE used(typ) AS (
-                SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ANY(@rels::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
-                UNION
-                SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END
-                FROM used u JOIN pg_type t ON t.oid = u.typ
-                WHERE t.typtype = 'd' OR (t.typelem <> 0 AND t.typlen = -1))
+            {UsedTypes}
             SELECT t.oid::bigint, t.typtype::text, n.nspname::text,
                    quote_ident(n.nspname) || '.' || quote_ident(t.typname),
                    CASE t.typtype
                      WHEN 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid)
+                     WHEN 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+                                    FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
+                     WHEN 'r' THEN (SELECT 'SUBTYPE = ' || format_type(r.rngsubtype, NULL)
+                                      || CASE WHEN r.rngsubdiff <> 0 THEN ', SUBTYPE_DIFF = ' || r.rngsubdiff::regproc::text ELSE '' END
+                                    FROM pg_range r WHERE r.rngtypid = t.oid)
                      ELSE format_type(t.typbasetype, t.typtypmod)
                        || CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault ELSE '' END
                        || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
@@ -42,7 +47,8 @@ internal static class SchemaDependencies
                                     FROM pg_constraint c WHERE c.contypid = t.oid), '')
                    END
             FROM (SELECT DISTINCT typ FROM used) u JOIN pg_type t ON t.oid = u.typ JOIN pg_namespace n ON n.oid = t.typnamespace
-            WHERE t.typtype IN ('e', 'd') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND {string.Format(notExtension, "t.oid")}
             ORDER BY t.oid
             """, rels, cancellationToken);
@@ -68,26 +74,74 @@ internal static class SchemaDependencies
             ORDER BY 1
             """, rels, cancellationToken);
 
+        // Extensions owning a type the columns use (also as array element or domain base), or an object that a
+        // default, check, trigger, index or domain of the tables depends on (functions, operator classes...).
+        var extensions = await ListAsync(connection, $"""
+            {UsedTypes},
+            referenced(classid, objid) AS (
+                SELECT 'pg_type'::regclass, typ FROM used
+                UNION
+                SELECT d.refclassid, d.refobjid FROM pg_depend d
+                WHERE (d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_attrdef WHERE adrelid = ANY(@rels::oid[])))
+                   OR (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = ANY(@rels::oid[]) OR contypid = ANY(@types::oid[])))
+                   OR (d.classid = 'pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_trigger WHERE tgrelid = ANY(@rels::oid[]) AND NOT tgisinternal))
+                   OR (d.classid = 'pg_class'::regclass AND d.objid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ANY(@rels::oid[])))
+                   OR (d.classid = 'pg_type'::regclass AND d.objid = ANY(@types::oid[])))
+            SELECT DISTINCT x.extname::text, n.nspname::text
+            FROM referenced r
+            JOIN pg_depend e ON e.classid = r.classid AND e.objid = r.objid AND e.deptype = 'e' AND e.refclassid = 'pg_extension'::regclass
+            JOIN pg_extension x ON x.oid = e.refobjid
+            JOIN pg_namespace n ON n.oid = x.extnamespace
+            ORDER BY 1
+            """, rels, cancellationToken, typeOids);
+        foreach (var e in extensions) schemas.Add(e[1]);
+
         foreach (var t in types.Where(t => t[1] == "e"))
         {
             schemas.Add(t[2]);
             ddl.Append($"CREATE TYPE {t[3]} AS ENUM ({t[4]});\n");
         }
-        // Functions before domains: a domain's check may call one (a function taking a domain is rare).
+        // Functions before domains: a domain's check may call one (a function taking a domain is rare). Domains,
+        // composite and range types in creation (oid) order, since one may use another.
         foreach (var f in functions)
         {
             schemas.Add(f[1]);
             ddl.Append(f[2].TrimEnd()).Append(";\n");
         }
-        foreach (var t in types.Where(t => t[1] == "d"))
+        foreach (var t in types.Where(t => t[1] != "e"))
         {
             schemas.Add(t[2]);
-            ddl.Append($"CREATE DOMAIN {t[3]} AS {t[4]};\n");
+            ddl.Append(t[1] switch
+            {
+                "d" => $"CREATE DOMAIN {t[3]} AS {t[4]};\n",
+                "c" => $"CREATE TYPE {t[3]} AS ({t[4]});\n",
+                _ => $"CREATE TYPE {t[3]} AS RANGE ({t[4]});\n",
+            });
         }
         foreach (var s in sequences) schemas.Add(s[1]);
         await Exec(connection, "RESET search_path", cancellationToken);
-        return new Result(ddl.ToString(), sequences.Select(s => s[0]).ToList(), schemas.ToList());
+        return new Result(ddl.ToString(), sequences.Select(s => s[0]).ToList(), schemas.ToList())
+        {
+            Extensions = extensions.Select(e => (e[0], e[1])).ToList(),
+        };
     }
+
+    /// <summary>
+    /// The types the tables' columns use, recursively: domains' base types, array elements, the attributes of
+    /// composite types and the subtypes of range types.
+    /// </summary>
+    private const string UsedTypes = """
+        WITH RECURSIVE used(typ) AS (
+            SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ANY(@rels::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+            UNION
+            SELECT x.typ FROM used u JOIN pg_type t ON t.oid = u.typ
+            CROSS JOIN LATERAL (
+                SELECT t.typbasetype WHERE t.typtype = 'd'
+                UNION ALL SELECT t.typelem WHERE t.typelem <> 0 AND t.typlen = -1
+                UNION ALL SELECT a.atttypid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'c'
+                          WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+                UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE t.typtype = 'r' AND r.rngtypid = t.oid) x(typ))
+        """;
 
     private static async Task<List<string[]>> ListAsync(NpgsqlConnection connection, string sql, long[] rels, CancellationToken cancellationToken, long[]? types = null)
     {

@@ -11,9 +11,10 @@ namespace PgSeed.Engine.Shaping;
 
 /// <summary>
 /// Writes <c>schema.sql</c> with <c>pg_dump --schema-only --no-owner --no-privileges</c> for exactly the exported
-/// tables, reading the export's own snapshot (<c>--snapshot</c>). The output is made deterministic: version
-/// comments and psql-only lines (<c>\restrict</c> keys, which are random per run) are removed, and the
-/// non-public schemas the tables live in are created first (pg_dump -t does not dump schemas).
+/// tables (with their partitions, and the tables their FKs reference when those are not exported), reading the
+/// export's own snapshot (<c>--snapshot</c>). The output is made deterministic: version comments and psql-only
+/// lines (<c>\restrict</c> keys, which are random per run) are removed, and the non-public schemas the tables live
+/// in and the extensions they use are created first (pg_dump -t dumps neither).
 /// The password reaches pg_dump through PGPASSWORD in its environment, never its command line.
 /// </summary>
 internal static class SchemaDumper
@@ -25,6 +26,20 @@ internal static class SchemaDumper
     internal static readonly AsyncLocal<string?> PgDumpOverride = new();
 
     private static readonly Regex VersionLine = new(@"^pg_dump \(PostgreSQL\) (\d+)", RegexOptions.Multiline);
+
+    /// <summary>
+    /// The tables schema.sql defines: the exported ones and, transitively, the tables their FKs reference (an FK into a
+    /// table the seed leaves out — an excluded table whose references are exported as NULL — needs that table to exist).
+    /// </summary>
+    public static IReadOnlyList<TableInfo> TablesToDump(DatabaseCatalog catalog, IEnumerable<TableInfo> exported)
+    {
+        var result = exported.ToList();
+        var seen = result.Select(t => t.Name).ToHashSet();
+        for (var i = 0; i < result.Count; i++)
+            foreach (var fk in result[i].ForeignKeys.Where(f => !f.Virtual).OrderBy(f => f.Parent))
+                if (seen.Add(fk.Parent) && catalog.TryGet(fk.Parent, out var parent)) result.Add(parent);
+        return result;
+    }
 
     /// <summary>Returns false (after a PGSEED096 warning) when no suitable pg_dump exists or it fails; the export goes on.</summary>
     public static async Task<bool> TryWriteAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
@@ -39,14 +54,16 @@ internal static class SchemaDumper
     public static async Task<Task<bool>> StartAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
         string path, ISeedLog log, CancellationToken cancellationToken, string? snapshot = null)
     {
-        var tables = exported.Select(t => t.Name).ToList();
+        // Partitions are tables of their own for pg_dump: without them the partitioned table accepts no row.
+        var tables = exported.Select(t => t.Name).Concat(exported.SelectMany(t => t.Partitions.Select(p => p.Name))).ToList();
         var pgDump = PgDumpOverride.Value
                      ?? (Environment.GetEnvironmentVariable(PgDumpEnvironmentVariable) is { Length: > 0 } configured ? configured : "pg_dump");
         // Probing pg_dump's version starts a process: it runs in the background with the dump itself.
         var versionProbe = RunAsync(pgDump, ["--version"], null, cancellationToken);
 
         // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
-        var dependencies = await SchemaDependencies.ReadAsync(connection, exported.Select(t => t.Oid).ToList(), cancellationToken);
+        var dependencies = await SchemaDependencies.ReadAsync(connection,
+            exported.Select(t => t.Oid).Concat(exported.SelectMany(t => t.Partitions.Select(p => p.Oid))).ToList(), cancellationToken);
         snapshot ??= await Sessions.ExportSnapshotAsync(connection, cancellationToken);
 
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
@@ -87,7 +104,7 @@ internal static class SchemaDumper
                 return false;
             }
             var schemas = tables.Select(t => t.Schema).Concat(dependencies.Schemas).ToList();
-            await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl), new UTF8Encoding(false), cancellationToken);
+            await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl, dependencies.Extensions), new UTF8Encoding(false), cancellationToken);
             log.Detail($"schema.sql written by pg_dump {major}");
             return true;
         }
@@ -103,13 +120,18 @@ internal static class SchemaDumper
         _ => "prefer",
     };
 
-    /// <summary>Drops run-dependent lines and collapses blank runs; adds CREATE SCHEMA for non-public schemas.</summary>
-    internal static string Normalize(string dump, IReadOnlyList<string> schemas, string dependencyDdl)
+    /// <summary>
+    /// Drops run-dependent lines and collapses blank runs; adds CREATE SCHEMA for non-public schemas and CREATE
+    /// EXTENSION for the extensions the tables use (extension name and schema, as in <see cref="SchemaDependencies.Result.Extensions"/>).
+    /// </summary>
+    internal static string Normalize(string dump, IReadOnlyList<string> schemas, string dependencyDdl, IReadOnlyList<(string Name, string Schema)>? extensions = null)
     {
         var sb = new StringBuilder();
         sb.Append("-- Schema of the tables in this seed, written by PgSeed with pg_dump --schema-only.\n");
         foreach (var schema in schemas.Where(s => s != "public").Distinct().OrderBy(s => s, StringComparer.Ordinal))
             sb.Append($"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(schema)};\n");
+        foreach (var (name, schema) in extensions ?? [])
+            sb.Append($"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} WITH SCHEMA {Identifier.Quote(schema)};\n");
         if (dependencyDdl.Length > 0) sb.Append("\n-- Types and functions the tables use (pg_dump -t leaves them out).\n").Append(dependencyDdl);
         sb.Append('\n');
         var blank = true; // no blank line right after the preamble

@@ -18,4 +18,7 @@ internal sealed class EngineOperations : ISeedOperations
 
     public Task<SeedVerification> VerifyAsync(string seedFolder, CancellationToken cancellationToken) =>
         SeedVerifier.VerifyAsync(seedFolder, cancellationToken);
+
+    public Task<PgSeed.Engine.Diff.SeedCheckResult> CheckAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken) =>
+        PgSeed.Engine.Diff.SeedCheck.CheckAsync(request, log, cancellationToken: cancellationToken);
 }

@@ -16,4 +16,6 @@ internal interface ISeedOperations
     Task<ImportReport> ImportAsync(ImportRequest request, ISeedLog log, CancellationToken cancellationToken);
 
     Task<SeedVerification> VerifyAsync(string seedFolder, CancellationToken cancellationToken);
+
+    Task<PgSeed.Engine.Diff.SeedCheckResult> CheckAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken);
 }

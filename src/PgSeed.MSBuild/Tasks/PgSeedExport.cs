@@ -34,6 +34,12 @@ public sealed class PgSeedExport : PgSeedTask
     /// <summary><c>PgSeedEfMigrations</c>: a folder holding the EF Core migrations (e.g. in another project), relative to the project.</summary>
     public string? EfMigrations { get; set; }
 
+    /// <summary>
+    /// Compare instead of writing (the PgSeedCheck target, or PgSeedCheck=true): export into a temporary folder, and fail
+    /// with PGSEED024 for each seed folder that differs, one message line per changed table. No seed folder is written.
+    /// </summary>
+    public bool Check { get; set; }
+
     /// <summary>The seed folders written (with their metadata), for targets that run after this one.</summary>
     [Output]
     public ITaskItem[] ExportedSeeds { get; private set; } = Array.Empty<ITaskItem>();
@@ -91,6 +97,11 @@ public sealed class PgSeedExport : PgSeedTask
                 if ((seed.Parallel ?? defaultParallel) is int parallel) request = request with { Parallel = parallel };
                 request = request with { SeedName = seed.Name ?? Path.GetFileName(seed.Folder), RefreshCommand = RefreshCommand(seed) };
                 var log = new SeedScopedLog(SeedLog, seed.Spec);
+                if (Check)
+                {
+                    await CheckAsync(seed, request, log, cancellationToken);
+                    return;
+                }
                 var report = await Operations.ExportAsync(request, log, cancellationToken);
                 // The engine logs the tree and summary of a real export; a dry run returns its plan instead.
                 if (report.DryRun && !string.IsNullOrEmpty(report.Tree)) log.Detail(report.Tree);
@@ -106,7 +117,7 @@ public sealed class PgSeedExport : PgSeedTask
                                    "(set PgSeedEfMigrations to the folder holding them)");
                 }
             }, cancellationToken);
-            if (ok) exported.Add(SeedTaskItems.For(seed));
+            if (ok && !Check) exported.Add(SeedTaskItems.For(seed));
         }
         ExportedSeeds = exported.ToArray();
     }
@@ -123,5 +134,17 @@ public sealed class PgSeedExport : PgSeedTask
     {
         var project = string.IsNullOrWhiteSpace(ProjectFile) ? "" : Path.GetFileName(ProjectFile) + " ";
         return $"dotnet build {project}-t:PgSeedExport -p:PgSeedOnly={seed.Name ?? Path.GetFileName(seed.Folder)}";
+    }
+
+    private async System.Threading.Tasks.Task CheckAsync(SeedItem seed, ExportRequest request, SeedScopedLog log, CancellationToken cancellationToken)
+    {
+        var result = await Operations.CheckAsync(request, log, cancellationToken);
+        if (result.UpToDate)
+        {
+            log.Summary("up to date");
+            return;
+        }
+        throw new PgSeedException(ErrorCode.SeedStale,
+            $"{seed.Spec} is out of date; run PgSeedExport to refresh it:\n  " + string.Join("\n  ", result.Changes)) { File = seed.DefiningProject };
     }
 }

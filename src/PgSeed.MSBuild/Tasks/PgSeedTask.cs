@@ -65,14 +65,10 @@ public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTa
         {
             SeedLog.Error(new PgSeedException(ErrorCode.Cancelled, $"{GetType().Name} was cancelled (a statement running on the server was cancelled too; nothing was half-written)."));
         }
-        catch (NpgsqlException e)
-        {
-            SeedLog.Error(new PgSeedException(ErrorCode.DatabaseError, e.Message, e));
-        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A bug or an environment problem: a coded error for the build, the full exception at low importance.
-            SeedLog.Error(new PgSeedException(ErrorCode.Internal, $"{GetType().Name} failed unexpectedly ({e.GetType().Name}): {e.Message}", e));
+            // A server, connection or I/O error, or a bug: a coded error for the build, the full exception at low importance.
+            SeedLog.Error(PgSeedErrors.From(e, $"running {GetType().Name}"));
             SeedLog.Message(MessageImportance.Low, e.ToString());
         }
         return !Log.HasLoggedErrors;
@@ -127,9 +123,9 @@ public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTa
             await work();
             return true;
         }
-        catch (PgSeedException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException and not OutOfMemoryException)
         {
-            SeedLog.Error(e, seed.DefiningProject);
+            SeedLog.Error(PgSeedErrors.From(e), seed.DefiningProject);
             return false;
         }
     }

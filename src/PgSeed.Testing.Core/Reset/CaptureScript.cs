@@ -10,6 +10,8 @@ namespace PgSeed.Testing.Reset;
 /// INSERT ... SELECT per statement, far cheaper than a row trigger per row, and cascaded FK actions are
 /// captured by the child table's own triggers. Keys are enough because the seed copy has the full rows.</item>
 /// <item>TRUNCATE, and any write to a table without a key, marks the table for a whole reload.</item>
+/// <item>A statement naming a partition fires that partition's statement triggers, not the partitioned table's:
+/// every partition gets the same triggers, logging into its partitioned table's key log.</item>
 /// <item>An event trigger (superuser only) marks DDL so the fixture re-clones; without it, a catalog
 /// fingerprint is compared on every reset.</item>
 /// <item><c>pgseed_capture.reset(threshold)</c> does the whole reset server-side in one call: a clean
@@ -30,10 +32,11 @@ internal static class CaptureScript
         s.AppendLine($"CREATE UNLOGGED TABLE {S}.dirty (relid oid NOT NULL, kind \"char\" NOT NULL);");
         s.AppendLine($"""
             CREATE FUNCTION {S}.mark_reload() RETURNS trigger LANGUAGE plpgsql AS $pgseed$
+            DECLARE marked oid := coalesce(TG_ARGV[0]::oid, TG_RELID); -- on a partition: its partitioned table
             BEGIN
             {Guard}
-              IF NOT EXISTS (SELECT 1 FROM {S}.dirty WHERE relid = TG_RELID AND kind = 'f') THEN
-                INSERT INTO {S}.dirty VALUES (TG_RELID, 'f');
+              IF NOT EXISTS (SELECT 1 FROM {S}.dirty WHERE relid = marked AND kind = 'f') THEN
+                INSERT INTO {S}.dirty VALUES (marked, 'f');
               END IF;
               RETURN NULL;
             END
@@ -47,10 +50,32 @@ internal static class CaptureScript
 
     private static string Triggers(ResetTable t)
     {
-        var on = t.Info.Name.Sql;
-        var truncate = $"CREATE TRIGGER pgseed_capture_truncate AFTER TRUNCATE ON {on} FOR EACH STATEMENT EXECUTE FUNCTION {S}.mark_reload();";
+        var s = new StringBuilder(KeyLogAndFunction(t));
+        s.Append(TableTriggers(t, t.Info.Name, reloadArgument: ""));
+        // Writes that name a partition fire only the partition's statement triggers.
+        foreach (var partition in t.Info.Partitions.Where(p => !p.Foreign))
+            s.Append(TableTriggers(t, partition.Name, reloadArgument: Engine.Sql.Identifier.Literal(t.Oid.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        return s.ToString();
+    }
+
+    private static string TableTriggers(ResetTable t, Engine.Catalog.TableName table, string reloadArgument)
+    {
+        var on = table.Sql;
+        var truncate = $"CREATE TRIGGER pgseed_capture_truncate AFTER TRUNCATE ON {on} FOR EACH STATEMENT EXECUTE FUNCTION {S}.mark_reload({reloadArgument});\n";
         if (t.Key is null)
-            return $"CREATE TRIGGER pgseed_capture_write AFTER INSERT OR UPDATE OR DELETE ON {on} FOR EACH STATEMENT EXECUTE FUNCTION {S}.mark_reload();\n{truncate}";
+            return $"CREATE TRIGGER pgseed_capture_write AFTER INSERT OR UPDATE OR DELETE ON {on} FOR EACH STATEMENT EXECUTE FUNCTION {S}.mark_reload({reloadArgument});\n{truncate}";
+        return $"""
+            CREATE TRIGGER pgseed_capture_insert AFTER INSERT ON {on} REFERENCING NEW TABLE AS pgseed_new FOR EACH STATEMENT EXECUTE FUNCTION {t.CaptureFunction}();
+            CREATE TRIGGER pgseed_capture_update AFTER UPDATE ON {on} REFERENCING OLD TABLE AS pgseed_old NEW TABLE AS pgseed_new FOR EACH STATEMENT EXECUTE FUNCTION {t.CaptureFunction}();
+            CREATE TRIGGER pgseed_capture_delete AFTER DELETE ON {on} REFERENCING OLD TABLE AS pgseed_old FOR EACH STATEMENT EXECUTE FUNCTION {t.CaptureFunction}();
+            {truncate}
+            """;
+    }
+
+    /// <summary>The key log of a keyed table and the function its (and its partitions') write triggers call.</summary>
+    private static string KeyLogAndFunction(ResetTable t)
+    {
+        if (t.Key is null) return "";
         var k = t.KeyColumns;
         return $"""
             CREATE UNLOGGED TABLE {t.KeyLog} AS SELECT {k} FROM {t.Target} WITH NO DATA;
@@ -70,10 +95,7 @@ internal static class CaptureScript
               RETURN NULL;
             END
             $pgseed$;
-            CREATE TRIGGER pgseed_capture_insert AFTER INSERT ON {on} REFERENCING NEW TABLE AS pgseed_new FOR EACH STATEMENT EXECUTE FUNCTION {t.CaptureFunction}();
-            CREATE TRIGGER pgseed_capture_update AFTER UPDATE ON {on} REFERENCING OLD TABLE AS pgseed_old NEW TABLE AS pgseed_new FOR EACH STATEMENT EXECUTE FUNCTION {t.CaptureFunction}();
-            CREATE TRIGGER pgseed_capture_delete AFTER DELETE ON {on} REFERENCING OLD TABLE AS pgseed_old FOR EACH STATEMENT EXECUTE FUNCTION {t.CaptureFunction}();
-            {truncate}
+
             """;
     }
 

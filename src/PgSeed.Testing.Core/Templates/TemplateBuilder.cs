@@ -15,9 +15,12 @@ namespace PgSeed.Testing.Templates;
 /// </summary>
 internal static class TemplateBuilder
 {
-    public static async Task<string> BuildAsync(IPostgresServer server, PgSeedOptions options, string name, Action<string> log)
+    /// <summary>
+    /// <paramref name="cancellationToken"/> is the test run's (xUnit cancels it when a run is aborted): the statements
+    /// running for the build are cancelled on the server and the half-built database is dropped.
+    /// </summary>
+    public static async Task<string> BuildAsync(IPostgresServer server, PgSeedOptions options, string name, Action<string> log, CancellationToken cancellationToken)
     {
-        var cancellationToken = CancellationToken.None; // shared by every fixture waiting on it
         await server.DropDatabaseAsync(name, cancellationToken); // a leftover from a crashed process with a recycled pid
         await server.CreateDatabaseAsync(name, null, cancellationToken);
         var connectionString = server.ConnectionStringFor(name);
@@ -68,25 +71,11 @@ internal static class TemplateBuilder
         }
     }
 
+    /// <summary>Runs a schema script as psql would (pg_dump output included): see <see cref="SqlScript"/>.</summary>
     private static async Task RunScriptAsync(string connectionString, string path, CancellationToken cancellationToken)
     {
-        var sql = await File.ReadAllTextAsync(path, cancellationToken);
         await using var connection = await Sessions.OpenAsync(connectionString, cancellationToken);
-        try
-        {
-            await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException e)
-        {
-            throw new PgSeedException(ErrorCode.SchemaScriptFailed,
-                $"Schema script {path} failed: {e.SqlState} {e.MessageText}" + (e.Detail is null ? "" : $" ({e.Detail})"), e)
-            {
-                File = path,
-                Table = e.TableName is null ? null : $"{e.SchemaName}.{e.TableName}",
-                Column = e.ColumnName,
-            };
-        }
+        await SqlScript.RunFileAsync(connection, path, cancellationToken);
     }
 
     private static async Task RunCallbackAsync(Func<string, CancellationToken, Task> migrate, string connectionString, CancellationToken cancellationToken)

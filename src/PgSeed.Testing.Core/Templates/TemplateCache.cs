@@ -6,7 +6,7 @@ namespace PgSeed.Testing.Templates;
 /// <summary>
 /// One template database per (server, configuration) in this process, built on first use and shared by
 /// every fixture with the same configuration. A build that failed is remembered, so each fixture reports
-/// the same error at once instead of rebuilding.
+/// the same error at once instead of rebuilding; a cancelled one is not.
 /// </summary>
 internal static class TemplateCache
 {
@@ -31,8 +31,9 @@ internal static class TemplateCache
         Lazy<Task<string>> entry;
         lock (map)
         {
-            if (!map.TryGetValue(key, out entry!))
-                map[key] = entry = new Lazy<Task<string>>(() => TemplateBuilder.BuildAsync(server, options, DatabaseNames.Template(key), log));
+            // A build cancelled with the run that started it is not remembered: the next run builds again.
+            if (!map.TryGetValue(key, out entry!) || (entry.IsValueCreated && entry.Value.IsCanceled))
+                map[key] = entry = new Lazy<Task<string>>(() => TemplateBuilder.BuildAsync(server, options, DatabaseNames.Template(key), log, cancellationToken));
         }
         return await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
     }

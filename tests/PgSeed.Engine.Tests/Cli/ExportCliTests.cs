@@ -19,6 +19,7 @@ public class ExportCliTests(PostgresFixture pg)
         Assert.Contains("Exported ", output);
         Assert.True(File.Exists(Path.Combine(folder, "public.country.csv")));
         Assert.Equal(0, (await Run("verify", folder)).Code);
+        await s.AssertSchemaSqlSufficesAsync(folder);
     }
 
     [Fact]

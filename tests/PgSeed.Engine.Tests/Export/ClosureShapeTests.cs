@@ -106,6 +106,7 @@ public class ClosureShapeTests(PostgresFixture pg)
             ],
         };
         await SeedExporter.ExportAsync(request, new RecordingSeedLog(), TestContext.Current.CancellationToken);
+        await s.AssertSchemaSqlSufficesAsync(request.OutputDirectory);
         string[] Read(string table) => File.ReadAllLines(Path.Combine(request.OutputDirectory, $"public.{table}.csv"));
         Assert.Equal(["purchase_id,code,sku,qty", "10,B,B-2,200", "10,a,c-3,300", "10,b,a-1,100", "11,Z,a-1,100", "12,x,c-3,500"], Read("line"));
         Assert.Equal(["id,purchase_id,amount", "1,11,0", "3,12,0"], Read("refund"));

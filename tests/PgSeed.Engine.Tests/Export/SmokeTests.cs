@@ -30,6 +30,7 @@ public class SmokeTests(PostgresFixture pg, ITestOutputHelper output)
             }, log, TestContext.Current.CancellationToken);
             output.WriteLine(report.Tree);
             Assert.Equal(4L, report.TotalRows);
+            await SchemaSqlCheck.AssertSufficesAsync(pg, dir);
         }
         foreach (var l in log.Lines) output.WriteLine($"{l.Level}: {l.Text}");
         await using var copy = await pg.CreateDatabaseAsync("""

@@ -51,6 +51,7 @@ public class ImportForeignKeyTests(PostgresFixture pg)
 
         Assert.Equal("public.dept", e.Table);
         Assert.Contains("dept_head_fk", e.Message);
+        Assert.Contains("(public.dept -> public.staff -> public.dept)", e.Message); // which cycle
         Assert.Equal(0L, await target.ScalarAsync<long>("select count(*) from customer"));
     }
 

@@ -41,6 +41,7 @@ public class ImportRoundTripTests(PostgresFixture pg)
         {
             ConnectionString = source.ConnectionString, Roots = [root], OutputDirectory = folder, ExcludedEdges = keylessEdges,
         });
+        await SchemaSqlCheck.AssertSufficesAsync(pg, folder);
         var manifest = ManifestSerializer.Read(folder);
         var tables = manifest.Tables.Select(t => $"{Sql.Identifier.Quote(t.Schema)}.{Sql.Identifier.Quote(t.Table)}").ToArray();
 
@@ -88,6 +89,7 @@ public class ImportRoundTripTests(PostgresFixture pg)
             Roots = [new RootSelection { Table = "everything" }],
             OutputDirectory = folder,
         });
+        await SchemaSqlCheck.AssertSufficesAsync(pg, folder);
 
         await ImportAsync(target.ConnectionString, folder, ImportMode.Truncate);
 

@@ -23,6 +23,29 @@ public class ImportSequenceTests(PostgresFixture pg)
         Assert.Equal(4L, await target.ScalarAsync<long>("insert into orders (customer_id) values (1) returning id"));
     }
 
+    [Theory]
+    [InlineData(ImportMode.Append)]
+    [InlineData(ImportMode.Truncate)]
+    [InlineData(ImportMode.Upsert)]
+    public async Task Sequences_that_column_defaults_use_without_owning_them_move_past_every_table_using_them(ImportMode mode)
+    {
+        // Issue #19, 3: nextval('seq') defaults written by hand or by older tools, one sequence shared by two tables.
+        await using var target = await pg.CreateDatabaseAsync("""
+            create sequence shared_id;
+            create schema other;
+            create sequence other.code_seq start 100;
+            create table a (id int not null default nextval('shared_id') primary key, code bigint default nextval('other.code_seq'), name text);
+            create table b (id bigint not null default nextval('shared_id') primary key, name text);
+            """);
+        var seed = await TestSeedFolders.FromCsvAsync(("public.a", "id,code,name\n1,150,x\n3,120,y\n"), ("public.b", "id,name\n7,z\n9,w\n"));
+
+        await ImportAsync(target.ConnectionString, seed, mode);
+
+        Assert.Equal(10, await target.ScalarAsync<int>("insert into a (name) values ('new') returning id"));
+        Assert.Equal(11L, await target.ScalarAsync<long>("insert into b (name) values ('new') returning id"));
+        Assert.Equal(151L, await target.ScalarAsync<long>("select code from a where name = 'new'"));
+    }
+
     [Fact]
     public async Task Sequences_never_move_backwards()
     {

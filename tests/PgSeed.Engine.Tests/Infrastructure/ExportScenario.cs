@@ -30,7 +30,16 @@ public sealed class ExportScenario(PostgresFixture pg, string schemaSql, string 
     {
         var folder = request.OutputDirectory;
         var report = await SeedExporter.ExportAsync(request with { ConnectionString = Source.ConnectionString }, new RecordingSeedLog(), TestContext.Current.CancellationToken);
+        await AssertSchemaSqlSufficesAsync(folder);
         return (report, folder);
+    }
+
+    private readonly HashSet<string> _schemaChecked = new();
+
+    /// <summary>The seed imports into a database built from its schema.sql alone (once per folder; see <see cref="SchemaSqlCheck"/>).</summary>
+    public async Task AssertSchemaSqlSufficesAsync(string folder)
+    {
+        if (_schemaChecked.Add(folder)) await SchemaSqlCheck.AssertSufficesAsync(pg, folder);
     }
 
     public ExportRequest Request(params RootSelection[] roots) => new()
@@ -41,8 +50,10 @@ public sealed class ExportScenario(PostgresFixture pg, string schemaSql, string 
     };
 
     /// <summary>Loads <paramref name="folder"/> into a fresh copy of the schema and asserts it equals the oracle's closure.</summary>
-    public async Task AssertMatchesOracleAsync(string folder, IEnumerable<(string Table, string? Filter)> roots, bool children = true, IEnumerable<string>? excludedEdges = null)
+    public async Task AssertMatchesOracleAsync(string folder, IEnumerable<(string Table, string? Filter)> roots, bool children = true, IEnumerable<string>? excludedEdges = null,
+        bool checkSchemaSql = true)
     {
+        if (checkSchemaSql) await AssertSchemaSqlSufficesAsync(folder);
         var expected = await ClosureOracle.ComputeAsync(Source.ConnectionString, roots, children, excludedEdges);
         await using var copy = await pg.CreateDatabaseAsync(schemaSql);
         await SeedLoader.LoadWithForeignKeysCheckedAsync(copy.ConnectionString, folder);

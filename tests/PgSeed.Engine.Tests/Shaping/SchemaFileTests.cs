@@ -61,6 +61,55 @@ public class SchemaFileTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task Schema_sql_creates_the_extensions_types_partitions_and_sequences_the_seed_needs()
+    {
+        // Issue #19, 5: a citext column, a default from an extension function, an index with an extension's
+        // operator class, composite and range types, a partitioned table whose FK is declared on the partitions, a
+        // sequence used by a default.
+        const string schema = """
+            create extension citext;
+            create extension pg_trgm;
+            create extension "uuid-ossp";
+            create sequence ticket_seq;
+            create type level as enum ('low', 'high');
+            create type contact as (email citext, level level);
+            create type period as range (subtype = date);
+            create table account(id int primary key, email citext not null, token uuid not null default uuid_generate_v4(),
+                backup contact[], active period);
+            create index account_email_trgm on account using gin ((email::text) gin_trgm_ops);
+            create table event(id int not null default nextval('ticket_seq'), account_id int not null, at date not null,
+                primary key (id, at)) partition by range (at);
+            create table event_2024 partition of event for values from ('2024-01-01') to ('2025-01-01');
+            create table event_2025 partition of event for values from ('2025-01-01') to ('2026-01-01');
+            create index on event_2024 (account_id);
+            alter table event_2024 add constraint event_2024_account_fkey foreign key (account_id) references account;
+            alter table event_2025 add constraint event_2025_account_fkey foreign key (account_id) references account;
+            """;
+        const string data = """
+            insert into account(id, email, backup, active) values
+                (1, 'Ann@Example.com', array[row('a@b.c', 'high')::contact], '[2024-01-01,2025-01-01)'), (2, 'bob@example.com', null, null);
+            insert into event(account_id, at) values (1, '2024-05-01'), (1, '2025-02-01'), (2, '2025-03-01');
+            """;
+        await using var s = await ExportScenario.CreateAsync(pg, schema, data);
+        var request = Request(s, "account", "where id = 1") with { PiiLint = false };
+        await ExportAsync(s, request); // also imports the seed into a database built from schema.sql alone
+
+        var sql = File.ReadAllText(Path.Combine(request.OutputDirectory, "schema.sql"));
+        Assert.Contains("CREATE EXTENSION IF NOT EXISTS \"citext\" WITH SCHEMA \"public\";", sql);
+        Assert.Contains("CREATE EXTENSION IF NOT EXISTS \"pg_trgm\" WITH SCHEMA \"public\";", sql);
+        Assert.Contains("CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\" WITH SCHEMA \"public\";", sql);
+        Assert.Contains("CREATE TABLE public.event_2024", sql);
+        Assert.Contains("event_2025_account_fkey", sql);
+        Assert.Contains("CREATE SEQUENCE public.ticket_seq", sql);
+        Assert.Contains("CREATE TYPE public.contact AS (email public.citext, level public.level);", sql);
+        Assert.Contains("CREATE TYPE public.period AS RANGE (SUBTYPE = date", sql);
+
+        // Imported into schema.sql alone, new rows take ids past the seed's.
+        await using var copy = await SchemaSqlCheck.ImportIntoSchemaSqlAsync(pg, request.OutputDirectory);
+        Assert.Equal(3, await copy.ScalarAsync<int>("insert into event(account_id, at) values (1, '2024-06-01') returning id"));
+    }
+
+    [Fact]
     public async Task A_missing_or_too_old_pg_dump_is_a_warning_and_the_seed_still_exports()
     {
         await using var s = await ExportScenario.CreateAsync(pg, "create table t(id int primary key)", "insert into t values (1)");

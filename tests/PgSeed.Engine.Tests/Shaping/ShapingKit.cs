@@ -13,6 +13,7 @@ internal static class ShapingKit
     {
         var log = new RecordingSeedLog();
         await SeedExporter.ExportAsync(request with { ConnectionString = s.Source.ConnectionString }, log, Ct);
+        if (!request.DryRun) await s.AssertSchemaSqlSufficesAsync(request.OutputDirectory);
         return log;
     }
 

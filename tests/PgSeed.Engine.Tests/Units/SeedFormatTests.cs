@@ -74,4 +74,19 @@ public class SeedFormatTests
         var order = ImportOrder.Sort([c, b, a], [Fk("c_b", c, b, true), Fk("b_a", b, a, true), Fk("a_b", a, b, false), Fk("self", a, a, false)]);
         Assert.Equal(new[] { a, b, c }, order);
     }
+    [Fact]
+    public void Import_order_breaks_only_fks_on_a_cycle()
+    {
+        TableName a = new("public", "a"), p = new("public", "p"), q = new("public", "q");
+        ForeignKeyInfo Fk(string name, TableName child, TableName parent, bool mandatory) => new()
+        {
+            Name = name, Child = child, Parent = parent, Columns = ["x"], ParentColumns = ["id"], Definition = "", Mandatory = mandatory,
+        };
+        // p <-> q is a cycle of mandatory FKs; a -> p is nullable (weaker) but on no cycle: a must still load after p.
+        var result = ImportOrder.Order([a, p, q], [Fk("a_p", a, p, false), Fk("p_q", p, q, true), Fk("q_p", q, p, true)]);
+        Assert.Equal(new[] { p, a, q }, result.Tables);
+        Assert.Equal("p_q", Assert.Single(result.BrokenForeignKeys).Name);
+        // No cycle: nothing is broken.
+        Assert.Empty(ImportOrder.Order([a, p], [Fk("a_p", a, p, false)]).BrokenForeignKeys);
+    }
 }

@@ -31,6 +31,9 @@ public sealed class ServerCancellationTests(PostgresServer postgres) : IDisposab
         };
 
         await RunAndCancelAsync(task, db, build);
+        // The half-written seed folder is gone: no staging folder, no lock file, no seed.
+        Assert.False(Directory.Exists(Path.Combine(task.ProjectDirectory!, "seeds")) &&
+                     Directory.EnumerateFileSystemEntries(Path.Combine(task.ProjectDirectory!, "seeds")).Any());
     }
 
     [Fact]
@@ -82,6 +85,13 @@ public sealed class ServerCancellationTests(PostgresServer postgres) : IDisposab
         Assert.Equal(ErrorCode.Cancelled, Assert.Single(build.Errors).Code);
 
         await WaitUntilAsync(db, sleeping: false, Prompt, () => null);
+        // Every session the task opened is closed within a second (its temporary tables go with them).
+        var gone = Stopwatch.StartNew();
+        while (await db.ScalarAsync<long>($"select count(*) from pg_stat_activity where datname = '{db.Name}' and application_name = 'pgseed'") > 0)
+        {
+            Assert.True(gone.Elapsed < TimeSpan.FromSeconds(1), "pgseed sessions were still open a second after the task returned");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>Waits until a backend of <paramref name="db"/> is (or no longer is) sleeping in pg_sleep.</summary>

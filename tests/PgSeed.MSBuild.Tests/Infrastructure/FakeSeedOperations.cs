@@ -17,6 +17,8 @@ internal sealed class FakeSeedOperations : ISeedOperations
     public Func<ExportRequest, ISeedLog, CancellationToken, Task>? OnExport { get; init; }
     public Func<ImportRequest, ISeedLog, CancellationToken, Task>? OnImport { get; init; }
     public Func<string, IReadOnlyList<PgSeedException>>? OnVerify { get; init; }
+    public Func<ExportRequest, PgSeed.Engine.Diff.SeedCheckResult>? OnCheck { get; init; }
+    public ConcurrentQueue<ExportRequest> Checks { get; } = new();
 
     /// <summary>The EF Core migration the fake export reports the source database at.</summary>
     public string? EfMigration { get; init; }
@@ -33,6 +35,12 @@ internal sealed class FakeSeedOperations : ISeedOperations
         Imports.Enqueue(request);
         if (OnImport is not null) await OnImport(request, log, cancellationToken);
         return new ImportReport { Tables = [new TableReport { Table = "public.t", Rows = 3 }], Elapsed = TimeSpan.FromMilliseconds(5), Mode = request.Mode };
+    }
+
+    public Task<PgSeed.Engine.Diff.SeedCheckResult> CheckAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken)
+    {
+        Checks.Enqueue(request);
+        return Task.FromResult(OnCheck?.Invoke(request) ?? new PgSeed.Engine.Diff.SeedCheckResult { Folder = request.OutputDirectory, UpToDate = true });
     }
 
     public Task<SeedVerification> VerifyAsync(string seedFolder, CancellationToken cancellationToken)

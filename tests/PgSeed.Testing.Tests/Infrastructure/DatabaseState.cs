@@ -18,7 +18,8 @@ public sealed record DatabaseState(SortedDictionary<string, string> Entries)
         foreach (var table in catalog.Tables)
         {
             var rows = new List<string>();
-            await using (var cmd = new NpgsqlCommand($"SELECT md5(t::text) FROM ONLY {table.Name.Sql} t", connection))
+            // ONLY keeps inheritance children out; a partitioned table's rows are in its partitions.
+            await using (var cmd = new NpgsqlCommand($"SELECT md5(t::text) FROM {(table.Partitioned ? "" : "ONLY ")}{table.Name.Sql} t", connection))
             await using (var r = await cmd.ExecuteReaderAsync())
                 while (await r.ReadAsync()) rows.Add(r.GetString(0));
             rows.Sort(StringComparer.Ordinal);

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PgSeed.Engine.Diff;
+
+/// <summary>A <see cref="SeedDiff"/> as JSON for tools: camelCase properties, enums as strings, two-space indentation.</summary>
+public static class DiffJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static string Render(SeedDiff diff) => JsonSerializer.Serialize(diff, Options).Replace("\r\n", "\n") + "\n";
+}

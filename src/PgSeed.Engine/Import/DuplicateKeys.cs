@@ -1,0 +1,100 @@
+using Npgsql;
+using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Seed;
+using PgSeed.Engine.Sql;
+
+namespace PgSeed.Engine.Import;
+
+/// <summary>
+/// A key that appears twice in a seed file is an error in every mode (PGSEED052), naming the table, the key and
+/// both records. A staging table filled by one COPY holds the rows in file order, so its physical order (ctid)
+/// numbers the records: no extra column, nothing to compute unless a duplicate exists.
+/// </summary>
+internal static class DuplicateKeys
+{
+    /// <summary>One round trip: does the staged file hold a key twice? (Upsert, before anything is written.)</summary>
+    public static string AnySql(string stage, IReadOnlyList<string> key) =>
+        $"SELECT EXISTS (SELECT 1 FROM {stage} GROUP BY {Identifier.List(key)} HAVING count(*) > 1)";
+
+    /// <summary>The first record whose key an earlier record already had: (earlier record, record, key text).</summary>
+    public static string FirstSql(string stage, IReadOnlyList<string> key) =>
+        $"SELECT first_n, n, key FROM (SELECT n, min(n) OVER (PARTITION BY {Identifier.List(key)}) AS first_n, " +
+        $"concat_ws(', ', {string.Join(", ", key.Select(k => Identifier.Quote(k) + "::text"))}) AS key " +
+        $"FROM (SELECT row_number() OVER (ORDER BY ctid) + 1 AS n, {Identifier.List(key)} FROM {stage}) numbered) ranked " +
+        "WHERE n > first_n ORDER BY n LIMIT 1";
+
+    /// <summary>The first duplicate in <paramref name="stage"/>, or null.</summary>
+    public static async Task<PgSeedException?> FindAsync(NpgsqlConnection connection, TablePlan table, string stage, IReadOnlyList<string> key,
+        CancellationToken cancellationToken)
+    {
+        // A hash aggregate first (the usual answer is no); numbering the records costs two sorts, so only on a yes.
+        await using (var any = new NpgsqlCommand(AnySql(stage, key), connection))
+            if (!(bool)(await any.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!) return null;
+        await using var cmd = new NpgsqlCommand(FirstSql(stage, key), connection);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return Error(table, key, r.GetString(2), r.GetInt64(0), r.GetInt64(1));
+    }
+
+    /// <summary>
+    /// After a unique violation while COPYing straight into a table (append, truncate): loads the file again into a
+    /// scratch table in a transaction of its own (rolled back) and looks for a key the file holds twice. Null when
+    /// there is none (the row collides with one already in the target), or the diagnosis is not possible.
+    /// </summary>
+    public static async Task<PgSeedException?> DiagnoseAsync(NpgsqlConnection connection, TablePlan table, string? constraint,
+        CancellationToken cancellationToken)
+    {
+        if (constraint is null) return null;
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            // The violated unique index's columns (a unique constraint's index has its name); none for an expression index.
+            const string keySql = """
+                SELECT array_agg(a.attname::text ORDER BY k.ord) FILTER (WHERE a.attname IS NOT NULL), bool_or(k.attnum = 0)
+                FROM pg_catalog.pg_index i
+                JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+                CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+                LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                WHERE i.indrelid = @table AND ic.relname = @index AND k.ord <= i.indnkeyatts
+                """;
+            string[] key;
+            await using (var read = new NpgsqlCommand(keySql, connection))
+            {
+                read.Parameters.Add(new NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Target.Oid });
+                read.Parameters.AddWithValue("index", constraint);
+                await using var r = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false) || r.IsDBNull(0) || (!r.IsDBNull(1) && r.GetBoolean(1))) return null;
+                key = r.GetFieldValue<string[]>(0);
+            }
+            if (key.Length == 0 || key.Any(k => !table.CsvColumns.Contains(k))) return null;
+            const string scratch = "pg_temp.pgseed_duplicates";
+            await using (var create = new NpgsqlCommand(ImportStatements.CreateStage(table, scratch), connection))
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await CsvCopy.CopyFileAsync(connection, ImportStatements.CopyFrom(scratch, table.CsvColumns, freeze: false), table.FilePath, cancellationToken)
+                .ConfigureAwait(false);
+            var found = await FindAsync(connection, table, scratch, key, cancellationToken).ConfigureAwait(false);
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return found;
+        }
+        catch (Exception e) when (e is PostgresException or IOException or UnauthorizedAccessException)
+        {
+            return null; // the original error stands
+        }
+    }
+
+    private static PgSeedException Error(TablePlan table, IReadOnlyList<string> key, string value, long firstRecord, long secondRecord)
+    {
+        var first = CsvLocation.ForRecord(table.FilePath, firstRecord);
+        var second = CsvLocation.ForRecord(table.FilePath, secondRecord);
+        string Where(CsvLocation? l, long record) => l?.ToString() ?? $"record {record}";
+        return new PgSeedException(ErrorCode.DuplicateKeyInSeed,
+            $"{table.Display}: {table.Seed.File} holds key ({string.Join(", ", key)})=({value}) twice, at {Where(first, firstRecord)} and {Where(second, secondRecord)}. " +
+            "A seed holds each row once: the file was edited or merged by hand; remove one of the two rows (and re-sign the manifest by re-exporting), or re-export the seed.")
+        {
+            Table = table.Display,
+            File = table.FilePath,
+            Line = (int?)second?.FirstLine,
+            Record = (int)secondRecord,
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using PgSeed.Engine.Catalog;
+using PgSeed.Engine.Connection;
+using PgSeed.Engine.Diagnostics;
+using PgSeed.Engine.Import;
+using PgSeed.Engine.Seed;
+
+namespace PgSeed.Engine.Verify;
+
+/// <summary>The outcome of <see cref="TargetVerifier.VerifyAsync"/>.</summary>
+public sealed record TargetVerification
+{
+    public required string Target { get; init; }
+
+    /// <summary>Problems that stop an import: the offline checks', the schema drift's, the rehearsed import's.</summary>
+    public required IReadOnlyList<PgSeedException> Errors { get; init; }
+
+    /// <summary>Drift the import absorbs (PGSEED038) and the import's own warnings.</summary>
+    public required IReadOnlyList<PgSeedException> Warnings { get; init; }
+
+    /// <summary>The rehearsed import, when it ran and succeeded (it was rolled back).</summary>
+    public ImportReport? Import { get; init; }
+
+    public bool Ok => Errors.Count == 0;
+}
+
+/// <summary>
+/// <c>pgseed verify --against</c>: the offline checks, then the seed compared with a target database's schema, then a
+/// rehearsed import into it — the whole import, FK checks included, in a transaction that is always rolled back.
+/// Meant for CI: an empty database migrated to the branch's schema tells whether the migrations broke the seeds.
+/// </summary>
+public static class TargetVerifier
+{
+    public static async Task<TargetVerification> VerifyAsync(string seedFolder, string connectionString, ImportMode mode = ImportMode.Append,
+        ISeedLog? log = null, CancellationToken cancellationToken = default)
+    {
+        log ??= NullSeedLog.Instance;
+        var target = ConnectionResolver.Describe(connectionString);
+        var offline = await SeedVerifier.VerifyAsync(seedFolder, cancellationToken).ConfigureAwait(false);
+        if (!offline.Ok) return new TargetVerification { Target = target, Errors = offline.Problems, Warnings = [] };
+
+        DatabaseCatalog catalog;
+        await using (var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false))
+            catalog = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        var (errors, warnings) = SchemaDrift.Compare(offline.Manifest, catalog, seedFolder);
+        if (errors.Count > 0) return new TargetVerification { Target = target, Errors = errors, Warnings = warnings };
+
+        var importWarnings = new WarningLog(log);
+        try
+        {
+            var report = await SeedImporter.ImportAsync(new ImportRequest
+            {
+                ConnectionString = connectionString, SeedDirectory = seedFolder, Mode = mode, Rehearse = true,
+            }, importWarnings, cancellationToken).ConfigureAwait(false);
+            return new TargetVerification { Target = target, Errors = [], Warnings = [.. warnings, .. importWarnings.Warnings], Import = report };
+        }
+        catch (PgSeedException e)
+        {
+            return new TargetVerification { Target = target, Errors = [e], Warnings = [.. warnings, .. importWarnings.Warnings] };
+        }
+    }
+
+    /// <summary>Keeps the import's warnings for the result; passes its progress on.</summary>
+    private sealed class WarningLog(ISeedLog inner) : ISeedLog
+    {
+        private readonly List<PgSeedException> _warnings = new();
+
+        public IReadOnlyList<PgSeedException> Warnings { get { lock (_warnings) return _warnings.ToArray(); } }
+
+        public void Summary(string message) => inner.Detail(message);
+        public void Detail(string message) => inner.Detail(message);
+        public void Sql(string sql) => inner.Sql(sql);
+        public void Warning(string code, string message) { lock (_warnings) _warnings.Add(new PgSeedException(code, message)); }
+    }
+}
