@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using PgSeed.Engine.Diagnostics;
 
 namespace PgSeed.Testing;
 
@@ -42,7 +43,7 @@ internal sealed class MigrationStep<TContext> where TContext : DbContext
         var assembly = probe.GetService<IMigrationsAssembly>();
         var all = assembly.Migrations.Keys.Order(StringComparer.Ordinal).ToArray();
         if (all.Length == 0)
-            throw new InvalidOperationException(
+            throw Misconfigured(
                 $"{typeof(TContext).Name} has no migrations in {assembly.Assembly.GetName().Name}, so .Migrations<{typeof(TContext).Name}>() would build an empty " +
                 "schema. Add one (dotnet ef migrations add Initial), or point MigrationsAssembly(...) at the assembly holding them.");
         string? target = null;
@@ -50,7 +51,15 @@ internal sealed class MigrationStep<TContext> where TContext : DbContext
         if (targetMigration is not null)
         {
             // "0" (Migration.InitialDatabase) means before the first migration, as for dotnet ef database update 0.
-            target = targetMigration == Migration.InitialDatabase ? Migration.InitialDatabase : assembly.GetMigrationId(targetMigration);
+            try
+            {
+                target = targetMigration == Migration.InitialDatabase ? Migration.InitialDatabase : assembly.GetMigrationId(targetMigration);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Misconfigured($"{e.Message} {typeof(TContext).Name} has the migrations {string.Join(", ", all)}; give .Migrations<{typeof(TContext).Name}>() " +
+                                    "one of their names or ids, \"0\" for none, or null for the latest.");
+            }
             applied = all.Where(id => string.CompareOrdinal(id, target) <= 0).ToArray();
             if (target == all[^1]) target = null; // the latest: the same schema as no target, so the same template
         }
@@ -74,12 +83,15 @@ internal sealed class MigrationStep<TContext> where TContext : DbContext
         }
     }
 
+    /// <summary>The step cannot run as configured (PGSEED076, like a failing schema callback).</summary>
+    private static PgSeedException Misconfigured(string message) => new(TestingErrorCode.SchemaCallbackFailed, message);
+
     /// <summary>Through the constructor taking <c>DbContextOptions&lt;TContext&gt;</c> (or <c>DbContextOptions</c>), as AddDbContext does.</summary>
     private static TContext Construct(DbContextOptions<TContext> options)
     {
         var constructor = typeof(TContext).GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, [typeof(DbContextOptions<TContext>)])
                           ?? typeof(TContext).GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, [typeof(DbContextOptions)])
-                          ?? throw new InvalidOperationException(
+                          ?? throw Misconfigured(
                               $".Migrations<{typeof(TContext).Name}>() creates the context with a constructor taking DbContextOptions<{typeof(TContext).Name}>, " +
                               $"which {typeof(TContext).Name} lacks. Add one (public {typeof(TContext).Name}(DbContextOptions<{typeof(TContext).Name}> options) : base(options) {{ }}), " +
                               "or migrate yourself with .Schema(async (connectionString, ct) => { ... await context.Database.MigrateAsync(ct); }, key: \"...\").");

@@ -72,8 +72,10 @@ public sealed class MigrationTargetTests
     public async Task An_unknown_target_migration_fails_when_the_fixture_starts()
     {
         await using var db = new ShopFixture(o => o.Migrations<ShopContext>("NoSuchMigration", ShopContext.ConfigureNpgsql));
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => db.InitializeAsync().AsTask());
+        var e = await Assert.ThrowsAsync<PgSeedException>(() => db.InitializeAsync().AsTask());
+        Assert.Equal(TestingErrorCode.SchemaCallbackFailed, e.Code);
         Assert.Contains("NoSuchMigration", e.Message);
+        Assert.Contains("_AddOrders", e.Message); // the migrations it could have named
     }
 
     private sealed record MigrationSettings(string? Target);
