@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs every PgSeed package into artifacts/packages (or $1), all with the one version set in
 # Directory.Build.props: PgSeed.Engine, PgSeed.Testing.Core (any test framework), PgSeed.Testing (xUnit v3),
-# PgSeed.Testing.Testcontainers (container servers), PgSeed.Cli (dotnet tool `pgseed`), PgSeed.MSBuild.
+# PgSeed.Testing.Testcontainers (container servers), PgSeed.Testing.EntityFrameworkCore (EF Core), PgSeed.Cli (dotnet tool `pgseed`), PgSeed.MSBuild.
 # Extra arguments go to `dotnet pack` (e.g. -p:Version=0.1.1-ci.7 to stamp a pre-release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ mkdir -p "$out"
 # Every package carries the repository README; fail early with a clear message rather than NU5039.
 [[ -f README.md ]] || { echo "error: README.md is missing at the repository root (every package embeds it)." >&2; exit 1; }
 
-for project in src/PgSeed.Engine src/PgSeed.Testing.Core src/PgSeed.Testing src/PgSeed.Testing.Testcontainers src/PgSeed.Cli src/PgSeed.MSBuild; do
+for project in src/PgSeed.Engine src/PgSeed.Testing.Core src/PgSeed.Testing src/PgSeed.Testing.Testcontainers src/PgSeed.Testing.EntityFrameworkCore src/PgSeed.Cli src/PgSeed.MSBuild; do
   echo "packing $project"
   dotnet pack "$project" -c Release -o "$out" -nologo -v q -nodeReuse:false -p:ContinuousIntegrationBuild=true "$@"
 done

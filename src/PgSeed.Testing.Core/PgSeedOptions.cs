@@ -1,3 +1,4 @@
+using Npgsql;
 using PgSeed.Engine.Import;
 using PgSeed.Testing.Servers;
 
@@ -48,6 +49,25 @@ public sealed class PgSeedOptions
     /// <summary>Where the fixture reports what it did and how long it took (template build phases, fallbacks, kept databases).</summary>
     public Action<string>? LogSink { get; private set; }
 
+    /// <summary>
+    /// What <see cref="DataSource"/> configured: applied to every data source PgSeed builds for the tests (the fixture's and
+    /// each lease's <c>DataSource</c>) and for migrations it runs itself. Null when not configured.
+    /// </summary>
+    public Action<NpgsqlDataSourceBuilder>? DataSourceConfiguration { get; private set; }
+
+    /// <summary>
+    /// Configures the data sources PgSeed builds (the fixture's and each lease's <c>DataSource</c>), e.g. type mappings
+    /// EF Core needs: <c>o.DataSource(b => b.MapEnum&lt;OrderStatus&gt;("order_status"))</c>. Hand that data source to EF
+    /// (<c>UseNpgsql(fixture.DataSource, ...)</c>): PgSeed clears its pool whenever it re-creates the database, so no
+    /// query meets a connection the server ended. Several calls apply in order.
+    /// </summary>
+    public PgSeedOptions DataSource(Action<NpgsqlDataSourceBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        DataSourceConfiguration += configure;
+        return this;
+    }
+
     /// <summary>Sends the fixture's progress lines to <paramref name="log"/> (default: xUnit diagnostic messages with PgSeed.Testing, nowhere with the neutral <see cref="PgSeedDatabase"/>).</summary>
     public PgSeedOptions Log(Action<string> log)
     {
@@ -65,13 +85,29 @@ public sealed class PgSeedOptions
 
     /// <summary>
     /// Builds the schema with your own code, e.g. EF Core or DbUp migrations. The callback receives the
-    /// template database's connection string. Its identity (declaring type and method) is part of the
-    /// template key, so use a named method or a lambda that does not change between runs.
+    /// template database's connection string. Fixtures share a template only when their callbacks are the same method
+    /// with equal captured values: PgSeed keys what the callback captures (strings, numbers, enums, ... and closures of
+    /// them). A callback capturing anything else (a service, an options object) needs <see cref="Schema(Func{string, CancellationToken, Task}, string)"/>
+    /// with a key; without one the fixture fails with <c>PGSEED068</c> rather than risk sharing a template built by another
+    /// callback.
     /// </summary>
     public PgSeedOptions Schema(Func<string, CancellationToken, Task> migrate)
     {
         ArgumentNullException.ThrowIfNull(migrate);
         _schemaSteps.Add(new SchemaStep(null, migrate));
+        return this;
+    }
+
+    /// <summary>
+    /// <see cref="Schema(Func{string, CancellationToken, Task})"/> with an explicit template key: callbacks of the same method share
+    /// a template exactly when their keys are equal, whatever they capture. Give a key that changes whenever the schema the
+    /// callback builds changes, e.g. the migration it migrates to.
+    /// </summary>
+    public PgSeedOptions Schema(Func<string, CancellationToken, Task> migrate, string key)
+    {
+        ArgumentNullException.ThrowIfNull(migrate);
+        ArgumentNullException.ThrowIfNull(key);
+        _schemaSteps.Add(new SchemaStep(null, migrate) { Key = key });
         return this;
     }
 
@@ -139,7 +175,11 @@ public sealed class PgSeedOptions
 }
 
 /// <summary>One schema step: a script path or a migration callback.</summary>
-public sealed record SchemaStep(string? ScriptPath, Func<string, CancellationToken, Task>? Migrate);
+public sealed record SchemaStep(string? ScriptPath, Func<string, CancellationToken, Task>? Migrate)
+{
+    /// <summary>The callback's explicit template key, if given (else what it captures is keyed).</summary>
+    public string? Key { get; init; }
+}
 
 /// <summary>One seed folder and how it is imported.</summary>
 public sealed record SeedStep(string Folder, ImportMode Mode);

@@ -3,7 +3,7 @@ using PgSeed.Engine.Diagnostics;
 namespace PgSeed.Testing;
 
 /// <summary>
-/// The fixtures' error codes (PGSEED064-067 and PGSEED070-079), kept here under names that read well in fixture code;
+/// The fixtures' error codes (PGSEED064-069 and PGSEED070-079), kept here under names that read well in fixture code;
 /// the values are defined with every other code in <see cref="ErrorCode"/> and documented in docs/errors.md.
 /// </summary>
 public static class TestingErrorCode
@@ -31,6 +31,12 @@ public static class TestingErrorCode
 
     /// <summary>A lease was requested outside a running test, or a test without a lease used the fixture's database.</summary>
     public const string LeaseMisuse = ErrorCode.LeaseMisuse;
+
+    /// <summary>A schema callback captures state PgSeed cannot key a template by; give it an explicit key.</summary>
+    public const string SchemaCallbackUnkeyed = ErrorCode.SchemaCallbackUnkeyed;
+
+    /// <summary>A reset found another session of the database in a transaction (e.g. an undisposed DbContext transaction).</summary>
+    public const string ResetBlocked = ErrorCode.ResetBlocked;
 
     /// <summary>The fixture was disposed while tests still held leases.</summary>
     public const string LeasesOutstanding = ErrorCode.LeasesOutstanding;

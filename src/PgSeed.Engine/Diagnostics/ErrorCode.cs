@@ -68,6 +68,8 @@ public static class ErrorCode
     public const string ContainerServerFailed = "PGSEED065";
     public const string PoolCannotGrow = "PGSEED066";
     public const string LeaseMisuse = "PGSEED067";
+    public const string SchemaCallbackUnkeyed = "PGSEED068";
+    public const string ResetBlocked = "PGSEED069";
 
     // Test servers (PgSeed.Testing)
     public const string PostgresBinariesNotFound = "PGSEED070";
@@ -87,6 +89,7 @@ public static class ErrorCode
     public const string PasswordInProperty = "PGSEED083";
     public const string MSBuildTooOld = "PGSEED084";
     public const string ConnectionSplit = "PGSEED085";
+    public const string MigrationsDiffer = "PGSEED087";
 
     // Seed definitions and shaping rules
     public const string ConfigInvalid = "PGSEED090";

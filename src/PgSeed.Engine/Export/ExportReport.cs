@@ -13,6 +13,9 @@ public sealed record ExportReport
     /// <summary>The tree summary, ready to print (see <see cref="Diagnostics.SummaryTree"/>).</summary>
     public string Tree { get; init; } = "";
 
+    /// <summary>The source database's latest EF Core migration (its <c>__EFMigrationsHistory</c>), as recorded in the manifest.</summary>
+    public string? EfMigration { get; init; }
+
     /// <summary>The seed's tables and FKs, to draw (a dry run's has no row counts).</summary>
     public Picture.SeedGraph? Graph { get; init; }
 }

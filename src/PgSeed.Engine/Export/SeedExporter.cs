@@ -52,6 +52,7 @@ public static class SeedExporter
         // The snapshot starts with the catalog read: schema and rows come from the same moment.
         await Sessions.ExecuteAsync(main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken);
         var catalog = await CatalogReader.ReadAsync(main, request.Schemas, cancellationToken);
+        var efMigration = await EfMigrationHistory.LatestAsync(main, cancellationToken);
         log.Detail($"catalog: {catalog.Tables.Count()} tables, {catalog.ForeignKeys.Count} foreign keys read in {SummaryTree.Time(watch.Elapsed)}");
         var plan = SubsetPlanner.Plan(catalog, request, log);
         LogPlan(plan, log);
@@ -115,7 +116,7 @@ public static class SeedExporter
         await schemaDump;
         await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
 
-        var manifest = BuildManifest(request, catalog, plan, files, results);
+        var manifest = BuildManifest(request, catalog, plan, files, results) with { EfMigration = efMigration };
         if (request.ManifestOverride is { } adjust) manifest = adjust(manifest);
         await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken);
         var graph = Picture.SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), closure);
@@ -139,7 +140,7 @@ public static class SeedExporter
         var tree = SummaryTree.Render(reports, watch.Elapsed);
         log.Detail(tree.TrimEnd());
         log.Summary($"Exported {reports.Count} tables, {reports.Sum(r => r.Rows)} rows ({SummaryTree.Size(reports.Sum(r => r.Bytes))}) to {folder.Target} in {SummaryTree.Time(watch.Elapsed)}");
-        return new ExportReport { Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree, Graph = graph };
+        return new ExportReport { Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree, Graph = graph, EfMigration = efMigration };
     }
 
     private static string? Note(Picture.SeedGraphTable t) => t.Notes.Count == 0 ? null : string.Join("; ", t.Notes);

@@ -15,6 +15,12 @@ public sealed record SeedManifest
     /// <summary>Major version of the server the seed was exported from (e.g. 15).</summary>
     public int SourceServerMajorVersion { get; init; }
 
+    /// <summary>
+    /// The latest EF Core migration applied to the source database (from its <c>__EFMigrationsHistory</c>), when it has one
+    /// such table; absent otherwise. Tells which schema version the seed was exported from.
+    /// </summary>
+    public string? EfMigration { get; init; }
+
     /// <summary>The roots and options the subset was computed from.</summary>
     public required SeedDefinition Definition { get; init; }
 

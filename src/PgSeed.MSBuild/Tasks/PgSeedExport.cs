@@ -26,6 +26,15 @@ public sealed class PgSeedExport : PgSeedTask
     public bool DryRun { get; set; }
 
     /// <summary>
+    /// The project's C# sources (<c>@(Compile)</c>), searched for EF Core migrations when the source database has an
+    /// <c>__EFMigrationsHistory</c>; or, when <see cref="EfMigrations"/> is set, that folder's files instead.
+    /// </summary>
+    public ITaskItem[] SourceFiles { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary><c>PgSeedEfMigrations</c>: a folder holding the EF Core migrations (e.g. in another project), relative to the project.</summary>
+    public string? EfMigrations { get; set; }
+
+    /// <summary>
     /// Compare instead of writing (the PgSeedCheck target, or PgSeedCheck=true): export into a temporary folder, and fail
     /// with PGSEED024 for each seed folder that differs, one message line per changed table. No seed folder is written.
     /// </summary>
@@ -41,6 +50,7 @@ public sealed class PgSeedExport : PgSeedTask
         var seeds = SelectedSeeds();
         if (seeds.Count == 0)
         {
+            if (NoneSelectedHere) return;
             SeedLog.Warning(ErrorCode.NoSeedItems, "No PgSeed items to export. Declare seeds as <PgSeed Include=\"seeds/name\" Table=\"...\" /> items.");
             return;
         }
@@ -49,6 +59,7 @@ public sealed class PgSeedExport : PgSeedTask
         string? connection = null;
         string Connect() => connection ??= ResolveConnection(Connection);
         var exported = new List<ITaskItem>();
+        IReadOnlyList<string>? migrationIds = null;
         foreach (var seed in seeds)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -97,11 +108,26 @@ public sealed class PgSeedExport : PgSeedTask
                 if (!log.WroteSummary)
                     log.Summary($"{(report.DryRun ? "dry run, would export" : "exported")} {report.Tables.Count} tables, " +
                                 $"{SummaryTree.Count(report.TotalRows)} rows, {SummaryTree.Size(report.TotalBytes)} in {SummaryTree.Time(report.Elapsed)}");
+                if (report.EfMigration is { } efMigration)
+                {
+                    migrationIds ??= EfMigrationCheck.FindIds(MigrationSources());
+                    if (EfMigrationCheck.Compare(efMigration, migrationIds) is { } mismatch) log.Warning(ErrorCode.MigrationsDiffer, mismatch);
+                    else if (migrationIds.Count == 0)
+                        log.Detail($"the database is at EF Core migration {efMigration}; no migrations found in this project's sources to compare " +
+                                   "(set PgSeedEfMigrations to the folder holding them)");
+                }
             }, cancellationToken);
             if (ok && !Check) exported.Add(SeedTaskItems.For(seed));
         }
         ExportedSeeds = exported.ToArray();
     }
+
+    private IEnumerable<string> MigrationSources() =>
+        string.IsNullOrWhiteSpace(EfMigrations)
+            ? SourceFiles.Select(f => f.GetMetadata("FullPath"))
+            : Directory.Exists(Path.Combine(BaseDirectory, EfMigrations!))
+                ? Directory.EnumerateFiles(Path.Combine(BaseDirectory, EfMigrations!), "*.cs", SearchOption.AllDirectories)
+                : throw new PgSeedException(ErrorCode.BuildItemInvalid, $"PgSeedEfMigrations names the folder '{EfMigrations}', which does not exist.");
 
     /// <summary>The build command that re-exports one seed, for its README (the folder name selects it wherever the root is).</summary>
     private string RefreshCommand(SeedItem seed)

@@ -33,6 +33,7 @@ public sealed class PgSeedImport : PgSeedTask
         var seeds = SelectedSeeds();
         if (seeds.Count == 0)
         {
+            if (NoneSelectedHere) return;
             SeedLog.Warning(ErrorCode.NoSeedItems, "No PgSeed items to import. Declare seeds as <PgSeed Include=\"seeds/name\" Table=\"...\" /> items.");
             return;
         }

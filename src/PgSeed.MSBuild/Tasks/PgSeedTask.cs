@@ -27,6 +27,19 @@ public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTa
     /// <summary><c>PgSeedOnly</c>: names of the items to process (Include, folder name or Name metadata), separated by ';' or ','.</summary>
     public string? Only { get; set; }
 
+    /// <summary>
+    /// Set by the solution targets (PgSeedInSolution): names in <see cref="Only"/> that this project does not declare may be
+    /// another project's; the solution target fails with PGSEED081 for a name no project declares (see <see cref="MatchedNames"/>).
+    /// </summary>
+    public bool InSolution { get; set; }
+
+    /// <summary>The names of <see cref="Only"/> that matched a seed of this project, for the solution targets' check.</summary>
+    [Output]
+    public ITaskItem[] MatchedNames { get; private set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>True when a solution run's <see cref="Only"/> selected none of this project's seeds: nothing to do, and no warning.</summary>
+    private protected bool NoneSelectedHere { get; private set; }
+
     /// <summary>The engine the task calls; replaced in unit tests.</summary>
     internal ISeedOperations Operations { get; set; } = EngineOperations.Instance;
 
@@ -68,7 +81,11 @@ public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTa
     private protected IReadOnlyList<SeedItem> SelectedSeeds()
     {
         var all = SeedItemParser.ParseAll(Seeds, BaseDirectory);
-        var selected = SeedFilter.Apply(all, Only);
+        var selected = SeedFilter.Apply(all, Only, InSolution, out var matched);
+        MatchedNames = matched.Select(n => (ITaskItem)new TaskItem(n)).ToArray();
+        NoneSelectedHere = InSolution && selected.Count == 0 && !string.IsNullOrWhiteSpace(Only);
+        if (NoneSelectedHere)
+            SeedLog.Message(MessageImportance.Normal, $"PgSeed: this project declares none of the seeds PgSeedOnly names ({Only}).");
         if (all.Count > 0 && selected.Count < all.Count)
             SeedLog.Message(MessageImportance.Normal, $"PgSeedOnly: {selected.Count} of {all.Count} seeds selected.");
         return selected;

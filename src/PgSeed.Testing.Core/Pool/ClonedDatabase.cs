@@ -31,7 +31,7 @@ internal sealed class ClonedDatabase : IAsyncDisposable
         _log = log;
         Name = name;
         ConnectionString = server.ConnectionStringFor(name);
-        DataSource = CreateDataSource(ConnectionString);
+        DataSource = CreateDataSource(ConnectionString, options.DataSourceConfiguration);
     }
 
     public string Name { get; }
@@ -51,10 +51,16 @@ internal sealed class ClonedDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// The data source tests use. The one place it is built, so a configurable data source (type mappings such as
-    /// enums, for EF Core users) can hook in here; it is cleared on every re-clone.
+    /// The data source tests use, with the user's configuration (<see cref="PgSeedOptions.DataSource"/>: type mappings such as
+    /// enums, for EF Core). It lives as long as this database and is cleared on every re-clone (<see cref="RecloneAsync"/>,
+    /// <see cref="KeepAsync"/>), so a context built on it never meets a connection the server ended.
     /// </summary>
-    private static NpgsqlDataSource CreateDataSource(string connectionString) => NpgsqlDataSource.Create(connectionString);
+    private static NpgsqlDataSource CreateDataSource(string connectionString, Action<NpgsqlDataSourceBuilder>? configure)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
 
     /// <summary>Back to the seeded state with the configured strategy.</summary>
     public async Task<ResetOutcome> ResetAsync(CancellationToken cancellationToken)
@@ -64,7 +70,7 @@ internal sealed class ClonedDatabase : IAsyncDisposable
         {
             ResetStrategy.ChangeCapture => await ChangeCaptureResetAsync(cancellationToken).ConfigureAwait(false),
             ResetStrategy.TruncateAndReload => await ReloadAllAsync(cancellationToken).ConfigureAwait(false),
-            _ => await RecloneAsync(cancellationToken).ConfigureAwait(false),
+            _ => await CheckedRecloneAsync(cancellationToken).ConfigureAwait(false),
         };
         return LastReset;
     }
@@ -125,6 +131,7 @@ internal sealed class ClonedDatabase : IAsyncDisposable
         }
         return result switch
         {
+            OpenTransactions.Busy => throw await OpenTransactions.ErrorAsync(_resetConnection!, Name, cancellationToken).ConfigureAwait(false),
             "clean" => ResetOutcome.Clean,
             "sequences" => ResetOutcome.SequencesRestored,
             "restored" => ResetOutcome.Restored,
@@ -136,6 +143,7 @@ internal sealed class ClonedDatabase : IAsyncDisposable
     {
         var cmd = await ResetCommandAsync(cancellationToken).ConfigureAwait(false);
         var result = (string)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        if (result == OpenTransactions.Busy) throw await OpenTransactions.ErrorAsync(_resetConnection!, Name, cancellationToken).ConfigureAwait(false);
         return result == "reloaded" ? ResetOutcome.Reloaded : await RecloneAsync(cancellationToken).ConfigureAwait(false); // "ddl"
     }
 
@@ -147,7 +155,8 @@ internal sealed class ClonedDatabase : IAsyncDisposable
         _resetConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, Enlist = false }.ConnectionString);
         await _resetConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await UseReplicaRoleAsync(_resetConnection, cancellationToken).ConfigureAwait(false);
-        _resetCommand = new NpgsqlCommand(_options.Strategy == ResetStrategy.ChangeCapture ? ResetInstaller.ResetCall : ResetInstaller.ReloadAllCall, _resetConnection)
+        // Guarded: a reset while another session has a transaction open fails (PGSEED069) instead of reporting a clean database.
+        _resetCommand = new NpgsqlCommand(OpenTransactions.Guard(_options.Strategy == ResetStrategy.ChangeCapture ? ResetInstaller.ResetCall : ResetInstaller.ReloadAllCall), _resetConnection)
         {
             CommandTimeout = 0,
         };
@@ -174,6 +183,18 @@ internal sealed class ClonedDatabase : IAsyncDisposable
         {
             // An ordinary role resets with FK checks on (see CaptureScript); nothing to keep.
         }
+    }
+
+    /// <summary>CloneFromTemplate's reset: like the others, it refuses while another session has a transaction open (PGSEED069).</summary>
+    private async Task<ResetOutcome> CheckedRecloneAsync(CancellationToken cancellationToken)
+    {
+        var admin = new NpgsqlConnection(_server.AdminConnectionString);
+        await using (admin.ConfigureAwait(false))
+        {
+            await admin.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await OpenTransactions.ThrowIfAnyAsync(admin, Name, cancellationToken).ConfigureAwait(false);
+        }
+        return await RecloneAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ResetOutcome> RecloneAsync(CancellationToken cancellationToken)

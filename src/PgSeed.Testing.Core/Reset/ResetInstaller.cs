@@ -62,8 +62,8 @@ internal static class ResetInstaller
         return (T)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Quoted name of the reset function, for the fixture's prepared call.</summary>
-    public static readonly string ResetCall = $"SELECT {ResetSchema.Quoted}.reset($1)";
+    /// <summary>The reset function's call (an expression), for the fixture's prepared statement.</summary>
+    public static readonly string ResetCall = $"{ResetSchema.Quoted}.reset($1)";
 
-    public static readonly string ReloadAllCall = $"SELECT {ResetSchema.Quoted}.reload_all()";
+    public static readonly string ReloadAllCall = $"{ResetSchema.Quoted}.reload_all()";
 }

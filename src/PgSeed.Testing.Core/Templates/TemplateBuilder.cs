@@ -41,12 +41,20 @@ internal static class TemplateBuilder
             Phase("schema");
             foreach (var seed in options.Seeds)
             {
+                var folder = FixturePaths.ResolveFolder(seed.Folder);
+                // Truncate empties the seed's tables: rows the schema step put there (HasData, migrations) that the seed lacks are
+                // lost. Checked only for Truncate and only where the schema left rows, so other builds pay nothing.
+                await using var rowsCheck = seed.Mode == ImportMode.Truncate
+                    ? await SchemaRowsCheck.BeforeAsync(connectionString, folder, cancellationToken)
+                    : null;
                 await SeedImporter.ImportAsync(new ImportRequest
                 {
                     ConnectionString = connectionString,
-                    SeedDirectory = FixturePaths.ResolveFolder(seed.Folder),
+                    SeedDirectory = folder,
                     Mode = seed.Mode,
                 }, NullSeedLog.Instance, cancellationToken);
+                if (rowsCheck is not null)
+                    foreach (var warning in await rowsCheck.AfterAsync(seed.Folder, cancellationToken)) log(warning);
             }
             if (options.Seeds.Count > 0) Phase("seed import");
             await ResetInstaller.InstallAsync(connectionString, options.Strategy, cancellationToken);

@@ -5,7 +5,7 @@ namespace PgSeed.Testing.Templates;
 
 /// <summary>
 /// Identifies a template: a hash of everything that shapes it (schema script contents, migration callback
-/// identity, seed manifests and import modes, reset strategy). Fixtures with equal keys share one template.
+/// identity and captured values (<see cref="CallbackKey"/>), seed manifests and import modes, reset strategy). Fixtures with equal keys share one template.
 /// </summary>
 internal static class TemplateKey
 {
@@ -28,8 +28,7 @@ internal static class TemplateKey
             }
             else
             {
-                var m = step.Migrate!.Method;
-                Add($"callback {m.DeclaringType?.AssemblyQualifiedName} {m.Name} {step.Migrate.Target?.GetType().FullName}");
+                Add("callback " + CallbackKey.Describe(step.Migrate!, step.Key));
             }
         }
         foreach (var seed in options.Seeds)

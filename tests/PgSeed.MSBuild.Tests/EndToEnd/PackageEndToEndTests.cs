@@ -138,6 +138,46 @@ public sealed class PackageEndToEndTests(PackedFeed feed, PostgresServer postgre
         Assert.Contains("docs/errors.md#pgseed030", verify.Output);
     }
 
+    /// <summary>
+    /// A repository with two projects, only one of which references the package: the documented solution-level command works
+    /// once the package's solution/Directory.Solution.targets sits next to the solution (without it, MSB4057 on the other project).
+    /// </summary>
+    [Fact]
+    public async Task Solution_level_targets_run_in_the_projects_with_the_package_and_skip_the_others()
+    {
+        await using var db = await postgres.CreateDatabaseAsync(ShopSchema.Ddl + ShopSchema.Data);
+        var app = ConsumerProject.Create(feed, Path.Combine("solution", "App"), "net10.0", TwoSeeds);
+        var root = Path.GetDirectoryName(app.Directory)!;
+        File.Copy(Path.Combine(app.Directory, "nuget.config"), Path.Combine(root, "nuget.config"), overwrite: true);
+        Directory.CreateDirectory(Path.Combine(root, "Other"));
+        File.WriteAllText(Path.Combine(root, "Other", "Other.csproj"),
+            "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>\n</Project>\n");
+        File.WriteAllText(Path.Combine(root, "Shop.slnx"),
+            "<Solution>\n  <Project Path=\"App/Consumer.csproj\" />\n  <Project Path=\"Other/Other.csproj\" />\n</Solution>\n");
+        Task<DotNet.Result> Solution(params string[] arguments) =>
+            DotNet.RunAsync(root, Environment(db.ConnectionString), ["build", "Shop.slnx", "-nodeReuse:false", "-nologo", .. arguments]);
+
+        var without = await Solution("-t:PgSeedVerify");
+        Assert.NotEqual(0, without.ExitCode);
+        Assert.Contains("MSB4057", without.Output);
+
+        using (var package = ZipFile.OpenRead(Directory.GetFiles(feed.Feed, "PgSeed.MSBuild.*.nupkg").Single()))
+            package.GetEntry("solution/Directory.Solution.targets")!.ExtractToFile(Path.Combine(root, "Directory.Solution.targets"));
+
+        var export = (await Solution("-t:PgSeedExport")).EnsureSuccess("dotnet build Shop.slnx -t:PgSeedExport");
+        Assert.Contains("PgSeed seeds/books: Exported", export.Output);
+        Assert.DoesNotContain("MSB4057", export.Output);
+        var verify = (await Solution("-t:PgSeedVerify", "-p:PgSeedOnly=customers")).EnsureSuccess("dotnet build Shop.slnx -t:PgSeedVerify");
+        Assert.Contains("PgSeed seeds/customers: verified", verify.Output);
+        Assert.DoesNotContain("PgSeed seeds/books: verified", verify.Output);
+
+        // A name no project declares still fails, with the solution-level check.
+        var typo = await Solution("-t:PgSeedVerify", "-p:PgSeedOnly=custmers");
+        Assert.NotEqual(0, typo.ExitCode);
+        Assert.Contains($"error {ErrorCode.NoMatchingSeedItem}", typo.Output);
+        Assert.Contains("'custmers'", typo.Output);
+    }
+
     private static void AssertSameFiles(string expectedFolder, string actualFolder)
     {
         var expected = Directory.GetFiles(expectedFolder).Select(Path.GetFileName).Order().ToArray();

@@ -20,11 +20,14 @@ internal sealed class FakeSeedOperations : ISeedOperations
     public Func<ExportRequest, PgSeed.Engine.Diff.SeedCheckResult>? OnCheck { get; init; }
     public ConcurrentQueue<ExportRequest> Checks { get; } = new();
 
+    /// <summary>The EF Core migration the fake export reports the source database at.</summary>
+    public string? EfMigration { get; init; }
+
     public async Task<ExportReport> ExportAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken)
     {
         Exports.Enqueue(request);
         if (OnExport is not null) await OnExport(request, log, cancellationToken);
-        return new ExportReport { Tables = [new TableReport { Table = "public.t", Rows = 3, Bytes = 42 }], Elapsed = TimeSpan.FromMilliseconds(5), Tree = "public.t (3 rows)", DryRun = request.DryRun };
+        return new ExportReport { Tables = [new TableReport { Table = "public.t", Rows = 3, Bytes = 42 }], Elapsed = TimeSpan.FromMilliseconds(5), Tree = "public.t (3 rows)", DryRun = request.DryRun, EfMigration = EfMigration };
     }
 
     public async Task<ImportReport> ImportAsync(ImportRequest request, ISeedLog log, CancellationToken cancellationToken)
