@@ -83,6 +83,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
     private async Task<IReadOnlyList<TableReport>> RunStepsAsync(CancellationToken cancellationToken)
     {
         if (plan.DisableTriggers) await RunAsync(ImportStatements.DisableTriggers, cancellationToken);
+        if (plan.Mode == ImportMode.Upsert) await RunAsync(ImportStatements.UpsertWorkMem, cancellationToken);
         foreach (var fk in plan.Deferred) await RunAsync(ImportStatements.Defer(fk.Key), cancellationToken);
         foreach (var fk in plan.Dropped) await RunAsync(ImportStatements.DropForeignKey(fk.Key), cancellationToken);
 

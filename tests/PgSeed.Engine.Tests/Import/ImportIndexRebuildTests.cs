@@ -26,7 +26,7 @@ public class ImportIndexRebuildTests(PostgresFixture pg)
 
     private const string IndexState = """
         select string_agg(i.indexrelid::regclass::text || ' ' || pg_get_indexdef(i.indexrelid) || ' ' || i.indisclustered || ' ' ||
-                          coalesce(obj_description(i.indexrelid, 'pg_class'), '-'), E'\n' order by 1)
+                          coalesce(obj_description(i.indexrelid, 'pg_class'), '-'), E'\n' order by i.indexrelid::regclass::text)
         from pg_index i join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = t.relnamespace
         where n.nspname = 'public'
         """;
