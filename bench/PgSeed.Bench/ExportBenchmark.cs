@@ -25,6 +25,7 @@ internal static class ExportBenchmark
     private const string DataOnly = "PgSeed --parallel 1, data only (no schema.sql, no PII lint)";
     private const string Process1 = "`pgseed export -p 1` (whole process)";
     private const string ProcessDefault = "`pgseed export` (whole process, defaults: -p 2)";
+    private const string ProcessNative = "`pgseed export`, native build (PgSeed.Cli.Native; whole process, defaults)";
     private const string PgDump = "pg_dump --data-only";
     private static string Tuned(string sessionOptions) => $"PgSeed --parallel 1 with `{sessionOptions}`";
 
@@ -156,6 +157,8 @@ internal static class ExportBenchmark
             (Process1, dir => RunProcess(Process1, WholeProcess.PgSeed, CliArguments(cs, roots, dir, parallel: 1))),
             (ProcessDefault, dir => RunProcess(ProcessDefault, WholeProcess.PgSeed, CliArguments(cs, roots, dir, parallel: null))),
         };
+        if (WholeProcess.PgSeedNative is { } native)
+            contenders.Add((ProcessNative, dir => RunProcess(ProcessNative, native, CliArguments(cs, roots, dir, parallel: null))));
         if (options.TrySessionOptions is { } sessionOptions)
         {
             var tuned = new NpgsqlConnectionStringBuilder(cs) { Options = sessionOptions }.ConnectionString;
@@ -175,7 +178,7 @@ internal static class ExportBenchmark
                 var elapsed = await measurement.TimeAsync(name, () => run(dir), record);
                 if (!record && processes.TryGetValue(name, out var warm)) warm.Clear(); // the warm-up round's process figures are not kept
                 Console.WriteLine($"   round {round}{(record ? "" : " (warm-up)"),-10} {name,-50} {elapsed.TotalSeconds,7:0.000} s");
-                if (name is Parallel1 or Parallel2 or Process1 or ProcessDefault) deterministic &= SameFiles(referenceManifest, dir);
+                if (name is Parallel1 or Parallel2 or Process1 or ProcessDefault or ProcessNative) deterministic &= SameFiles(referenceManifest, dir);
                 TryDelete(dir);
             }
         }
@@ -348,7 +351,7 @@ internal static class ExportBenchmark
         {
             var m = r.Measurement;
             var first = true;
-            var names = new List<string> { Baseline, BaselineSorted, PsqlRaw, Parallel1, Parallel2, DataOnly, Process1, ProcessDefault };
+            var names = new List<string> { Baseline, BaselineSorted, PsqlRaw, Parallel1, Parallel2, DataOnly, Process1, ProcessDefault, ProcessNative };
             if (options.TrySessionOptions is not null) names.Add(Tuned(options.TrySessionOptions));
             names.Add(PgDump);
             var full = r.Case.Filter is null;
@@ -360,8 +363,8 @@ internal static class ExportBenchmark
                 var goal = name switch
                 {
                     Parallel1 => $"≤ 1.3 (#2): **{(ratio <= 1.3 ? "met" : "missed")}**",
-                    ProcessDefault when shuffled && full => $"≤ 1.5× pg_dump (#13): **{(m.MedianRatio(name, PgDump) <= 1.5 ? "met" : "missed")}**",
-                    ProcessDefault when shuffled => $"≤ 1.0× raw COPY (#13): **{(ratio <= 1.0 ? "met" : "missed")}**",
+                    ProcessDefault or ProcessNative when shuffled && full => $"≤ 1.5× pg_dump (#13): **{(m.MedianRatio(name, PgDump) <= 1.5 ? "met" : "missed")}**",
+                    ProcessDefault or ProcessNative when shuffled => $"≤ 1.0× raw COPY (#13): **{(ratio <= 1.0 ? "met" : "missed")}**",
                     _ => "",
                 };
                 var label = name == PgDump ? "`pg_dump --data-only` (whole database, whole process)" : name;

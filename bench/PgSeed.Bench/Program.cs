@@ -25,12 +25,18 @@ try
         case "create-db":
             // Builds the export benchmark's database into a server of your own (for profiling single statements).
             if (rest.Length < 1) throw new ArgumentException("create-db needs a connection string (and optionally a scale)");
+            if (rest.Length > 2 && rest[2] == "small")
+            {
+                // The small-seed case's schema (ResetBenchSchema; 0.004 is the scale the small-seed benchmark uses).
+                await ResetBenchSchema.ApplyAsync(rest[0], double.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture), cancel.Token);
+                return 0;
+            }
             await new BenchSchema(rest.Length > 1 ? double.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 1.0,
                     rest.Length > 2 && rest[2] == "shuffled" ? BenchShape.Shuffled : BenchShape.Ordered)
                 .CreateAsync(rest[0], Console.WriteLine, cancel.Token);
             return 0;
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|suite|profile|memory [--size-mb MB]|create-db CS [SCALE [ordered|shuffled]] [--reps N] [--scale X] [--case subset|full|small] [--shape ordered|shuffled|both] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|suite|profile|memory [--size-mb MB]|create-db CS [SCALE [ordered|shuffled|small]] [--reps N] [--scale X] [--case subset|full|small] [--shape ordered|shuffled|both] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
             return 2;
     }
 }

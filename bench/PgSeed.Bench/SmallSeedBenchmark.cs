@@ -20,6 +20,8 @@ internal static class SmallSeedBenchmark
     private const string Default = "`pgseed export` (defaults: -p 2, schema.sql, PII lint)";
     private const string P1 = "`pgseed export -p 1`";
     private const string Version = "`pgseed --version` (start-up and exit only)";
+    private const string Native = "`pgseed export`, native build (PgSeed.Cli.Native; defaults)";
+    private const string NativeVersion = "`pgseed --version`, native build";
     private const string Warm = "`SeedExporter.ExportAsync` in a warm process (no start-up, JIT done)";
 
     public static async Task<string> RunAsync(LocalPostgresServer server, string machine, BenchOptions options, CancellationToken cancellationToken)
@@ -57,6 +59,11 @@ internal static class SmallSeedBenchmark
             (Warm, dir => SeedExporter.ExportAsync(new ExportRequest { ConnectionString = cs, Roots = roots, OutputDirectory = dir, Parallel = 1 },
                 null, cancellationToken)),
         };
+        if (WholeProcess.PgSeedNative is { } native)
+        {
+            contenders.Add((Native, dir => RunProcess(Native, native, ExportBenchmark.CliArguments(cs, roots, dir, parallel: null))));
+            contenders.Add((NativeVersion, _ => RunProcess(NativeVersion, native, ["--version"])));
+        }
         for (var round = 0; round <= reps; round++)
         {
             for (var i = 0; i < contenders.Count; i++)
@@ -65,7 +72,7 @@ internal static class SmallSeedBenchmark
                 var dir = Path.Combine(work, $"out-{round}-{i}");
                 var elapsed = await m.TimeAsync(name, () => run(dir), round > 0);
                 if (round == 0 && processes.TryGetValue(name, out var warm)) warm.Clear();
-                if (name is Default or P1 or Warm) deterministic &= ExportBenchmark.SameFiles(manifest, dir);
+                if (name is Default or P1 or Warm or Native) deterministic &= ExportBenchmark.SameFiles(manifest, dir);
                 ExportBenchmark.TryDelete(dir);
                 if (round <= 1) Console.WriteLine($"   round {round} {name,-60} {elapsed.TotalSeconds,7:0.000} s");
             }
@@ -82,7 +89,6 @@ internal static class SmallSeedBenchmark
 
         string Goal(bool met) => met ? "met" : "**missed**";
         var defaultMedian = m.MedianSeconds(Default);
-        var ratio = m.MedianRatio(Default, Psql);
         var sb = new StringBuilder();
         sb.AppendLine($"_Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench/PgSeed.Bench -- export {options.CommandLine}` " +
                       $"(or `-- export --case small`), {reps} rounds after a warm-up._".Replace(" ` (", "` ("));
@@ -97,9 +103,12 @@ internal static class SmallSeedBenchmark
         sb.AppendLine();
         sb.AppendLine("| contender | median s | spread s | ratio to psql | client CPU s (user + sys) | goal |");
         sb.AppendLine("|---|---:|---:|---:|---:|---|");
-        foreach (var name in new[] { Psql, Default, P1, Version, Warm })
+        foreach (var name in new[] { Psql, Default, P1, Version, Native, NativeVersion, Warm })
         {
-            var goal = name == Default ? $"≤ 0.3 s: {Goal(defaultMedian <= 0.3)}; ≤ 3× psql: {Goal(ratio <= 3)}" : "";
+            if (!m.Has(name)) continue;
+            var goal = name is Default or Native
+                ? $"≤ 0.3 s: {Goal(m.MedianSeconds(name) <= 0.3)}; ≤ 3× psql: {Goal(m.MedianRatio(name, Psql) <= 3)}"
+                : "";
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {m.MedianSeconds(name):0.000} | {m.Spread(name)} | {(name == Psql ? 1.0 : m.MedianRatio(name, Psql)):0.00} | {ExportBenchmark.Cpu(processes, name)} | {goal} |"));
         }
@@ -110,7 +119,11 @@ internal static class SmallSeedBenchmark
             $"export in a warm process takes {m.MedianSeconds(Warm):0.000} s, so start-up, JIT and first-use costs are about " +
             $"{defaultMedian - m.MedianSeconds(Warm):0.00} s of the {defaultMedian:0.000} s. In one `pgseed export -v` run the first output line " +
             $"came after {firstLine:0.000} s and the first COPY statement after {firstCopy:0.000} s, of {timeline.WallSeconds:0.000} s " +
-            $"(timeline with arrival times: `{timelinePath}`)."));
+            $"(timeline with arrival times: `{timelinePath}`)." +
+            (m.Has(Native)
+                ? $" The native build (no runtime start-up, no JIT) takes {m.MedianSeconds(Native):0.000} s for the same export, " +
+                  $"{m.MedianSeconds(NativeVersion):0.000} s for `--version`."
+                : " The native build was not measured: `dotnet publish src/PgSeed.Cli.Native -c Release -r linux-x64` first.")));
         return sb.ToString();
     }
 }

@@ -34,6 +34,22 @@ internal static class WholeProcess
         }
     }
 
+    /// <summary>
+    /// The natively compiled <c>pgseed</c> (src/PgSeed.Cli.Native, what the PgSeed.Cli.Native tool package installs), or null when it
+    /// has not been published: `dotnet publish src/PgSeed.Cli.Native -c Release -r linux-x64` (an AOT build takes minutes).
+    /// </summary>
+    public static string? PgSeedNative
+    {
+        get
+        {
+            var dir = Path.Combine(BenchmarksDocument.FindRepositoryRoot(), "src", "PgSeed.Cli.Native", "bin", "Release");
+            return Directory.Exists(dir)
+                ? Directory.EnumerateFiles(dir, OperatingSystem.IsWindows() ? "pgseed.exe" : "pgseed", SearchOption.AllDirectories)
+                    .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == "publish").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+                : null;
+        }
+    }
+
     public static string Psql => Path.Combine(PostgresBinaries.FindBinDirectory(), "psql");
     public static string PgDump => Path.Combine(PostgresBinaries.FindBinDirectory(), "pg_dump");
 

@@ -20,6 +20,7 @@ internal static class ListCommand
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = ListJsonContext.Default,
     };
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -40,7 +41,7 @@ internal static class ListCommand
                 result.GetValue(schema) ?? [], result.GetValue(patterns) ?? [], cancellationToken);
             if (result.GetValue(format) == "json")
             {
-                stdout.WriteLine(JsonSerializer.Serialize(tables, Json).Replace("\r\n", "\n"));
+                stdout.WriteLine(JsonSerializer.Serialize(tables, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<IReadOnlyList<TableOverview>>)Json.GetTypeInfo(typeof(IReadOnlyList<TableOverview>))).Replace("\r\n", "\n"));
                 return 0;
             }
             if (tables.Count == 0)
@@ -89,3 +90,7 @@ internal static class ListCommand
         foreach (var line in target.ToString()!.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0)) stdout.WriteLine(line);
     }
 }
+
+/// <summary>Compile-time serialization metadata for <c>list --format json</c> (the native <c>pgseed</c> has no reflection-based serialization).</summary>
+[JsonSerializable(typeof(IReadOnlyList<TableOverview>))]
+internal sealed partial class ListJsonContext : JsonSerializerContext;

@@ -11,8 +11,10 @@ public static class DiffJson
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter<TableChange>(JsonNamingPolicy.CamelCase) },
+        TypeInfoResolver = Seed.SeedJsonContext.Default,
     };
 
-    public static string Render(SeedDiff diff) => JsonSerializer.Serialize(diff, Options).Replace("\r\n", "\n") + "\n";
+    public static string Render(SeedDiff diff) =>
+        JsonSerializer.Serialize(diff, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SeedDiff>)Options.GetTypeInfo(typeof(SeedDiff))).Replace("\r\n", "\n") + "\n";
 }

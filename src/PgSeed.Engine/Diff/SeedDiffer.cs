@@ -135,5 +135,6 @@ public static class SeedDiffer
 
     private static string Quoted(string? text) => text is null ? "(none)" : $"'{text}'";
 
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value);
+    private static string Json(IReadOnlyList<SeedVirtualForeignKey>? value) => JsonSerializer.Serialize(value, SeedJsonContext.Default.IReadOnlyListSeedVirtualForeignKey);
+    private static string Json(IReadOnlyList<SeedRule>? value) => JsonSerializer.Serialize(value, SeedJsonContext.Default.IReadOnlyListSeedRule);
 }

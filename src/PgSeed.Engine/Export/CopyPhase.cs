@@ -44,6 +44,7 @@ internal static class CopyPhase
         }
         if (connections.Count > 1) log.Detail($"copying with {connections.Count} connections sharing one snapshot");
 
+        var sortInstead = await KeyOrderScans.SortInsteadAsync(main, plan.Tables, cancellationToken).ConfigureAwait(false);
         var progress = SeedProgress.For(log);
         progress.TablesStarting(jobs.Select(t => new TableProgressInfo(t.Name.Display, sizes[t.Name], 0)).ToList());
         var results = new Dictionary<TableName, CopyResult>();
@@ -67,9 +68,16 @@ internal static class CopyPhase
 
         async Task RunQueueAsync(NpgsqlConnection connection, bool isMain, List<PlannedTable> queue)
         {
+            var sorting = false;
             foreach (var t in queue)
             {
                 failFast.Token.ThrowIfCancellationRequested();
+                if (sortInstead.Contains(t.Name) != sorting)
+                {
+                    sorting = !sorting;
+                    log.Sql(KeyOrderScans.Setting(sorting));
+                    await Sessions.ExecuteAsync(connection, KeyOrderScans.Setting(sorting), failFast.Token).ConfigureAwait(false);
+                }
                 var byKeys = t.DerivedFrom is { } entry && ClosureSql.CanProbeByKeys(entry, t.DerivedParent!, t) &&
                              sizes[t.DerivedParent!.Name] * ClosureSql.ChildRowsPerKeyForArrayProbe <= t.Info.EstimatedRows;
                 var sql = ClosureSql.CopyOut(t, isMain ? null : WorkerKeyTable(t), byKeys);

@@ -8,7 +8,8 @@ namespace PgSeed.Engine.Import;
 
 /// <summary>
 /// Executes an <see cref="ImportPlan"/> in one transaction (or only logs its SQL in a dry run).
-/// Order: triggers off / FKs deferred / FKs dropped, TRUNCATE, load each table, re-add FKs, advance sequences
+/// Order: triggers off / FKs deferred / FKs dropped, TRUNCATE (then secondary indexes dropped, see <see cref="IndexRebuild"/>),
+/// load each table, build those indexes again, re-add FKs, advance sequences
 /// (last: see <see cref="SequenceStep"/>), COMMIT. Any failure rolls everything back, the dropped FKs and the
 /// sequences included.
 /// </summary>
@@ -82,6 +83,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
     private async Task<IReadOnlyList<TableReport>> RunStepsAsync(CancellationToken cancellationToken)
     {
         if (plan.DisableTriggers) await RunAsync(ImportStatements.DisableTriggers, cancellationToken);
+        if (plan.Mode == ImportMode.Upsert) await RunAsync(ImportStatements.UpsertWorkMem, cancellationToken);
         foreach (var fk in plan.Deferred) await RunAsync(ImportStatements.Defer(fk.Key), cancellationToken);
         foreach (var fk in plan.Dropped) await RunAsync(ImportStatements.DropForeignKey(fk.Key), cancellationToken);
 
@@ -89,6 +91,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             await RunAsync(plan.Cascade
                 ? ImportStatements.Truncate(plan.Tables.Select(t => t.Target.Name), cascade: plan.CascadedTables.Count > 0)
                 : ImportStatements.Truncate(plan.Tables.Select(t => t.Target.Name).Concat(plan.CascadedTables), cascade: false), cancellationToken);
+        var rebuilt = await DropIndexesToRebuildAsync(cancellationToken);
 
         var reports = new List<TableReport>();
         if (!dryRun)
@@ -118,6 +121,8 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             if (!dryRun) _progress.TableFinished(table.Display, report.Rows, report.Bytes, report.Elapsed);
         }
 
+        await RebuildIndexesAsync(rebuilt, cancellationToken);
+
         foreach (var fk in plan.CheckedReferences)
         {
             log.Sql(ReferencingRowsCheck.Sql(fk));
@@ -146,6 +151,34 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             throw ImportErrors.Other(e, "moving the sequences past the imported values");
         }
         return reports;
+    }
+
+    /// <summary>Secondary indexes of the tables this import emptied: dropped now, built once after loading (see <see cref="IndexRebuild"/>).</summary>
+    private async Task<IReadOnlyList<IndexRebuild>> DropIndexesToRebuildAsync(CancellationToken cancellationToken)
+    {
+        if (plan.Mode != ImportMode.Truncate) return Array.Empty<IndexRebuild>();
+        var emptied = plan.Tables.Where(t => t.Freeze).Select(t => t.Target.Name).ToList();
+        var rebuilt = await IndexRebuild.ReadAsync(connection, emptied, cancellationToken).ConfigureAwait(false);
+        if (rebuilt.Count > 0) log.Detail($"{rebuilt.Count} secondary index(es) dropped for the load and built again after it");
+        foreach (var index in rebuilt) await RunAsync(index.DropSql, cancellationToken);
+        return rebuilt;
+    }
+
+    private async Task RebuildIndexesAsync(IReadOnlyList<IndexRebuild> rebuilt, CancellationToken cancellationToken)
+    {
+        foreach (var index in rebuilt)
+        {
+            try
+            {
+                await RunAsync(index.CreateSql, cancellationToken);
+                if (index.CommentSql is { } comment) await RunAsync(comment, cancellationToken);
+            }
+            catch (PostgresException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // What the COPY would have reported for the row (an index expression failing on a value), after the load.
+                throw ImportErrors.Loading(e, plan.Tables.First(t => t.Target.Name == index.Table), plan.Mode);
+            }
+        }
     }
 
     private async Task LoadAsync(TablePlan table, int index, CancellationToken cancellationToken)

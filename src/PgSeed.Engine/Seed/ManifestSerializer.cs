@@ -16,10 +16,14 @@ public static class ManifestSerializer
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        TypeInfoResolver = SeedJsonContext.Default,
     };
 
+    private static System.Text.Json.Serialization.Metadata.JsonTypeInfo<SeedManifest> Manifest =>
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SeedManifest>)Options.GetTypeInfo(typeof(SeedManifest));
+
     public static string Serialize(SeedManifest manifest) =>
-        JsonSerializer.Serialize(manifest, Options).Replace("\r\n", "\n") + "\n";
+        JsonSerializer.Serialize(manifest, Manifest).Replace("\r\n", "\n") + "\n";
 
     public static async Task WriteAsync(SeedManifest manifest, string path, CancellationToken cancellationToken)
     {
@@ -55,7 +59,7 @@ public static class ManifestSerializer
         SeedManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<SeedManifest>(text, Options);
+            manifest = JsonSerializer.Deserialize(text, Manifest);
         }
         catch (JsonException e)
         {

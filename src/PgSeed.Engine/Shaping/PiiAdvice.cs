@@ -40,7 +40,7 @@ internal static class PiiAdvice
         };
     }
 
-    private static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+    private static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text, Seed.SeedJsonContext.Default.String);
 
     /// <summary>Single-quoted for a POSIX shell when it needs quoting.</summary>
     private static string Shell(string text) =>
