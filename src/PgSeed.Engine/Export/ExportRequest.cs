@@ -62,6 +62,15 @@ public sealed record ExportRequest
     /// <summary>Connections sharing the snapshot for the COPY-out phase (1..16).</summary>
     public int Parallel { get; init; } = 2;
 
+    /// <summary>Where the subset is computed: temporary tables on the server, or key sets in this process (see <see cref="ClosureMode"/>).</summary>
+    public ClosureMode Closure { get; init; } = ClosureMode.Auto;
+
+    /// <summary>The client closure holds at most this many row keys in memory (PGSEED027 beyond).</summary>
+    public long ClosureKeyLimit { get; init; } = DefaultClosureKeyLimit;
+
+    /// <summary>20 million keys: a few hundred MB for text keys, far less for integer keys (bitmaps).</summary>
+    public const long DefaultClosureKeyLimit = 20_000_000;
+
     /// <summary>The seed folder to (re)write.</summary>
     public required string OutputDirectory { get; init; }
 

@@ -55,21 +55,28 @@ public static class SeedExporter
         log.Detail($"catalog: {catalog.Tables.Count()} tables, {catalog.ForeignKeys.Count} foreign keys read in {SummaryTree.Time(watch.Elapsed)}");
         var plan = SubsetPlanner.Plan(catalog, request, log);
         LogPlan(plan, log);
-        await ExportPrivileges.CheckAsync(main, plan, cancellationToken);
+        var (mode, why) = await ClosureModeChoice.ChooseAsync(main, request.Closure, plan, cancellationToken).ConfigureAwait(false);
+        log.Detail($"closure: {mode.ToString().ToLowerInvariant()} ({why})");
+        await ExportPrivileges.CheckAsync(main, plan, mode == ClosureMode.Server, cancellationToken);
+        ClosureStore store = mode == ClosureMode.Server
+            ? new ServerClosureStore(main, plan, log)
+            : new ClientClosureStore(main, plan, log, request.ClosureKeyLimit);
 
         if (request.DryRun)
         {
             await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
-            foreach (var t in plan.Tables.Where(t => t.HasKeyTable)) log.Sql(ClosureSql.CreateKeyTable(t));
-            log.Sql("SET TRANSACTION READ ONLY");
-            foreach (var r in plan.Roots.Where(r => !r.Table.All)) log.Sql(ClosureSql.SeedRoot(r));
-            foreach (var s in new ClosureRunner(main, plan, NullSeedLog.Instance).DescribeSteps())
+            foreach (var s in store.DescribeSetUp()) log.Sql(s);
+            foreach (var r in plan.Roots.Where(r => !r.Table.All)) log.Sql(store.DescribeRoot(r));
+            foreach (var s in new ClosureRunner(plan, store, NullSeedLog.Instance).DescribeSteps())
                 log.Sql(s.Replace("@r", "<previous round>"));
-            foreach (var t in plan.ImportOrder) log.Sql(ClosureSql.CopyOut(t));
+            foreach (var t in plan.ImportOrder) log.Sql(mode == ClosureMode.Server ? ClosureSql.CopyOut(t, ClosureSql.ExportedRows(t, "t")) : ClientClosureStore.DescribeCopy(t));
             await Sessions.ExecuteAsync(main, "ROLLBACK", cancellationToken);
             var planGraph = Picture.SeedGraphBuilder.Build(plan);
             var dry = planGraph.Tables.Select(t => new TableReport { Table = t.Name, Reason = t.Reason, TreeParent = t.TreeParent, Note = Note(t) }).ToList();
-            return new ExportReport { Tables = dry, Elapsed = watch.Elapsed, DryRun = true, Tree = planGraph.ToText(), Graph = planGraph };
+            return new ExportReport
+            {
+                Tables = dry, Elapsed = watch.Elapsed, DryRun = true, Tree = planGraph.ToText(), Graph = planGraph, Closure = mode, ClosureReason = why,
+            };
         }
 
         using var folder = new SeedFolderWriter(request.OutputDirectory);
@@ -88,19 +95,19 @@ public static class SeedExporter
         ClosureRunner closure;
         try
         {
-            // One round trip: the key tables, then nothing but them can be written, whatever a filter tries.
-            await Sessions.ExecuteAsync(main, string.Join(";\n", plan.Tables.Where(t => t.HasKeyTable).Select(ClosureSql.CreateKeyTable)
-                .Append("SET TRANSACTION READ ONLY")), cancellationToken);
+            // Then nothing but the server store's temporary tables can be written, whatever a filter tries.
+            await store.SetUpAsync(cancellationToken);
 
             await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
-            closure = new ClosureRunner(main, plan, log);
+            closure = new ClosureRunner(plan, store, log);
             await closure.RunAsync(cancellationToken);
-            var sizes = await MeasureAsync(main, plan, closure.Unanalyzed, cancellationToken);
+            var sizes = await store.MeasureAsync(cancellationToken);
             log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
-            await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
-            if (request.PiiLint) await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken);
+            await CheckWhereRulesAsync(main, plan, store, request.Strict, log, cancellationToken);
+            if (request.PiiLint)
+                await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken, t => store.ExportedRows(t, "t", Shaping.PiiLint.SampleRows));
 
-            results = await CopyPhase.RunAsync(main, (await opening).Connections, plan, sizes, files, folder, log, cancellationToken);
+            results = await CopyPhase.RunAsync(main, (await opening).Connections, plan, store, sizes, files, folder, log, cancellationToken);
         }
         catch
         {
@@ -139,7 +146,10 @@ public static class SeedExporter
         var tree = SummaryTree.Render(reports, watch.Elapsed);
         log.Detail(tree.TrimEnd());
         log.Summary($"Exported {reports.Count} tables, {reports.Sum(r => r.Rows)} rows ({SummaryTree.Size(reports.Sum(r => r.Bytes))}) to {folder.Target} in {SummaryTree.Time(watch.Elapsed)}");
-        return new ExportReport { Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree, Graph = graph };
+        return new ExportReport
+        {
+            Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree, Graph = graph, Closure = mode, ClosureReason = why,
+        };
     }
 
     private static string? Note(Picture.SeedGraphTable t) => t.Notes.Count == 0 ? null : string.Join("; ", t.Notes);
@@ -152,32 +162,11 @@ public static class SeedExporter
     }
 
     /// <summary>
-    /// Row counts of the key tables, estimates for complete and derived tables (they only order the copies), after
-    /// analysing the key tables the closure changed last, so the COPY joins plan well. Two round trips at most.
-    /// </summary>
-    private static async Task<Dictionary<TableName, long>> MeasureAsync(NpgsqlConnection connection, SubsetPlan plan,
-        IReadOnlyCollection<PlannedTable> unanalyzed, CancellationToken cancellationToken)
-    {
-        if (unanalyzed.Count > 0)
-            await Sessions.ExecuteAsync(connection, string.Join("; ", unanalyzed.Select(ClosureSql.Analyze)), cancellationToken);
-        static string Reltuples(TableInfo t) => $"(SELECT GREATEST(reltuples, 0) FROM pg_catalog.pg_class WHERE oid = {t.Oid})";
-        var sql = string.Join("\nUNION ALL ", plan.Tables.Select(t =>
-            t.All ? $"SELECT {t.Index}, {Reltuples(t.Info)}::bigint"
-            : t.Derived ? $"SELECT {t.Index}, ((SELECT count(*) FROM ({ClosureSql.DerivedKeys(t)}) s) * {Reltuples(t.Info)} / GREATEST({Reltuples(t.DerivedParent!.Info)}, 1))::bigint"
-            : $"SELECT {t.Index}, count(*) FROM {t.KeyTable}"));
-        var sizes = plan.Tables.ToDictionary(t => t.Name, _ => 0L);
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            sizes[plan.Tables[reader.GetInt32(0)].Name] = reader.GetInt64(1);
-        return sizes;
-    }
-
-    /// <summary>
     /// A where rule never drops a row another exported row references (the seed would not import). Count
     /// the rows kept for that reason: a warning, or an error with --strict.
     /// </summary>
-    private static async Task CheckWhereRulesAsync(NpgsqlConnection connection, SubsetPlan plan, bool strict, ISeedLog log, CancellationToken cancellationToken)
+    private static async Task CheckWhereRulesAsync(NpgsqlConnection connection, SubsetPlan plan, ClosureStore store, bool strict, ISeedLog log,
+        CancellationToken cancellationToken)
     {
         foreach (var t in plan.Tables.Where(t => t.Where is not null && t.HasKeyTable))
         {
@@ -185,7 +174,7 @@ public static class SeedExporter
             // (a wide key table has the same column names).
             var keys = string.Join(", ", t.KeyExpressions(t.Name.Sql));
             await using var cmd = new NpgsqlCommand(
-                $"SELECT count(*) FROM {t.Name.Sql} WHERE ({keys}) IN (SELECT {string.Join(", ", t.KeyTableColumns)} FROM {t.KeyTable}) " +
+                $"SELECT count(*) FROM {t.Name.Sql} WHERE ({keys}) IN (SELECT {string.Join(", ", t.KeyExpressions("pgseed_k"))} FROM {store.ExportedRows(t, "pgseed_k")}) " +
                 $"AND NOT COALESCE(({t.Where}), false)", connection);
             foreach (var (name, value) in t.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
             var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken));
