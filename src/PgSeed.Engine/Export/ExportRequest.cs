@@ -117,6 +117,18 @@ public sealed record ExportRequest
     public string? RefreshCommand { get; init; }
 
     /// <summary>
+    /// A root table given as a glob (<c>sales.*</c>) stands for every table it matches, each an unfiltered root
+    /// (<c>pgseed copy</c>: whole tables by pattern). Otherwise a root names one table.
+    /// </summary>
+    internal bool RootPatterns { get; init; }
+
+    /// <summary>
+    /// A reference into an excluded table is kept as it is (<c>pgseed copy</c>: the target holds those rows, its FKs check
+    /// them) instead of being an error (PGSEED094) or exported as NULL.
+    /// </summary>
+    internal bool KeepReferencesToExcludedTables { get; init; }
+
+    /// <summary>
     /// Adjusts the manifest before it is written: <c>pgseed upgrade</c> re-exports a seed's own rows with a derived
     /// request and records the seed's original definition.
     /// </summary>

@@ -43,34 +43,12 @@ public static class SeedExporter
             throw new PgSeedException(ErrorCode.InvalidOption, "No output folder given (--out).");
 
         var watch = Stopwatch.StartNew();
-        await using var main = await Sessions.OpenAsync(request.ConnectionString, cancellationToken);
-        await using var cancelOnServer = ServerCancellation.Register(main, request.ConnectionString, cancellationToken);
-        log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
-
-        await Sessions.ExecuteAsync(main, Sessions.ExportSettings, cancellationToken);
-        if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(main, salts, cancellationToken); // never logged
-        // The snapshot starts with the catalog read: schema and rows come from the same moment.
-        await Sessions.ExecuteAsync(main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken);
-        var catalog = await CatalogReader.ReadAsync(main, request.Schemas, cancellationToken);
-        log.Detail($"catalog: {catalog.Tables.Count()} tables, {catalog.ForeignKeys.Count} foreign keys read in {SummaryTree.Time(watch.Elapsed)}");
-        var plan = SubsetPlanner.Plan(catalog, request, log);
-        LogPlan(plan, log);
-        var (mode, why) = await ClosureModeChoice.ChooseAsync(main, request.Closure, plan, cancellationToken).ConfigureAwait(false);
-        log.Detail($"closure: {mode.ToString().ToLowerInvariant()} ({why})");
-        await ExportPrivileges.CheckAsync(main, plan, mode == ClosureMode.Server, cancellationToken);
-        ClosureStore store = mode == ClosureMode.Server
-            ? new ServerClosureStore(main, plan, log)
-            : new ClientClosureStore(main, plan, log, request.ClosureKeyLimit);
+        await using var source = await ExportSource.OpenAsync(request, log, watch, cancellationToken);
+        var (main, catalog, plan, mode, why) = (source.Main, source.Catalog, source.Plan, source.Mode, source.ModeReason);
 
         if (request.DryRun)
         {
-            await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
-            foreach (var s in store.DescribeSetUp()) log.Sql(s);
-            foreach (var r in plan.Roots.Where(r => !r.Table.All)) log.Sql(store.DescribeRoot(r));
-            foreach (var s in new ClosureRunner(plan, store, NullSeedLog.Instance).DescribeSteps())
-                log.Sql(s.Replace("@r", "<previous round>"));
-            foreach (var t in plan.ImportOrder) log.Sql(mode == ClosureMode.Server ? ClosureSql.CopyOut(t, ClosureSql.ExportedRows(t, "t")) : ClientClosureStore.DescribeCopy(t));
-            await Sessions.ExecuteAsync(main, "ROLLBACK", cancellationToken);
+            await source.DescribeAsync(log, cancellationToken);
             var planGraph = Picture.SeedGraphBuilder.Build(plan);
             var dry = planGraph.Tables.Select(t => new TableReport { Table = t.Name, Reason = t.Reason, TreeParent = t.TreeParent, Note = Note(t) }).ToList();
             return new ExportReport
@@ -92,22 +70,10 @@ public static class SeedExporter
             : Task.FromResult(false);
         var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
         Dictionary<TableName, CopyResult> results;
-        ClosureRunner closure;
         try
         {
-            // Then nothing but the server store's temporary tables can be written, whatever a filter tries.
-            await store.SetUpAsync(cancellationToken);
-
-            await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
-            closure = new ClosureRunner(plan, store, log);
-            await closure.RunAsync(cancellationToken);
-            var sizes = await store.MeasureAsync(cancellationToken);
-            log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
-            await CheckWhereRulesAsync(main, plan, store, request.Strict, log, cancellationToken);
-            if (request.PiiLint)
-                await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken, t => store.ExportedRows(t, "t", Shaping.PiiLint.SampleRows));
-
-            results = await CopyPhase.RunAsync(main, (await opening).Connections, plan, store, sizes, files, folder, log, cancellationToken);
+            await source.ComputeAsync(request, log, watch, cancellationToken);
+            results = await CopyPhase.RunAsync(main, (await opening).Connections, plan, source.Store, source.Sizes, files, folder, log, cancellationToken);
         }
         catch
         {
@@ -125,7 +91,7 @@ public static class SeedExporter
         var manifest = BuildManifest(request, catalog, plan, files, results);
         if (request.ManifestOverride is { } adjust) manifest = adjust(manifest);
         await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken);
-        var graph = Picture.SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), closure);
+        var graph = Picture.SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), source.Closure);
         if (request.WriteReadme && Picture.SeedReadme.MayWrite(folder.Target))
             await File.WriteAllTextAsync(folder.PathFor(Picture.SeedReadme.FileName),
                 Picture.SeedReadme.Render(request, plan, graph, request.SeedName ?? Path.GetFileName(folder.Target), File.Exists(folder.PathFor(Shaping.SchemaDumper.FileName))),
@@ -153,37 +119,6 @@ public static class SeedExporter
     }
 
     private static string? Note(Picture.SeedGraphTable t) => t.Notes.Count == 0 ? null : string.Join("; ", t.Notes);
-
-    private static void LogPlan(SubsetPlan plan, ISeedLog log)
-    {
-        log.Detail($"plan: {plan.Tables.Count} tables, {plan.ParentEdges.Count} parent edges, {plan.ChildEdges.Count} child edges");
-        foreach (var t in plan.ImportOrder)
-            log.Detail($"  {t.Name.Display}: {t.Reason}{(t.All ? " (every row)" : "")}{(t.UsesCtid ? " (no key: rows identified by ctid)" : "")}");
-    }
-
-    /// <summary>
-    /// A where rule never drops a row another exported row references (the seed would not import). Count
-    /// the rows kept for that reason: a warning, or an error with --strict.
-    /// </summary>
-    private static async Task CheckWhereRulesAsync(NpgsqlConnection connection, SubsetPlan plan, ClosureStore store, bool strict, ISeedLog log,
-        CancellationToken cancellationToken)
-    {
-        foreach (var t in plan.Tables.Where(t => t.Where is not null && t.HasKeyTable))
-        {
-            // The rule names the table's columns plainly, so the table is the only one in scope outside the subquery
-            // (a wide key table has the same column names).
-            var keys = string.Join(", ", t.KeyExpressions(t.Name.Sql));
-            await using var cmd = new NpgsqlCommand(
-                $"SELECT count(*) FROM {t.Name.Sql} WHERE ({keys}) IN (SELECT {string.Join(", ", t.KeyExpressions("pgseed_k"))} FROM {store.ExportedRows(t, "pgseed_k")}) " +
-                $"AND NOT COALESCE(({t.Where}), false)", connection);
-            foreach (var (name, value) in t.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken));
-            if (kept == 0) continue;
-            var message = $"{t.Name.Display}: the where rule could not drop {kept} rows because other exported rows reference them; they are kept so the seed imports.";
-            if (strict) throw new PgSeedException(ErrorCode.RuleKeptParents, message + " (--strict)") { Table = t.Name.Display };
-            log.Warning(ErrorCode.RuleKeptParents, message);
-        }
-    }
 
     private static SeedManifest BuildManifest(ExportRequest request, DatabaseCatalog catalog, SubsetPlan plan,
         IReadOnlyDictionary<TableName, string> files, IReadOnlyDictionary<TableName, CopyResult> results)
