@@ -30,7 +30,8 @@ internal static class CsvCopy
         catch (Exception e) when (e is not PostgresException)
         {
             try { if (writer is NpgsqlCopyTextWriter copy) await copy.CancelAsync().ConfigureAwait(false); } catch { /* the transaction is rolled back anyway */ }
-            await writer.DisposeAsync().ConfigureAwait(false);
+            // A cancelled COPY has ended: disposing may only repeat that; the caller's error is the one to report.
+            try { await writer.DisposeAsync().ConfigureAwait(false); } catch (ObjectDisposedException) { }
             throw;
         }
         await writer.DisposeAsync().ConfigureAwait(false);
