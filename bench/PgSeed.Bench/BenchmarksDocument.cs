@@ -22,6 +22,8 @@ internal static class BenchmarksDocument
         ```
         dotnet run -c Release --project bench/PgSeed.Bench -- export [--reps 5] [--scale 1.0]
         dotnet run -c Release --project bench/PgSeed.Bench -- import [--reps 5] [--scale 1.0]
+        dotnet run -c Release --project bench/PgSeed.Bench -- closure [--reps 5] [--scale 1.0] [--case subset|full]   # client vs server closure
+        dotnet run -c Release --project bench/PgSeed.Bench -- copy [--reps 5] [--scale 1.0]      # pgseed copy vs pg_dump -a | psql
         dotnet run -c Release --project bench/PgSeed.Bench -- reset
         ```
 

@@ -14,6 +14,10 @@ try
             return await ExportBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
         case "import":
             return await ImportBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
+        case "closure":
+            return await ClosureModesBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
+        case "copy":
+            return await CopyBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
         case "reset":
             return await ResetBenchmark.RunAsync(rest);
         case "create-db":
@@ -23,7 +27,7 @@ try
                 .CreateAsync(rest[0], Console.WriteLine, cancel.Token);
             return 0;
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|create-db CS [SCALE] [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|closure|copy|reset|create-db CS [SCALE] [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
             return 2;
     }
 }
