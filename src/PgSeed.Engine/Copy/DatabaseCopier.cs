@@ -77,7 +77,7 @@ public static class DatabaseCopier
         {
             // The extra source connections open on the snapshot while the closure runs.
             using var sideCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var workerCount = await CopyWorkers.CountAsync(source.Main, selection, plan, cancellationToken);
+            var workerCount = await CopyWorkers.CountAsync(source.Main, selection, plan, SourceStreams.WorksOnWorker(source), cancellationToken);
             var snapshot = workerCount > 0 ? await Sessions.ExportSnapshotAsync(source.Main, cancellationToken) : null;
             var opening = workerCount > 0 ? CopyWorkers.OpenAsync(selection, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
             try
@@ -109,7 +109,8 @@ public static class DatabaseCopier
         log.Summary($"{(request.DryRun ? "Would copy" : "Copied")} {SummaryTree.Count(reports.Sum(r => r.Rows))} rows in {reports.Count} tables " +
                     $"({SummaryTree.Size(reports.Sum(r => r.Bytes))}, {SeedImporter.ModeName(request.Mode)}) from {ConnectionResolver.Describe(selection.ConnectionString)} " +
                     $"into {ConnectionResolver.Describe(request.TargetConnectionString)} in {SummaryTree.Time(watch.Elapsed)}" +
-                    (request.DryRun ? " (dry run: nothing read or written)" : ""));
+                    (request.DryRun ? " (dry run: nothing read or written)" : "") +
+                    (source.Mode == ClosureMode.Client && selection.Closure == ClosureMode.Auto ? $" (client closure: {source.ModeReason})" : ""));
         return new CopyReport
         {
             Tables = reports, Elapsed = watch.Elapsed, Mode = request.Mode, DryRun = request.DryRun, Closure = source.Mode, ClosureReason = source.ModeReason, Tree = tree,

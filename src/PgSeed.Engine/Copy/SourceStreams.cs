@@ -47,6 +47,13 @@ internal sealed class SourceStreams : IAsyncDisposable
         _scheduler = Task.Run(() => ScheduleAsync(connections, order));
     }
 
+    /// <summary>
+    /// Whether an extra connection can read the table: any table with the client closure (its statements name the rows
+    /// by value); with the server closure only complete ones, whose rows need no key from the main session.
+    /// </summary>
+    public static Func<PlannedTable, bool> WorksOnWorker(ExportSource source) =>
+        t => !source.Store.StaysOnMain(t) && (t.All || source.Mode == ClosureMode.Client);
+
     /// <summary>The bytes of <paramref name="table"/>'s CSV, as they are read.</summary>
     public async Task<ChannelReader<Chunk>> FeedAsync(PlannedTable table, CancellationToken cancellationToken) =>
         await _feeds[table].Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -54,6 +61,7 @@ internal sealed class SourceStreams : IAsyncDisposable
     private async Task ScheduleAsync(IReadOnlyList<NpgsqlConnection> connections, IReadOnlyList<PlannedTable> order)
     {
         var free = new List<NpgsqlConnection>(connections);
+        var onWorker = WorksOnWorker(_source);
         using var released = new SemaphoreSlim(0);
         try
         {
@@ -64,7 +72,7 @@ internal sealed class SourceStreams : IAsyncDisposable
                 {
                     lock (free)
                     {
-                        connection = free.FirstOrDefault(c => c == connections[0] || !_source.Store.StaysOnMain(table) && (table.All || _source.Mode == ClosureMode.Client));
+                        connection = free.FirstOrDefault(c => c == connections[0] || onWorker(table));
                         if (connection is not null) free.Remove(connection);
                     }
                     if (connection is not null) break;

@@ -43,7 +43,8 @@ internal abstract class ClientKeySet
 
         public override KeyState State(string key)
         {
-            var k = long.Parse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            // Not an integer's text (an FK value of another type): no key of this set.
+            if (!long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var k)) return KeyState.Absent;
             return _descendants.Contains(k) ? KeyState.Descendant : _members.Contains(k) ? KeyState.Member : KeyState.Absent;
         }
 

@@ -62,7 +62,7 @@ public static class SeedExporter
         // pg_dump (schema.sql) and the parallel copy connections start now, in their own sessions on this
         // transaction's snapshot (one exported id for all), while this connection computes the subset.
         using var sideCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workerCount = await CopyWorkers.CountAsync(main, request, plan, cancellationToken);
+        var workerCount = await CopyWorkers.CountAsync(main, request, plan, t => !source.Store.StaysOnMain(t), cancellationToken);
         var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken) : null;
         var schemaDump = request.WriteSchema
             ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
@@ -111,7 +111,9 @@ public static class SeedExporter
         }).ToList();
         var tree = SummaryTree.Render(reports, watch.Elapsed);
         log.Detail(tree.TrimEnd());
-        log.Summary($"Exported {reports.Count} tables, {reports.Sum(r => r.Rows)} rows ({SummaryTree.Size(reports.Sum(r => r.Bytes))}) to {folder.Target} in {SummaryTree.Time(watch.Elapsed)}");
+        log.Summary($"Exported {reports.Count} tables, {reports.Sum(r => r.Rows)} rows ({SummaryTree.Size(reports.Sum(r => r.Bytes))}) to {folder.Target} in {SummaryTree.Time(watch.Elapsed)}" +
+                    // Said on the headline when PgSeed chose it: the user asked for nothing, and it costs memory here.
+                    (mode == ClosureMode.Client && request.Closure == ClosureMode.Auto ? $" (client closure: {why})" : ""));
         return new ExportReport
         {
             Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree, Graph = graph, Closure = mode, ClosureReason = why,
