@@ -30,7 +30,7 @@ internal static class CopyBenchmark
         var source = BenchConnections.For(server, "bench");
         var machine = await MachineInfo.DescribeAsync(source, cancellationToken);
         await schema.CreateAsync(source, Console.WriteLine, cancellationToken);
-        await BenchSchema.CreateEmptyAsync(BenchConnections.For(server, "bench_empty"), cancellationToken);
+        await schema.CreateEmptyAsync(BenchConnections.For(server, "bench_empty"), cancellationToken);
         NpgsqlConnection.ClearAllPools(); // a template must have no session
 
         var contenders = new List<(string Name, Func<string, Task> Run)>

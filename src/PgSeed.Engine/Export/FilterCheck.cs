@@ -18,6 +18,7 @@ internal static class FilterCheck
             var (prefix, text, what) = root.Selection switch
             {
                 { Raw: { } raw } => ("EXPLAIN (COSTS OFF)\n", raw, "raw query"),
+                // A partition named as the root: its filter may name the partition, as in ClosureSql.SeedRoot.
                 { Filter: { } filter } => ($"EXPLAIN (COSTS OFF) SELECT * FROM {(root.Partition?.Name ?? root.Table.Name).Sql}\n", filter, "filter"),
                 _ => (null, null, null),
             };
