@@ -30,6 +30,8 @@ internal static class BenchmarksDocument
         | Memory: a 1 GB table | `dotnet run -c Release --project bench/PgSeed.Bench -- memory [--size-mb 1024]` |
         | Export and import: where pgseed's time goes | `dotnet run -c Release --project bench/PgSeed.Bench -- profile --reps 3` (with `dotnet tool install dotnet-trace --tool-path /tmp/pgseed-bench-tools` first for its trace part) |
         | Reset | `dotnet run -c Release --project bench/PgSeed.Bench -- reset --reps 40` |
+        | Closure modes (client vs server closure) | `dotnet run -c Release --project bench/PgSeed.Bench -- closure --reps 5` |
+        | Copy (`pgseed copy` vs `pg_dump -a \| psql`) | `dotnet run -c Release --project bench/PgSeed.Bench -- copy --reps 5` |
         | Suite | `set -a; source /tmp/docker-env.sh; set +a; dotnet run -c Release --project bench/PgSeed.Bench -- suite --reps 3` |
 
         Options: `--scale` shrinks or grows the generated database (0.05 for a quick smoke run; scale 10 is ~30 M rows and

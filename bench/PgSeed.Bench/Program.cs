@@ -14,6 +14,10 @@ try
             return await ExportBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
         case "import":
             return await ImportBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
+        case "closure":
+            return await ClosureModesBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
+        case "copy":
+            return await CopyBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
         case "reset":
             return await ResetBenchmark.RunAsync(rest);
         case "profile":
@@ -36,7 +40,7 @@ try
                 .CreateAsync(rest[0], Console.WriteLine, cancel.Token);
             return 0;
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|suite|profile|memory [--size-mb MB]|create-db CS [SCALE [ordered|shuffled|small]] [--reps N] [--scale X] [--case subset|full|small] [--shape ordered|shuffled|both] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|closure|copy|reset|suite|profile|memory [--size-mb MB]|create-db CS [SCALE [ordered|shuffled|small]] [--reps N] [--scale X] [--case subset|full|small] [--shape ordered|shuffled|both] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
             return 2;
     }
 }

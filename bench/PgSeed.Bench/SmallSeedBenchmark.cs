@@ -119,11 +119,11 @@ internal static class SmallSeedBenchmark
             $"export in a warm process takes {m.MedianSeconds(Warm):0.000} s, so start-up, JIT and first-use costs are about " +
             $"{defaultMedian - m.MedianSeconds(Warm):0.00} s of the {defaultMedian:0.000} s. In one `pgseed export -v` run the first output line " +
             $"came after {firstLine:0.000} s and the first COPY statement after {firstCopy:0.000} s, of {timeline.WallSeconds:0.000} s " +
-            $"(timeline with arrival times: `{timelinePath}`)." +
+            $"(timeline with arrival times: `{timelinePath}`).") +
             (m.Has(Native)
-                ? $" The native build (no runtime start-up, no JIT) takes {m.MedianSeconds(Native):0.000} s for the same export, " +
-                  $"{m.MedianSeconds(NativeVersion):0.000} s for `--version`."
-                : " The native build was not measured: `dotnet publish src/PgSeed.Cli.Native -c Release -r linux-x64` first.")));
+                ? string.Create(CultureInfo.InvariantCulture, $" The native build (no runtime start-up, no JIT) takes {m.MedianSeconds(Native):0.000} s for the same export, " +
+                  $"{m.MedianSeconds(NativeVersion):0.000} s for `--version`.")
+                : " The native build was not measured: `dotnet publish src/PgSeed.Cli.Native -c Release -r linux-x64` first."));
         return sb.ToString();
     }
 }

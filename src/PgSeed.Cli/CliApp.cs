@@ -75,6 +75,7 @@ public static class CliApp
         yield return ExportCommand.Create(stdout, stderr);
         yield return VerifyCommand.Create(stdout, stderr);
         yield return ImportCommand.Create(stdout, stderr);
+        yield return CopyCommand.Create(stdout, stderr);
         yield return PlanCommand.Create(stdout, stderr);
         yield return ListCommand.Create(stdout, stderr);
         yield return DiffCommand.Create(stdout, stderr);

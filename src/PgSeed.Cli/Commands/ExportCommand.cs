@@ -31,6 +31,8 @@ internal static class ExportCommand
             Description = $"Export into a temporary folder and compare it with --out: exit 0 when identical, {CliApp.Stale} when the seed would change " +
                           "(one line per changed table). The seed folder is never written.",
         };
+        var closure = CommonOptions.Closure();
+        var closureKeyLimit = CommonOptions.ClosureKeyLimit();
         var dryRun = CommonOptions.DryRun();
         var verbose = CommonOptions.Verbose();
         var quiet = CommonOptions.Quiet();
@@ -38,7 +40,7 @@ internal static class ExportCommand
         var command = new Command("export", "Export a referentially complete subset of a database into a seed folder (one CSV per table + pgseed.json).")
         {
             connection, table, filter, raw, include, children, excludeEdge, schema, parallel, output, dryRun, verbose, quiet,
-            config, strict, allowPii, names, check,
+            config, strict, allowPii, names, check, closure, closureKeyLimit,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -57,6 +59,8 @@ internal static class ExportCommand
                         Strict = fromFile.Strict || result.GetValue(strict),
                         AllowPii = fromFile.AllowPii.Concat(result.GetValue(allowPii) ?? []).ToList(),
                         SeedName = seed.Name,
+                        Closure = CommonOptions.ClosureMode(result.GetValue(closure)),
+                        ClosureKeyLimit = result.GetValue(closureKeyLimit),
                         RefreshCommand = RefreshCommandLine.ForConfig(configFile, seed.Name),
                     };
                     stdout.WriteLine($"seed {seed.Name}:");
@@ -85,6 +89,8 @@ internal static class ExportCommand
                 DryRun = result.GetValue(dryRun),
                 Strict = result.GetValue(strict),
                 AllowPii = result.GetValue(allowPii) ?? [],
+                Closure = CommonOptions.ClosureMode(result.GetValue(closure)),
+                ClosureKeyLimit = result.GetValue(closureKeyLimit),
             };
             request = request with { RefreshCommand = RefreshCommandLine.ForOptions(request) };
             return await RunAsync(request, result, stdout, stderr, verbose, quiet, check, cancellationToken) ? CliApp.Ok : CliApp.Stale;

@@ -29,6 +29,10 @@ public static class ErrorCode
     public const string DifferentRoots = "PGSEED025";
     public const string DefinitionNotReproducible = "PGSEED026";
 
+    // Export: where the closure runs
+    public const string ClosureKeyLimit = "PGSEED027";
+    public const string ServerClosureOnStandby = "PGSEED028";
+
     // Seed folder and manifest
     public const string SeedFolderMissing = "PGSEED030";
     public const string ManifestInvalid = "PGSEED031";
@@ -57,6 +61,10 @@ public static class ErrorCode
     public const string DuplicateKeyInSeed = "PGSEED052";
     public const string UpsertTriggersFire = "PGSEED053";
     public const string MigrationFailed = "PGSEED055";
+
+    // Database-to-database copy
+    public const string CopySameDatabase = "PGSEED056";
+    public const string CopySourceFailed = "PGSEED057";
 
     // Runtime
     public const string Cancelled = "PGSEED060";

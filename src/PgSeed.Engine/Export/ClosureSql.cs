@@ -47,7 +47,16 @@ internal static class ClosureSql
         $"INSERT INTO {t.KeyTable}{(alias is null ? "" : " AS " + alias)} ({string.Join(", ", t.StoredColumns)}, {Descendant}, {Round})";
 
     /// <summary>Seeds a root's key table from the user's filter (appended after FROM) or raw query.</summary>
-    public static string SeedRoot(PlannedRoot root)
+    public static string SeedRoot(PlannedRoot root) =>
+        $"{InsertInto(root.Table)}\n{RootSelect(root, root.Table.RowValues, root.Table.StoredColumns, root.Table.KeyTableColumns)}\nON CONFLICT DO NOTHING";
+
+    /// <summary>
+    /// The root rows of <paramref name="root"/> as <c>SELECT values, true, 0</c>: <paramref name="values"/> gives the
+    /// selected expressions for a row alias, named <paramref name="names"/> (the first of them, <paramref name="keyNames"/>,
+    /// hold the key) where a where rule wraps the selection. The server closure inserts it into the key table; the
+    /// client closure reads it (<see cref="ClientClosureSql"/>).
+    /// </summary>
+    public static string RootSelect(PlannedRoot root, Func<string, IReadOnlyList<string>> values, IReadOnlyList<string> names, IReadOnlyList<string> keyNames)
     {
         var t = root.Table;
         string select;
@@ -55,24 +64,24 @@ internal static class ClosureSql
         {
             select = t.UsesCtid
                 // A keyless table: match the raw query's rows to table rows by their whole text.
-                ? $"SELECT {string.Join(", ", t.RowValues("t"))}, true, 0 FROM {t.Name.Sql} t WHERE (t.*)::text IN (SELECT (pgseed_raw.*)::text FROM (\n{raw}\n) AS pgseed_raw)"
-                : $"SELECT {string.Join(", ", t.RowValues("t"))}, true, 0 FROM {t.Name.Sql} t WHERE ({string.Join(", ", t.KeyExpressions("t"))}) IN " +
+                ? $"SELECT {string.Join(", ", values("t"))}, true, 0 FROM {t.Name.Sql} t WHERE (t.*)::text IN (SELECT (pgseed_raw.*)::text FROM (\n{raw}\n) AS pgseed_raw)"
+                : $"SELECT {string.Join(", ", values("t"))}, true, 0 FROM {t.Name.Sql} t WHERE ({string.Join(", ", t.KeyExpressions("t"))}) IN " +
                   $"(SELECT {string.Join(", ", t.KeyColumns!.Select(c => "pgseed_raw." + Identifier.Quote(c)))} FROM (\n{raw}\n) AS pgseed_raw)";
         }
         else
         {
             // No alias: the filter may name the table's columns plainly or qualified by the table name.
-            select = $"SELECT {string.Join(", ", t.RowValues(t.Name.Sql))}, true, 0 FROM {t.Name.Sql}" + (root.Selection.Filter is { } f ? "\n" + f : "");
+            select = $"SELECT {string.Join(", ", values(t.Name.Sql))}, true, 0 FROM {t.Name.Sql}" + (root.Selection.Filter is { } f ? "\n" + f : "");
         }
         if (t.Where is not null)
         {
             // A where rule on a root table restricts the roots too. Inside EXISTS plain column names resolve to
             // the table row, so the rule reads the same as everywhere else.
-            var match = string.Join(" AND ", t.KeyExpressions("pgseed_w").Zip(t.KeyTableColumns, (e, k) => $"{e} = pgseed_root.{k}"));
-            select = $"SELECT pgseed_root.* FROM (\n{select}\n) AS pgseed_root({string.Join(", ", t.StoredColumns)}, {Descendant}, {Round})\n" +
+            var match = string.Join(" AND ", t.KeyExpressions("pgseed_w").Zip(keyNames, (e, k) => $"{e} = pgseed_root.{k}"));
+            select = $"SELECT pgseed_root.* FROM (\n{select}\n) AS pgseed_root({string.Join(", ", names)}, {Descendant}, {Round})\n" +
                      $"WHERE EXISTS (SELECT 1 FROM {t.Name.Sql} pgseed_w WHERE {match} AND ({t.Where}))";
         }
-        return $"{InsertInto(t)}\n{select}\nON CONFLICT DO NOTHING";
+        return select;
     }
 
     /// <summary>
@@ -125,9 +134,8 @@ internal static class ClosureSql
             // Every child row is exported: the parents are those referenced at all. A semi-join from the parent
             // side lets the planner probe the child's FK index per parent instead of de-duplicating the whole
             // child table (a complete table is typically the big one).
-            var match = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"t.{Identifier.Quote(c)} = p.{Identifier.Quote(pc)}"));
             return $"{InsertInto(parent)}\nSELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
-                   $"FROM {parent.Name.Sql} p\nWHERE EXISTS (SELECT 1 FROM {child.Name.Sql} t WHERE {match})\n  AND {NotIn(parent, parent.KeyExpressions("p"))}";
+                   $"FROM {parent.Name.Sql} p\nWHERE {ReferencedByCompleteChild(fk)}\n  AND {NotIn(parent, parent.KeyExpressions("p"))}";
         }
         var (from, where, col) = SourceRows(child, descendantsOnly: false, roundParam);
         var notNull = string.Join(" AND ", fk.Columns.Select(c => $"{col(c)} IS NOT NULL"));
@@ -143,19 +151,25 @@ internal static class ClosureSql
                (known.Length == 0 ? $"\nWHERE {NotIn(parent, parent.KeyExpressions("p"))}" : "");
     }
 
+    /// <summary>Parent rows (alias <c>p</c>) referenced through <paramref name="fk"/> by some row of its (complete) child table.</summary>
+    public static string ReferencedByCompleteChild(ForeignKeyInfo fk) =>
+        $"EXISTS (SELECT 1 FROM {fk.Child.Sql} t WHERE " +
+        string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"t.{Identifier.Quote(c)} = p.{Identifier.Quote(pc)}")) + ")";
+
     /// <summary>
     /// The one step of a table reached only as a parent of complete tables (<see cref="PlannedTable.FromCompleteTablesOnly"/>):
     /// the rows any of them references, in one statement (a row referenced by the first table is not looked up
     /// in the others) into a key table without unique index.
     /// </summary>
-    public static string ParentOfCompleteTablesStep(PlannedTable parent, IReadOnlyList<ForeignKeyInfo> fks, string roundParam)
-    {
-        var tests = fks.Select((fk, i) =>
+    public static string ParentOfCompleteTablesStep(PlannedTable parent, IReadOnlyList<ForeignKeyInfo> fks, string roundParam) =>
+        $"{InsertInto(parent)}\nSELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
+        $"FROM {parent.Name.Sql} p\nWHERE {ReferencedByCompleteTables(fks)}";
+
+    /// <summary>Rows of the parent (alias <c>p</c>) that any of the complete child tables references through <paramref name="fks"/>.</summary>
+    public static string ReferencedByCompleteTables(IReadOnlyList<ForeignKeyInfo> fks) =>
+        string.Join("\n   OR ", fks.Select((fk, i) =>
             $"EXISTS (SELECT 1 FROM {fk.Child.Sql} t{i} WHERE " +
-            string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"t{i}.{Identifier.Quote(c)} = p.{Identifier.Quote(pc)}")) + ")");
-        return $"{InsertInto(parent)}\nSELECT {string.Join(", ", parent.RowValues("p"))}, false, {roundParam}::int + 1\n" +
-               $"FROM {parent.Name.Sql} p\nWHERE {string.Join("\n   OR ", tests)}";
-    }
+            string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"t{i}.{Identifier.Quote(c)} = p.{Identifier.Quote(pc)}")) + ")"));
 
     /// <summary>
     /// Child step: rows of the child table referencing, through <paramref name="fk"/>, descendant rows of the
@@ -165,19 +179,20 @@ internal static class ClosureSql
     {
         var (childRows, values, insert, fresh, conflict) = ChildTarget(child);
         if (parent.All)
-        {
-            // Every parent row is exported: any child row whose FK is set references one of them. Not so for an FK
-            // declared on some partitions only: rows of the others must match a parent row.
-            var notNull = fk.Partial
-                ? $"EXISTS (SELECT 1 FROM {parent.Name.Sql} p WHERE " +
-                  string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"p.{Identifier.Quote(pc)} = c.{Identifier.Quote(c)}")) + ")"
-                : string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
-            return $"{insert}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {notNull}{fresh}{conflict}";
-        }
+            return $"{insert}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {childRows}\nWHERE {ReferencesCompleteParent(fk)}{fresh}{conflict}";
         var (from, where, col) = SourceRows(parent, descendantsOnly: true, roundParam);
         var on = string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"c.{Identifier.Quote(c)} = {col(pc)}"));
         return $"{insert}SELECT {string.Join(", ", values)}, true, {roundParam}::int + 1\nFROM {from}\nJOIN {childRows} ON {on}\nWHERE {where}{fresh}{conflict}";
     }
+
+    /// <summary>
+    /// Child rows (alias <c>c</c>) referencing a row of a complete parent: every row whose FK is set. Not so for an FK
+    /// declared on some partitions only: rows of the others must match a parent row.
+    /// </summary>
+    public static string ReferencesCompleteParent(ForeignKeyInfo fk) => fk.Partial
+        ? $"EXISTS (SELECT 1 FROM {fk.Parent.Sql} p WHERE " +
+          string.Join(" AND ", fk.Columns.Zip(fk.ParentColumns, (c, pc) => $"p.{Identifier.Quote(pc)} = c.{Identifier.Quote(c)}")) + ")"
+        : string.Join(" AND ", fk.Columns.Select(c => $"c.{Identifier.Quote(c)} IS NOT NULL"));
 
     /// <summary>
     /// A key array probes the child's index when there are at most one key per this many estimated child rows.
@@ -227,9 +242,7 @@ internal static class ClosureSql
     /// <summary>What every child step into <paramref name="child"/> shares: the rows read, the values stored, the insert.</summary>
     private static (string ChildRows, IReadOnlyList<string> Values, string Insert, string Fresh, string Conflict) ChildTarget(PlannedTable child)
     {
-        var childRows = child.Where is null
-            ? $"{child.Name.Sql} c"
-            : $"(SELECT pgseed_w.tableoid AS pgseed_tableoid, pgseed_w.ctid AS pgseed_ctid, * FROM {child.Name.Sql} pgseed_w WHERE {child.Where}) c";
+        var childRows = ChildRows(child);
         var ctidRows = child.UsesCtid && child.Where is not null;
         var values = ctidRows
             ? new[] { "c.pgseed_tableoid", "c.pgseed_ctid" }.Concat(child.Payload.Select(p => "c." + Identifier.Quote(p))).ToList()
@@ -249,6 +262,14 @@ internal static class ClosureSql
     }
 
     /// <summary>
+    /// The rows a child step reads, aliased <c>c</c>: the table, or with a where rule the rows it keeps (a keyless
+    /// table's then carry their <c>tableoid</c> and <c>ctid</c> as <c>pgseed_tableoid</c>, <c>pgseed_ctid</c>).
+    /// </summary>
+    public static string ChildRows(PlannedTable child) => child.Where is null
+        ? $"{child.Name.Sql} c"
+        : $"(SELECT pgseed_w.tableoid AS pgseed_tableoid, pgseed_w.ctid AS pgseed_ctid, * FROM {child.Name.Sql} pgseed_w WHERE {child.Where}) c";
+
+    /// <summary>
     /// Statistics for a key table, on the columns steps join and filter on only (its key, the columns later steps
     /// read, the descendant flag and the round): a whole-row table would otherwise pay for statistics on every
     /// column. The row count comes with any ANALYZE.
@@ -259,8 +280,11 @@ internal static class ClosureSql
         return $"ANALYZE {t.KeyTable} ({string.Join(", ", t.KeyTableColumns.Concat(payload).Append(Descendant).Append(Round))})";
     }
 
-    /// <summary>The COPY that writes one table's CSV: exported columns (with transforms), sorted by key.</summary>
-    public static string CopyOut(PlannedTable t, string? keyTable = null, bool byKeys = false)
+    /// <summary>
+    /// The COPY that writes one table's CSV: exported columns (with transforms) of its exported rows, given as the text after FROM (alias <c>t</c>, see <see cref="ExportedRows"/>).
+    /// Sorted by key unless <paramref name="ordered"/> is false (a database-to-database copy needs no order).
+    /// </summary>
+    public static string CopyOut(PlannedTable t, string rows, bool ordered = true)
     {
         var columns = t.ExportColumns.Select(c => t.Transforms.TryGetValue(c.Name, out var expr)
             ? $"({expr}) AS {Identifier.Quote(c.Name)}"
@@ -268,7 +292,7 @@ internal static class ClosureSql
         var order = t.UsesCtid
             ? "(t.*)::text COLLATE \"C\""
             : string.Join(", ", t.KeyColumns!.Select(c => "t." + Identifier.Quote(c)));
-        return $"COPY (SELECT {string.Join(", ", columns)} FROM {ExportedRows(t, "t", keyTable, byKeys)} ORDER BY {order}) TO STDOUT (FORMAT csv, HEADER true)";
+        return $"COPY (SELECT {string.Join(", ", columns)} FROM {rows}{(ordered ? " ORDER BY " + order : "")}) TO STDOUT (FORMAT csv, HEADER true)";
     }
 
     /// <summary>

@@ -11,14 +11,14 @@ internal sealed record CopyResult(long Rows, long Bytes, string Sha256, TimeSpan
 
 /// <summary>
 /// COPYs the final row sets to CSV files. With workers (<see cref="CopyWorkers"/>, on the main transaction's
-/// snapshot) the tables are spread over the connections, largest first, each to the least loaded one; whole-row
-/// tables stay on the main connection. Key tables are temporary and visible to the main session only, so a worker
-/// receives the keys of its tables by a binary COPY streamed from the main connection into its own temporary table.
+/// snapshot) the tables are spread over the connections, largest first, each to the least loaded one; tables whose
+/// row set only the main session can read stay there. A worker first gets what its tables need from the closure
+/// store (the server store: their keys, see <see cref="ClosureStore.PrepareWorkerAsync"/>).
 /// </summary>
 internal static class CopyPhase
 {
     public static async Task<Dictionary<TableName, CopyResult>> RunAsync(NpgsqlConnection main, IReadOnlyList<NpgsqlConnection> workers,
-        SubsetPlan plan, IReadOnlyDictionary<TableName, long> sizes, IReadOnlyDictionary<TableName, string> files, SeedFolderWriter folder,
+        SubsetPlan plan, ClosureStore store, IReadOnlyDictionary<TableName, long> sizes, IReadOnlyDictionary<TableName, string> files, SeedFolderWriter folder,
         ISeedLog log, CancellationToken cancellationToken)
     {
         var jobs = plan.Tables.OrderByDescending(t => sizes[t.Name] * Math.Max(1, t.ExportColumns.Count)).ThenBy(t => t.Name).ToList();
@@ -29,19 +29,13 @@ internal static class CopyPhase
         var load = new long[connections.Count];
         foreach (var job in jobs)
         {
-            // A wide key table holds whole rows: it stays on the main connection rather than being sent to a worker.
-            var target = job.Wide ? 0 : Array.IndexOf(load, load.Min());
+            var target = store.StaysOnMain(job) ? 0 : Array.IndexOf(load, load.Min());
             queues[target].Add(job);
             load[target] += Math.Max(1, sizes[job.Name]) * Math.Max(1, job.ExportColumns.Count);
         }
 
-        // Hand each worker the keys of its tables, then let it write only its temporary tables.
         for (var w = 1; w < connections.Count; w++)
-        {
-            foreach (var t in queues[w].Where(t => !t.All))
-                await TransferKeysAsync(main, connections[w], t, cancellationToken);
-            await Sessions.ExecuteAsync(connections[w], "SET TRANSACTION READ ONLY", cancellationToken);
-        }
+            await store.PrepareWorkerAsync(connections[w], queues[w], cancellationToken);
         if (connections.Count > 1) log.Detail($"copying with {connections.Count} connections sharing one snapshot");
 
         var sortInstead = await KeyOrderScans.SortInsteadAsync(main, plan.Tables, cancellationToken).ConfigureAwait(false);
@@ -78,10 +72,8 @@ internal static class CopyPhase
                     log.Sql(KeyOrderScans.Setting(sorting));
                     await Sessions.ExecuteAsync(connection, KeyOrderScans.Setting(sorting), failFast.Token).ConfigureAwait(false);
                 }
-                var byKeys = t.DerivedFrom is { } entry && ClosureSql.CanProbeByKeys(entry, t.DerivedParent!, t) &&
-                             sizes[t.DerivedParent!.Name] * ClosureSql.ChildRowsPerKeyForArrayProbe <= t.Info.EstimatedRows;
-                var sql = ClosureSql.CopyOut(t, isMain ? null : WorkerKeyTable(t), byKeys);
-                log.Sql(sql);
+                var sql = store.CopyOut(t, onWorker: !isMain, sizes);
+                log.Sql(SqlArrays.Abbreviate(sql));
                 var watch = Stopwatch.StartNew();
                 (long Rows, long Bytes, string Sha256) r;
                 try
@@ -104,25 +96,5 @@ internal static class CopyPhase
                 progress.TableFinished(t.Name.Display, r.Rows, r.Bytes, watch.Elapsed);
             }
         }
-    }
-
-    private static string WorkerKeyTable(PlannedTable t) => $"pg_temp.pgseed_w{t.Index}";
-
-    private static async Task TransferKeysAsync(NpgsqlConnection main, NpgsqlConnection worker, PlannedTable t, CancellationToken cancellationToken)
-    {
-        // Workers get derived tables (their copy holds the values the entry FK references, see ClosureSql.ExportedRows)
-        // and tables keyed by (tableoid, ctid); whole-row tables stay on the main connection.
-        var types = t.DerivedFrom is { } entry ? entry.ParentColumns.Select(c => t.DerivedParent!.Info.Column(c)!.Type).ToArray() : ["oid", "tid"];
-        var columns = Enumerable.Range(0, types.Length).Select(i => $"pgseed_k{i}").ToList();
-        await Sessions.ExecuteAsync(worker,
-            $"CREATE TEMP TABLE {WorkerKeyTable(t)} ({string.Join(", ", columns.Zip(types, (c, ty) => $"{c} {ty}"))}) ON COMMIT DROP", cancellationToken);
-        var list = string.Join(", ", columns);
-        var keys = t.Derived ? ClosureSql.DerivedKeys(t) : $"SELECT {list} FROM {t.KeyTable}";
-        await using (var source = await main.BeginRawBinaryCopyAsync($"COPY ({keys}) TO STDOUT (FORMAT binary)", cancellationToken))
-        await using (var target = await worker.BeginRawBinaryCopyAsync($"COPY {WorkerKeyTable(t)} ({list}) FROM STDIN (FORMAT binary)", cancellationToken))
-        {
-            await source.CopyToAsync(target, cancellationToken);
-        }
-        await Sessions.ExecuteAsync(worker, $"ANALYZE {WorkerKeyTable(t)}", cancellationToken);
     }
 }

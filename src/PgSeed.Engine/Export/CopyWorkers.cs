@@ -22,11 +22,13 @@ internal sealed class CopyWorkers : IAsyncDisposable
 
     /// <summary>
     /// How many workers are worth opening: one fewer than --parallel, no more than the tables a worker can take
-    /// (whole-row tables stay on the main connection), keeping a connection spare for cancellation.
+    /// (the server closure's whole-row tables stay on the main connection), keeping a connection spare for cancellation.
     /// </summary>
-    public static async Task<int> CountAsync(NpgsqlConnection main, ExportRequest request, SubsetPlan plan, CancellationToken cancellationToken)
+    /// <param name="worksOnWorker">Whether a worker can take the table (the closure store knows where its row set is).</param>
+    public static async Task<int> CountAsync(NpgsqlConnection main, ExportRequest request, SubsetPlan plan, Func<PlannedTable, bool> worksOnWorker,
+        CancellationToken cancellationToken)
     {
-        var wanted = Math.Min(request.Parallel - 1, plan.Tables.Count(t => !t.Wide));
+        var wanted = Math.Min(request.Parallel - 1, plan.Tables.Count(worksOnWorker));
         if (wanted <= 0) return 0;
         await using var cmd = new NpgsqlCommand("""
             SELECT current_setting('max_connections')::int

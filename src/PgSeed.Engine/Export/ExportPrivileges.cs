@@ -11,9 +11,10 @@ namespace PgSeed.Engine.Export;
 /// </summary>
 internal static class ExportPrivileges
 {
-    public static async Task CheckAsync(NpgsqlConnection connection, SubsetPlan plan, CancellationToken cancellationToken)
+    /// <param name="serverClosure">The subset is computed in temporary tables (<see cref="ClosureMode.Server"/>): TEMP is needed.</param>
+    public static async Task CheckAsync(NpgsqlConnection connection, SubsetPlan plan, bool serverClosure, CancellationToken cancellationToken)
     {
-        var needsTemp = plan.Tables.Any(t => !t.All);
+        var needsTemp = serverClosure && plan.Tables.Any(t => !t.All);
         var tables = plan.Tables.ToList();
         const string sql = """
             SELECT current_user::text, current_database()::text, pg_catalog.has_database_privilege(current_database(), 'TEMP'),
@@ -40,7 +41,7 @@ internal static class ExportPrivileges
                 database = reader.GetString(1);
                 if (needsTemp && !reader.GetBoolean(2) && missing.Count == 0)
                 {
-                    missing.Add($"TEMPORARY on database {database} (the subset is computed in temporary tables)");
+                    missing.Add($"TEMPORARY on database {database} (--closure server computes the subset in temporary tables; --closure client needs none)");
                     grants.Add($"GRANT TEMPORARY ON DATABASE {Identifier.Quote(database)} TO {Identifier.Quote(role)};");
                 }
                 var table = tables[(int)reader.GetInt64(3) - 1];

@@ -18,6 +18,10 @@ public sealed record ExportReport
 
     /// <summary>The seed's tables and FKs, to draw (a dry run's has no row counts).</summary>
     public Picture.SeedGraph? Graph { get; init; }
+
+    /// <summary>Where the subset was computed, and why there (see <see cref="ClosureMode"/>).</summary>
+    public ClosureMode Closure { get; init; }
+    public string? ClosureReason { get; init; }
 }
 
 /// <summary>Per-table outcome of an export or import.</summary>

@@ -62,6 +62,15 @@ public sealed record ExportRequest
     /// <summary>Connections sharing the snapshot for the COPY-out phase (1..16).</summary>
     public int Parallel { get; init; } = 2;
 
+    /// <summary>Where the subset is computed: temporary tables on the server, or key sets in this process (see <see cref="ClosureMode"/>).</summary>
+    public ClosureMode Closure { get; init; } = ClosureMode.Auto;
+
+    /// <summary>The client closure holds at most this many row keys in memory (PGSEED027 beyond).</summary>
+    public long ClosureKeyLimit { get; init; } = DefaultClosureKeyLimit;
+
+    /// <summary>20 million keys: a few hundred MB for text keys, far less for integer keys (bitmaps).</summary>
+    public const long DefaultClosureKeyLimit = 20_000_000;
+
     /// <summary>The seed folder to (re)write.</summary>
     public required string OutputDirectory { get; init; }
 
@@ -106,6 +115,18 @@ public sealed record ExportRequest
 
     /// <summary>The command that re-exports this seed, shown in its README (the adapter knows how it was called).</summary>
     public string? RefreshCommand { get; init; }
+
+    /// <summary>
+    /// A root table given as a glob (<c>sales.*</c>) stands for every table it matches, each an unfiltered root
+    /// (<c>pgseed copy</c>: whole tables by pattern). Otherwise a root names one table.
+    /// </summary>
+    internal bool RootPatterns { get; init; }
+
+    /// <summary>
+    /// A reference into an excluded table is kept as it is (<c>pgseed copy</c>: the target holds those rows, its FKs check
+    /// them) instead of being an error (PGSEED094) or exported as NULL.
+    /// </summary>
+    internal bool KeepReferencesToExcludedTables { get; init; }
 
     /// <summary>
     /// Adjusts the manifest before it is written: <c>pgseed upgrade</c> re-exports a seed's own rows with a derived

@@ -43,34 +43,18 @@ public static class SeedExporter
             throw new PgSeedException(ErrorCode.InvalidOption, "No output folder given (--out).");
 
         var watch = Stopwatch.StartNew();
-        await using var main = await Sessions.OpenAsync(request.ConnectionString, cancellationToken);
-        await using var cancelOnServer = ServerCancellation.Register(main, request.ConnectionString, cancellationToken);
-        log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
-
-        await Sessions.ExecuteAsync(main, Sessions.ExportSettings, cancellationToken);
-        if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(main, salts, cancellationToken); // never logged
-        // The snapshot starts with the catalog read: schema and rows come from the same moment.
-        await Sessions.ExecuteAsync(main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken);
-        var catalog = await CatalogReader.ReadAsync(main, request.Schemas, cancellationToken);
-        var efMigration = await EfMigrationHistory.LatestAsync(main, cancellationToken);
-        log.Detail($"catalog: {catalog.Tables.Count()} tables, {catalog.ForeignKeys.Count} foreign keys read in {SummaryTree.Time(watch.Elapsed)}");
-        var plan = SubsetPlanner.Plan(catalog, request, log);
-        LogPlan(plan, log);
-        await ExportPrivileges.CheckAsync(main, plan, cancellationToken);
+        await using var source = await ExportSource.OpenAsync(request, log, watch, cancellationToken);
+        var (main, catalog, plan, mode, why) = (source.Main, source.Catalog, source.Plan, source.Mode, source.ModeReason);
 
         if (request.DryRun)
         {
-            await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
-            foreach (var t in plan.Tables.Where(t => t.HasKeyTable)) log.Sql(ClosureSql.CreateKeyTable(t));
-            log.Sql("SET TRANSACTION READ ONLY");
-            foreach (var r in plan.Roots.Where(r => !r.Table.All)) log.Sql(ClosureSql.SeedRoot(r));
-            foreach (var s in new ClosureRunner(main, plan, NullSeedLog.Instance).DescribeSteps())
-                log.Sql(s.Replace("@r", "<previous round>"));
-            foreach (var t in plan.ImportOrder) log.Sql(ClosureSql.CopyOut(t));
-            await Sessions.ExecuteAsync(main, "ROLLBACK", cancellationToken);
+            await source.DescribeAsync(log, cancellationToken);
             var planGraph = Picture.SeedGraphBuilder.Build(plan);
             var dry = planGraph.Tables.Select(t => new TableReport { Table = t.Name, Reason = t.Reason, TreeParent = t.TreeParent, Note = Note(t) }).ToList();
-            return new ExportReport { Tables = dry, Elapsed = watch.Elapsed, DryRun = true, Tree = planGraph.ToText(), Graph = planGraph };
+            return new ExportReport
+            {
+                Tables = dry, Elapsed = watch.Elapsed, DryRun = true, Tree = planGraph.ToText(), Graph = planGraph, Closure = mode, ClosureReason = why, EfMigration = source.EfMigration,
+            };
         }
 
         using var folder = new SeedFolderWriter(request.OutputDirectory);
@@ -78,7 +62,7 @@ public static class SeedExporter
         // pg_dump (schema.sql) and the parallel copy connections start now, in their own sessions on this
         // transaction's snapshot (one exported id for all), while this connection computes the subset.
         using var sideCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workerCount = await CopyWorkers.CountAsync(main, request, plan, cancellationToken);
+        var workerCount = await CopyWorkers.CountAsync(main, request, plan, t => !source.Store.StaysOnMain(t), cancellationToken);
         var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken) : null;
         var schemaDump = request.WriteSchema
             ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
@@ -86,22 +70,10 @@ public static class SeedExporter
             : Task.FromResult(false);
         var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
         Dictionary<TableName, CopyResult> results;
-        ClosureRunner closure;
         try
         {
-            // One round trip: the key tables, then nothing but them can be written, whatever a filter tries.
-            await Sessions.ExecuteAsync(main, string.Join(";\n", plan.Tables.Where(t => t.HasKeyTable).Select(ClosureSql.CreateKeyTable)
-                .Append("SET TRANSACTION READ ONLY")), cancellationToken);
-
-            await FilterCheck.RunAsync(main, plan, cancellationToken).ConfigureAwait(false);
-            closure = new ClosureRunner(main, plan, log);
-            await closure.RunAsync(cancellationToken);
-            var sizes = await MeasureAsync(main, plan, closure.Unanalyzed, cancellationToken);
-            log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {plan.Tables.Count} tables");
-            await CheckWhereRulesAsync(main, plan, request.Strict, log, cancellationToken);
-            if (request.PiiLint) await Shaping.PiiLint.RunAsync(main, catalog, plan, request, log, cancellationToken);
-
-            results = await CopyPhase.RunAsync(main, (await opening).Connections, plan, sizes, files, folder, log, cancellationToken);
+            await source.ComputeAsync(request, log, watch, cancellationToken);
+            results = await CopyPhase.RunAsync(main, (await opening).Connections, plan, source.Store, source.Sizes, files, folder, log, cancellationToken);
         }
         catch
         {
@@ -116,10 +88,10 @@ public static class SeedExporter
         await schemaDump;
         await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
 
-        var manifest = BuildManifest(request, catalog, plan, files, results) with { EfMigration = efMigration };
+        var manifest = BuildManifest(request, catalog, plan, files, results) with { EfMigration = source.EfMigration };
         if (request.ManifestOverride is { } adjust) manifest = adjust(manifest);
         await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken);
-        var graph = Picture.SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), closure);
+        var graph = Picture.SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), source.Closure);
         if (request.WriteReadme && Picture.SeedReadme.MayWrite(folder.Target))
             await File.WriteAllTextAsync(folder.PathFor(Picture.SeedReadme.FileName),
                 Picture.SeedReadme.Render(request, plan, graph, request.SeedName ?? Path.GetFileName(folder.Target), File.Exists(folder.PathFor(Shaping.SchemaDumper.FileName))),
@@ -139,63 +111,16 @@ public static class SeedExporter
         }).ToList();
         var tree = SummaryTree.Render(reports, watch.Elapsed);
         log.Detail(tree.TrimEnd());
-        log.Summary($"Exported {reports.Count} tables, {reports.Sum(r => r.Rows)} rows ({SummaryTree.Size(reports.Sum(r => r.Bytes))}) to {folder.Target} in {SummaryTree.Time(watch.Elapsed)}");
-        return new ExportReport { Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree, Graph = graph, EfMigration = efMigration };
+        log.Summary($"Exported {reports.Count} tables, {reports.Sum(r => r.Rows)} rows ({SummaryTree.Size(reports.Sum(r => r.Bytes))}) to {folder.Target} in {SummaryTree.Time(watch.Elapsed)}" +
+                    // Said on the headline when PgSeed chose it: the user asked for nothing, and it costs memory here.
+                    (mode == ClosureMode.Client && request.Closure == ClosureMode.Auto ? $" (client closure: {why})" : ""));
+        return new ExportReport
+        {
+            Tables = reports, Elapsed = watch.Elapsed, OutputDirectory = folder.Target, Tree = tree, Graph = graph, Closure = mode, ClosureReason = why, EfMigration = source.EfMigration,
+        };
     }
 
     private static string? Note(Picture.SeedGraphTable t) => t.Notes.Count == 0 ? null : string.Join("; ", t.Notes);
-
-    private static void LogPlan(SubsetPlan plan, ISeedLog log)
-    {
-        log.Detail($"plan: {plan.Tables.Count} tables, {plan.ParentEdges.Count} parent edges, {plan.ChildEdges.Count} child edges");
-        foreach (var t in plan.ImportOrder)
-            log.Detail($"  {t.Name.Display}: {t.Reason}{(t.All ? " (every row)" : "")}{(t.UsesCtid ? " (no key: rows identified by ctid)" : "")}");
-    }
-
-    /// <summary>
-    /// Row counts of the key tables, estimates for complete and derived tables (they only order the copies), after
-    /// analysing the key tables the closure changed last, so the COPY joins plan well. Two round trips at most.
-    /// </summary>
-    private static async Task<Dictionary<TableName, long>> MeasureAsync(NpgsqlConnection connection, SubsetPlan plan,
-        IReadOnlyCollection<PlannedTable> unanalyzed, CancellationToken cancellationToken)
-    {
-        if (unanalyzed.Count > 0)
-            await Sessions.ExecuteAsync(connection, string.Join("; ", unanalyzed.Select(ClosureSql.Analyze)), cancellationToken);
-        static string Reltuples(TableInfo t) => $"(SELECT GREATEST(reltuples, 0) FROM pg_catalog.pg_class WHERE oid = {t.Oid})";
-        var sql = string.Join("\nUNION ALL ", plan.Tables.Select(t =>
-            t.All ? $"SELECT {t.Index}, {Reltuples(t.Info)}::bigint"
-            : t.Derived ? $"SELECT {t.Index}, ((SELECT count(*) FROM ({ClosureSql.DerivedKeys(t)}) s) * {Reltuples(t.Info)} / GREATEST({Reltuples(t.DerivedParent!.Info)}, 1))::bigint"
-            : $"SELECT {t.Index}, count(*) FROM {t.KeyTable}"));
-        var sizes = plan.Tables.ToDictionary(t => t.Name, _ => 0L);
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            sizes[plan.Tables[reader.GetInt32(0)].Name] = reader.GetInt64(1);
-        return sizes;
-    }
-
-    /// <summary>
-    /// A where rule never drops a row another exported row references (the seed would not import). Count
-    /// the rows kept for that reason: a warning, or an error with --strict.
-    /// </summary>
-    private static async Task CheckWhereRulesAsync(NpgsqlConnection connection, SubsetPlan plan, bool strict, ISeedLog log, CancellationToken cancellationToken)
-    {
-        foreach (var t in plan.Tables.Where(t => t.Where is not null && t.HasKeyTable))
-        {
-            // The rule names the table's columns plainly, so the table is the only one in scope outside the subquery
-            // (a wide key table has the same column names).
-            var keys = string.Join(", ", t.KeyExpressions(t.Name.Sql));
-            await using var cmd = new NpgsqlCommand(
-                $"SELECT count(*) FROM {t.Name.Sql} WHERE ({keys}) IN (SELECT {string.Join(", ", t.KeyTableColumns)} FROM {t.KeyTable}) " +
-                $"AND NOT COALESCE(({t.Where}), false)", connection);
-            foreach (var (name, value) in t.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken));
-            if (kept == 0) continue;
-            var message = $"{t.Name.Display}: the where rule could not drop {kept} rows because other exported rows reference them; they are kept so the seed imports.";
-            if (strict) throw new PgSeedException(ErrorCode.RuleKeptParents, message + " (--strict)") { Table = t.Name.Display };
-            log.Warning(ErrorCode.RuleKeptParents, message);
-        }
-    }
 
     private static SeedManifest BuildManifest(ExportRequest request, DatabaseCatalog catalog, SubsetPlan plan,
         IReadOnlyDictionary<TableName, string> files, IReadOnlyDictionary<TableName, CopyResult> results)

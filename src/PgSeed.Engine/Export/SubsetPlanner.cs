@@ -42,7 +42,7 @@ internal static class SubsetPlanner
 
         // Roots.
         var roots = new List<PlannedRoot>();
-        foreach (var root in request.Roots)
+        foreach (var root in ExpandPatterns(catalog, request, excludedTables))
         {
             if (root.Filter is not null && root.Raw is not null)
                 throw new PgSeedException(ErrorCode.FilterAndRaw, $"Root {root.Table}: --filter and --raw are mutually exclusive; give one.") { Table = root.Table };
@@ -97,7 +97,8 @@ internal static class SubsetPlanner
                 {
                     if (excludedTables.Contains(fk.Parent))
                     {
-                        if (!fk.Virtual) nulledReferences.Add((p, ExcludedReference(p.Info, fk, request.NullReferencesToExcludedTables)));
+                        if (!fk.Virtual && !request.KeepReferencesToExcludedTables)
+                            nulledReferences.Add((p, ExcludedReference(p.Info, fk, request.NullReferencesToExcludedTables)));
                         continue;
                     }
                     var parent = Add(catalog[fk.Parent]);
@@ -163,6 +164,25 @@ internal static class SubsetPlanner
     {
         foreach (var c in columns)
             if ((table.KeyColumns is null || !table.KeyColumns.Contains(c)) && !table.Payload.Contains(c)) table.Payload.Add(c);
+    }
+
+    /// <summary>With <see cref="ExportRequest.RootPatterns"/>: each table a glob root matches (not excluded) as an unfiltered root.</summary>
+    private static IEnumerable<RootSelection> ExpandPatterns(DatabaseCatalog catalog, ExportRequest request, IReadOnlySet<TableName> excluded)
+    {
+        foreach (var root in request.Roots)
+        {
+            if (!request.RootPatterns || !TablePattern.IsGlob(root.Table))
+            {
+                yield return root;
+                continue;
+            }
+            if (root.Filter is not null || root.Raw is not null)
+                throw new PgSeedException(ErrorCode.InvalidOption, $"'{root.Table}' names tables by a pattern: it takes no --filter or --raw (name one table for that).") { Table = root.Table };
+            var matched = TablePattern.Match(catalog, root.Table).Where(t => !excluded.Contains(t.Name)).OrderBy(t => t.Name).ToList();
+            if (matched.Count == 0)
+                throw new PgSeedException(ErrorCode.TableNotFound, $"No table matches '{root.Table}' (after --exclude-table).") { Table = root.Table };
+            foreach (var t in matched) yield return new RootSelection { Table = t.Name.Sql };
+        }
     }
 
     /// <summary>

@@ -14,6 +14,29 @@ internal static class CsvCopy
 {
     private const int ChunkSize = 1 << 16;
 
+    /// <summary>
+    /// Runs <paramref name="copySql"/> (<c>COPY ... FROM STDIN</c>, text or CSV) and lets <paramref name="write"/> send the
+    /// bytes to its stream. If <paramref name="write"/> fails (cancelled, the source of the bytes gone), the COPY is
+    /// aborted instead of completed; completing it is where the server reports bad rows.
+    /// </summary>
+    public static async Task CopyStreamAsync(NpgsqlConnection connection, string copySql, Func<Stream, Task> write, CancellationToken cancellationToken)
+    {
+        var writer = await connection.BeginTextImportAsync(copySql, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (writer is not StreamWriter { BaseStream: { } raw }) throw new InvalidOperationException("Npgsql's text COPY writer no longer exposes its stream.");
+            await write(raw).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not PostgresException)
+        {
+            try { if (writer is NpgsqlCopyTextWriter copy) await copy.CancelAsync().ConfigureAwait(false); } catch { /* the transaction is rolled back anyway */ }
+            // A cancelled COPY has ended: disposing may only repeat that; the caller's error is the one to report.
+            try { await writer.DisposeAsync().ConfigureAwait(false); } catch (ObjectDisposedException) { }
+            throw;
+        }
+        await writer.DisposeAsync().ConfigureAwait(false);
+    }
+
     /// <param name="progress">Called once per chunk with the bytes sent so far.</param>
     public static async Task CopyFileAsync(NpgsqlConnection connection, string copySql, string path, CancellationToken cancellationToken,
         Action<long>? progress = null)

@@ -86,7 +86,8 @@ internal static class DuplicateKeys
             const string scratch = "pg_temp.pgseed_duplicates";
             await using (var create = new NpgsqlCommand(ImportStatements.CreateStage(table, scratch), connection))
                 await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await CsvCopy.CopyFileAsync(connection, ImportStatements.CopyFrom(scratch, table.CsvColumns, freeze: false), table.FilePath, cancellationToken)
+            if (table.FilePath is not { } file) return null; // a streamed CSV cannot be read twice
+            await CsvCopy.CopyFileAsync(connection, ImportStatements.CopyFrom(scratch, table.CsvColumns, freeze: false), file, cancellationToken)
                 .ConfigureAwait(false);
             var found = await FindAsync(connection, table, scratch, key, cancellationToken).ConfigureAwait(false);
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -100,11 +101,11 @@ internal static class DuplicateKeys
 
     private static PgSeedException Error(TablePlan table, IReadOnlyList<string> key, string value, long firstRecord, long secondRecord)
     {
-        var first = CsvLocation.ForRecord(table.FilePath, firstRecord);
-        var second = CsvLocation.ForRecord(table.FilePath, secondRecord);
+        var first = table.FilePath is { } file ? CsvLocation.ForRecord(file, firstRecord) : null;
+        var second = table.FilePath is { } again ? CsvLocation.ForRecord(again, secondRecord) : null;
         string Where(CsvLocation? l, long record) => l?.ToString() ?? $"record {record}";
         return new PgSeedException(ErrorCode.DuplicateKeyInSeed,
-            $"{table.Display}: {table.Seed.File} holds key ({string.Join(", ", key)})=({value}) twice, at {Where(first, firstRecord)} and {Where(second, secondRecord)}. " +
+            $"{table.Display}: {table.Csv.Name} holds key ({string.Join(", ", key)})=({value}) twice, at {Where(first, firstRecord)} and {Where(second, secondRecord)}. " +
             "A seed holds each row once: the file was edited or merged by hand; remove one of the two rows (and re-sign the manifest by re-exporting), or re-export the seed.")
         {
             Table = table.Display,

@@ -28,10 +28,10 @@ internal static partial class ImportErrors
         {
             // COPY counts physical lines and names the one where the failing record ends; show its record number too.
             var line = int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture);
-            location = CsvLocation.ForLine(table.FilePath, line) ?? new CsvLocation(line, line, line);
+            location = (table.FilePath is { } file ? CsvLocation.ForLine(file, line) : null) ?? new CsvLocation(line, line, line);
             if (m.Groups["column"].Success) column = m.Groups["column"].Value;
         }
-        var where = location is null ? table.Seed.File : $"{table.Seed.File} {location}" + (column is null ? "" : $", column {column}");
+        var where = location is null ? table.Csv.Name : $"{table.Csv.Name} {location}" + (column is null ? "" : $", column {column}");
         var (code, what, fix) = Classify(e, mode, table);
         if (code == ErrorCode.ForeignKeyViolation && e.TableName is not null && e.TableName != table.Target.Name.Name)
             return ForeignKey(e, null);

@@ -39,7 +39,11 @@ internal sealed record TablePlan
 {
     public required SeedTable Seed { get; init; }
     public required TableInfo Target { get; init; }
-    public required string FilePath { get; init; }
+    /// <summary>Where the table's CSV comes from (a seed file, or a stream from another database).</summary>
+    public required CsvSource Csv { get; init; }
+
+    /// <summary>The seed file, for error locations; null when the CSV is streamed.</summary>
+    public string? FilePath => Csv.FilePath;
 
     /// <summary>The CSV's columns in file order (what COPY reads).</summary>
     public required IReadOnlyList<string> CsvColumns { get; init; }

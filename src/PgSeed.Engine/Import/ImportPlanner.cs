@@ -11,7 +11,7 @@ namespace PgSeed.Engine.Import;
 /// </summary>
 internal static class ImportPlanner
 {
-    public static async Task<ImportPlan> BuildAsync(NpgsqlConnection connection, ImportRequest request, SeedManifest manifest,
+    public static async Task<ImportPlan> BuildAsync(NpgsqlConnection connection, ImportRequest request, IReadOnlyList<ImportTableSource> sources,
         DatabaseCatalog catalog, TargetPrivileges privileges, ISeedLog log, CancellationToken cancellationToken)
     {
         if (request.DisableTriggers && !privileges.CanDisableTriggers)
@@ -19,7 +19,7 @@ internal static class ImportPlanner
                 $"--disable-triggers needs a role that may set session_replication_role (a superuser, or PostgreSQL 15+ GRANT SET ON PARAMETER); " +
                 $"role {privileges.Role} may not. Run without it: PgSeed then keeps FKs correct by dropping and re-adding or deferring them.");
 
-        IReadOnlyList<TablePlan> matched = manifest.Tables.Select(t => MatchTable(request, t, catalog, log)).ToList();
+        IReadOnlyList<TablePlan> matched = sources.Select(t => MatchTable(request, t, catalog, log)).ToList();
         if (request.Mode == ImportMode.Upsert)
             matched = await UserTriggers.SilenceForUpsertAsync(connection, matched, privileges, request.DisableTriggers, log, cancellationToken);
         var seedSet = matched.Select(t => t.Target.Name).ToHashSet();
@@ -101,17 +101,17 @@ internal static class ImportPlanner
         return result;
     }
 
-    private static TablePlan MatchTable(ImportRequest request, SeedTable seed, DatabaseCatalog catalog, ISeedLog log)
+    private static TablePlan MatchTable(ImportRequest request, ImportTableSource source, DatabaseCatalog catalog, ISeedLog log)
     {
-        var path = Path.Combine(request.SeedDirectory, seed.File);
+        var seed = source.Seed;
+        var path = source.Csv.FilePath;
         var name = new TableName(seed.Schema, seed.Table);
         if (!catalog.TryGet(name, out var target))
             throw new PgSeedException(ErrorCode.TargetTableMissing,
                 $"Table {seed.Name} of the seed does not exist in the target database. Create the schema first (migrations), or re-export the seed.")
                 { Table = seed.Name, File = path };
 
-        // SeedVerifier has checked the header against the manifest (and for duplicates) already.
-        var header = CsvScanner.ReadHeader(path, seed.Name);
+        var header = source.Header;
 
         var written = new List<string>();
         var skipped = new List<string>();
@@ -120,7 +120,7 @@ internal static class ImportPlanner
             var target_ = target.Column(column);
             if (target_ is null)
                 throw new PgSeedException(ErrorCode.TargetColumnMissing,
-                    $"Column {column} of {seed.File} does not exist in table {seed.Name} of the target (renamed or dropped?). " +
+                    $"Column {column} of {source.Csv.Name} does not exist in table {seed.Name} of the target (renamed or dropped?). " +
                     "Bring the target's schema up to date, or re-export the seed from the current schema.")
                     { Table = seed.Name, Column = column, File = path };
             if (target_.Generated)
@@ -134,7 +134,7 @@ internal static class ImportPlanner
         var missing = target.Columns.FirstOrDefault(c => !c.CanBeOmitted && !written.Contains(c.Name));
         if (missing is not null)
             throw new PgSeedException(ErrorCode.RequiredColumnMissing,
-                $"Column {missing.Name} of table {seed.Name} is NOT NULL without a default, and {seed.File} has no such column. " +
+                $"Column {missing.Name} of table {seed.Name} is NOT NULL without a default, and {source.Csv.Name} has no such column. " +
                 "Give the column a default or make it nullable in the target, or re-export the seed.")
                 { Table = seed.Name, Column = missing.Name, File = path };
 
@@ -152,7 +152,7 @@ internal static class ImportPlanner
             var absent = conflictKey.FirstOrDefault(k => !written.Contains(k));
             if (absent is not null)
                 throw new PgSeedException(ErrorCode.UpsertWithoutKey,
-                    $"{seed.File} lacks key column {absent} of table {seed.Name}, so --upsert cannot match its rows.")
+                    $"{source.Csv.Name} lacks key column {absent} of table {seed.Name}, so --upsert cannot match its rows.")
                     { Table = seed.Name, Column = absent, File = path };
             // Identity ALWAYS columns can only be updated to DEFAULT: leave them as they are on conflict.
             updated = written.Where(c => !conflictKey.Contains(c) && !target.Column(c)!.IsIdentityAlways).ToList();
@@ -162,7 +162,7 @@ internal static class ImportPlanner
         {
             Seed = seed,
             Target = target,
-            FilePath = path,
+            Csv = source.Csv,
             CsvColumns = header,
             WrittenColumns = written,
             SkippedColumns = skipped,

@@ -76,7 +76,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
     private async Task<PgSeedException?> DiagnoseDuplicateAsync(PgSeedException error, PostgresException unique, CancellationToken cancellationToken)
     {
         var table = plan.Tables.FirstOrDefault(t => t.Display == error.Table);
-        if (table is null || table.Staged) return null;
+        if (table is null || table.Staged || table.FilePath is null) return null;
         return await DuplicateKeys.DiagnoseAsync(connection, table, unique.ConstraintName, cancellationToken);
     }
 
@@ -95,14 +95,15 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
 
         var reports = new List<TableReport>();
         if (!dryRun)
-            _progress.TablesStarting(plan.Tables.Select(t => new TableProgressInfo(t.Display, t.Seed.Rows, t.Seed.Bytes)).ToList());
+            _progress.TablesStarting(plan.Tables.Select(t => new TableProgressInfo(t.Display, t.Csv.Expected.Rows, t.Csv.Expected.Bytes)).ToList());
         for (var i = 0; i < plan.Tables.Count; i++)
         {
             var table = plan.Tables[i];
             var clock = Stopwatch.StartNew();
+            (long Rows, long Bytes) loaded;
             try
             {
-                await LoadAsync(table, i + 1, cancellationToken);
+                loaded = await LoadAsync(table, i + 1, cancellationToken);
             }
             catch (PostgresException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -112,8 +113,8 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             var report = new TableReport
             {
                 Table = table.Display,
-                Rows = table.Seed.Rows,
-                Bytes = new FileInfo(table.FilePath).Length,
+                Rows = loaded.Rows,
+                Bytes = loaded.Bytes,
                 Elapsed = clock.Elapsed,
                 Reason = table.Seed.Reason,
             };
@@ -181,16 +182,14 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
         }
     }
 
-    private async Task LoadAsync(TablePlan table, int index, CancellationToken cancellationToken)
+    /// <summary>Loads one table; returns the rows and bytes its CSV held (a dry run: what the source expects).</summary>
+    private async Task<(long Rows, long Bytes)> LoadAsync(TablePlan table, int index, CancellationToken cancellationToken)
     {
         if (!table.Staged)
-        {
-            await CopyAsync(ImportStatements.CopyFrom(table.Target.Name.Sql, table.CsvColumns, table.Freeze), table, cancellationToken);
-            return;
-        }
+            return await CopyAsync(ImportStatements.CopyFrom(table.Target.Name.Sql, table.CsvColumns, table.Freeze), table, cancellationToken);
         var stage = ImportStatements.StageName(index);
         await RunAsync(ImportStatements.CreateStage(table, stage), cancellationToken);
-        await CopyAsync(ImportStatements.CopyFrom(stage, table.CsvColumns, freeze: false), table, cancellationToken);
+        var loaded = await CopyAsync(ImportStatements.CopyFrom(stage, table.CsvColumns, freeze: false), table, cancellationToken);
         if (table.ConflictKey is null)
         {
             await RunAsync(ImportStatements.InsertFromStage(table, stage), cancellationToken);
@@ -210,16 +209,14 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             await RunAsync(ImportStatements.InsertMissingFromStage(table, stage), cancellationToken);
         }
         await RunAsync(ImportStatements.DropStage(stage), cancellationToken);
+        return loaded;
     }
 
-    private async Task CopyAsync(string copySql, TablePlan table, CancellationToken cancellationToken)
+    private async Task<(long Rows, long Bytes)> CopyAsync(string copySql, TablePlan table, CancellationToken cancellationToken)
     {
-        log.Sql($"-- from {table.Seed.File}\n{copySql}");
-        if (dryRun) return;
-        // The CSV is not parsed on the way: rows so far are estimated from the bytes sent.
-        var total = Math.Max(1, table.Seed.Bytes);
-        await CsvCopy.CopyFileAsync(connection, copySql, table.FilePath, cancellationToken,
-            sent => _progress.TableProgress(table.Display, table.Seed.Rows * Math.Min(sent, total) / total, sent));
+        log.Sql($"-- from {table.Csv.Name}\n{copySql}");
+        if (dryRun) return table.Csv.Expected;
+        return await table.Csv.CopyIntoAsync(connection, copySql, (rows, sent) => _progress.TableProgress(table.Display, rows, sent), cancellationToken);
     }
 
     private async Task RunForeignKeyCheckAsync(string sql, CancellationToken cancellationToken)

@@ -41,30 +41,15 @@ public static class SeedImporter
         // Pre-flight, part 1: the folder on its own (no database yet).
         var manifest = await SeedVerifier.EnsureValidAsync(request.SeedDirectory, cancellationToken);
 
-        // The DETAIL of an error holds the offending key; Npgsql hides it unless asked.
-        var connectionString = new NpgsqlConnectionStringBuilder(request.ConnectionString) { IncludeErrorDetail = true }.ConnectionString;
-        await using var connection = await Sessions.OpenAsync(connectionString, cancellationToken);
+        await using var target = await ImportTarget.OpenAsync(request.ConnectionString, cancellationToken);
+        var connectionString = target.ConnectionString;
 
         // Pre-flight, part 2: the seed against the target's catalog.
-        ImportPlan plan;
-        try
-        {
-            var catalog = await CatalogReader.ReadAsync(connection, null, cancellationToken);
-            var privileges = await TargetPrivileges.ReadAsync(connection, catalog, cancellationToken);
-            plan = await ImportPlanner.BuildAsync(connection, request, manifest, catalog, privileges, log, cancellationToken);
-            plan = await ImportPrivileges.CheckAsync(connection, plan, privileges.Role, cancellationToken);
-        }
-        catch (PostgresException e)
-        {
-            throw ImportErrors.Other(e, "reading the target's catalog");
-        }
-        LogPlan(plan, request, log);
-
-        var runner = new ImportRun(connection, connectionString, plan, request.DryRun, log);
-        var tables = await runner.ExecuteAsync(cancellationToken);
+        await target.PlanAsync(request, ImportTableSource.FromSeedFolder(request.SeedDirectory, manifest), log, cancellationToken);
+        var plan = target.Plan;
+        var reports = await target.LoadAsync(request, log, cancellationToken);
 
         clock.Stop();
-        var reports = plan.Tables.Zip(tables, (t, r) => r with { TreeParent = TreeParentOf(t.Seed, plan) }).ToList();
         var tree = SummaryTree.Render(reports, clock.Elapsed, showTimes: !request.DryRun);
         var verb = request.DryRun ? "Would import" : request.Rehearse ? "Rehearsed (rolled back) an import of" : "Imported";
         log.Detail(tree.TrimEnd('\n'));
@@ -84,14 +69,14 @@ public static class SeedImporter
         };
     }
 
-    private static string ModeName(ImportMode mode) => mode switch
+    internal static string ModeName(ImportMode mode) => mode switch
     {
         ImportMode.Truncate => "truncate",
         ImportMode.Upsert => "upsert",
         _ => "append",
     };
 
-    private static void LogPlan(ImportPlan plan, ImportRequest request, ISeedLog log)
+    internal static void LogPlan(ImportPlan plan, ImportRequest request, ISeedLog log)
     {
         var lines = new List<string>
         {
@@ -102,7 +87,7 @@ public static class SeedImporter
             var t = plan.Tables[i];
             var how = t.ConflictKey is not null ? $"upsert on ({string.Join(", ", t.ConflictKey)})"
                 : t.Staged ? "COPY via staging table" : t.Freeze ? "COPY FREEZE" : "COPY";
-            lines.Add($"  {i + 1}. {t.Display} <- {t.Seed.File} ({t.Seed.Rows} rows, {how})" +
+            lines.Add($"  {i + 1}. {t.Display} <- {t.Csv.Name} ({t.Csv.Expected.Rows} rows, {how})" +
                       (t.SkippedColumns.Count > 0 ? $"; generated in target, skipped: {string.Join(", ", t.SkippedColumns)}" : ""));
         }
         foreach (var t in plan.Tables.Where(t => t.SilencedTriggers.Count > 0))
@@ -123,7 +108,7 @@ public static class SeedImporter
     }
 
     // "child of public.customer via fk" / "parent of public.order via fk" -> the table it hangs under.
-    private static string? TreeParentOf(SeedTable table, ImportPlan plan)
+    internal static string? TreeParentOf(SeedTable table, ImportPlan plan)
     {
         if (table.Reason is null) return null;
         var m = Regex.Match(table.Reason, @"^(?:child|parent) of (.+) via ");

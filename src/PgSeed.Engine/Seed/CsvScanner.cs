@@ -9,9 +9,10 @@ namespace PgSeed.Engine.Seed;
 /// Streaming facts about a PostgreSQL CSV file: SHA-256, size, number of records (quote-aware, so a
 /// newline inside a quoted value is not a new record). Memory stays flat whatever the file size.
 /// </summary>
-public sealed class CsvScanner
+public sealed class CsvScanner(bool hash = true)
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    /// <summary>Null when only counting (a streamed copy has no file to sign).</summary>
+    private readonly IncrementalHash? _hash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     private bool _inQuotes;
     private bool _lastWasNewline = true;
 
@@ -29,7 +30,7 @@ public sealed class CsvScanner
     public void Append(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty) return;
-        _hash.AppendData(data);
+        _hash?.AppendData(data);
         Bytes += data.Length;
         var span = data;
         if (!_inQuotes && span.IndexOf((byte)'"') < 0)
@@ -49,7 +50,7 @@ public sealed class CsvScanner
         _lastWasNewline = data[^1] == (byte)'\n' && !_inQuotes;
     }
 
-    public string Sha256Hex() => Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
+    public string Sha256Hex() => Convert.ToHexString((_hash ?? throw new InvalidOperationException("a counting scanner has no hash")).GetHashAndReset()).ToLowerInvariant();
 
     /// <summary>Scans a whole file.</summary>
     public static async Task<CsvScanner> ScanFileAsync(string path, CancellationToken cancellationToken)

@@ -30,13 +30,15 @@ public sealed class FailureTests(PostgresFixture pg) : IDisposable
     }
 
     [Fact]
-    public async Task Export_as_a_role_without_temp_names_the_privilege_and_the_grant()
+    public async Task Export_with_server_closure_as_a_role_without_temp_names_the_privilege_and_the_grant()
     {
         await using var role = await TestRole.CreateAsync(pg.Server);
         await using var db = await pg.CreateDatabaseAsync(Schema + $"grant select on parent, child to \"{role.Name}\";");
         await db.ExecuteAsync($"revoke temporary on database \"{db.Name}\" from public");
 
-        var result = await Run("export", "-c", role.ConnectionStringFor(db), "-t", "child", "-f", "where id < 3", "-o", Path.Combine(_dir, "s"));
+        // Auto mode would switch to the client closure (ClosureModeTests); asking for the server's is refused up front.
+        var result = await Run("export", "-c", role.ConnectionStringFor(db), "-t", "child", "-f", "where id < 3", "-o", Path.Combine(_dir, "s"),
+            "--closure", "server");
 
         AssertCoded(result, "PGSEED017");
         Assert.Contains("TEMPORARY", result.Err);

@@ -69,7 +69,9 @@ public class ExportBehaviourTests(PostgresFixture pg)
             for (var i = 0; i < 3; i++)
             {
                 // Filter picks recent parents too, so rows being written are in play.
-                var request = s.Request(new RootSelection { Table = "parent", Filter = "where id % 7 = 0 or id > 100000" }) with { Parallel = 2 };
+                // Both closures read one snapshot: the client one's keys and the workers' copies too.
+                var request = s.Request(new RootSelection { Table = "parent", Filter = "where id % 7 = 0 or id > 100000" }) with
+                    { Parallel = 2, Closure = i == 1 ? ClosureMode.Client : ClosureMode.Server };
                 await s.ExportAsync(request);
                 await using var copy = await pg.CreateDatabaseAsync("""
                     create table parent(id bigint primary key, created int not null);

@@ -47,8 +47,11 @@ public class GeneratedSchemaTests(PostgresFixture pg)
         {
             Children = g.Children ? ChildrenMode.All : ChildrenMode.None,
             Parallel = 1 + seed % 2,
+            SeedName = "generated", // README.md names the seed: the same name in every folder compared below
         };
-        await SeedExporter.ExportAsync(request, null, ct);
+        var report = await SeedExporter.ExportAsync(request, null, ct);
+        // The client closure (keys held in the process) writes the same files.
+        await ClosureModes.AssertOtherModeWritesTheSameSeedAsync(request, report, s.NewFolder());
 
         // Exactly the oracle's rows, loaded by an independent loader with every FK re-added: no orphan.
         await s.AssertMatchesOracleAsync(request.OutputDirectory, g.Roots, g.Children, checkSchemaSql: false);

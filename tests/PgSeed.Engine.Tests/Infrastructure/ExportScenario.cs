@@ -31,6 +31,9 @@ public sealed class ExportScenario(PostgresFixture pg, string schemaSql, string 
         var folder = request.OutputDirectory;
         var report = await SeedExporter.ExportAsync(request with { ConnectionString = Source.ConnectionString }, new RecordingSeedLog(), TestContext.Current.CancellationToken);
         await AssertSchemaSqlSufficesAsync(folder);
+        // Every case, both closures: the other one must write the same files.
+        if (!request.DryRun && request.Closure == ClosureMode.Auto)
+            await ClosureModes.AssertOtherModeWritesTheSameSeedAsync(request with { ConnectionString = Source.ConnectionString }, report, NewFolder());
         return (report, folder);
     }
 

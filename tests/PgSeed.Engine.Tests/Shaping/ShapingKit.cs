@@ -12,8 +12,11 @@ internal static class ShapingKit
     public static async Task<RecordingSeedLog> ExportAsync(ExportScenario s, ExportRequest request)
     {
         var log = new RecordingSeedLog();
-        await SeedExporter.ExportAsync(request with { ConnectionString = s.Source.ConnectionString }, log, Ct);
+        var report = await SeedExporter.ExportAsync(request with { ConnectionString = s.Source.ConnectionString }, log, Ct);
         if (!request.DryRun) await s.AssertSchemaSqlSufficesAsync(request.OutputDirectory);
+        // Where rules, masks and transforms: the client closure writes the same files.
+        if (!request.DryRun && request.Closure == ClosureMode.Auto)
+            await ClosureModes.AssertOtherModeWritesTheSameSeedAsync(request with { ConnectionString = s.Source.ConnectionString }, report, s.NewFolder());
         return log;
     }
 

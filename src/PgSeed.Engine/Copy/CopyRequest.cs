@@ -1,0 +1,55 @@
+using PgSeed.Engine.Export;
+using PgSeed.Engine.Import;
+
+namespace PgSeed.Engine.Copy;
+
+/// <summary>
+/// A database-to-database copy (<c>pgseed copy</c>): the rows an export of <see cref="Source"/> would write, streamed
+/// into <see cref="TargetConnectionString"/> with an import's guarantees. The same request drives the CLI and tests.
+/// </summary>
+public sealed record CopyRequest
+{
+    /// <summary>
+    /// What to copy and from where: the export's selection (roots, filters, rules and masks, exclusions, virtual FKs,
+    /// the closure mode) and the source's connection string. A root table given as a glob (<c>sales.*</c>) stands for
+    /// every table it matches; references into excluded tables are copied as they are (the target's FKs check them).
+    /// Its output folder, schema.sql, README, personal-data lint, parallelism and dry-run settings are not used.
+    /// </summary>
+    public required ExportRequest Source { get; init; }
+
+    /// <summary>Npgsql connection string of the target database (its schema must hold the tables and columns).</summary>
+    public required string TargetConnectionString { get; init; }
+
+    /// <summary>How rows already in the target are treated (see <see cref="ImportMode"/>).</summary>
+    public ImportMode Mode { get; init; } = ImportMode.Append;
+
+    /// <summary>With <see cref="ImportMode.Truncate"/>: also empty the target's tables that reference the copied ones.</summary>
+    public bool Cascade { get; init; }
+
+    /// <summary>Load with user triggers off (<c>session_replication_role = replica</c>); FKs are still checked.</summary>
+    public bool DisableTriggers { get; init; }
+
+    /// <summary>Source connections on the one snapshot, reading the next tables ahead while the target loads (1..16).</summary>
+    public int Parallel { get; init; } = 2;
+
+    /// <summary>Print both plans and the SQL; read no rows, write nothing.</summary>
+    public bool DryRun { get; init; }
+}
+
+/// <summary>What a copy did: one entry per table, in the order the target loaded them.</summary>
+public sealed record CopyReport
+{
+    public required IReadOnlyList<TableReport> Tables { get; init; }
+    public required TimeSpan Elapsed { get; init; }
+    public ImportMode Mode { get; init; }
+    public bool DryRun { get; init; }
+    public long TotalRows => Tables.Sum(t => t.Rows);
+    public long TotalBytes => Tables.Sum(t => t.Bytes);
+
+    /// <summary>Where the subset was computed on the source, and why there.</summary>
+    public ClosureMode Closure { get; init; }
+    public string? ClosureReason { get; init; }
+
+    /// <summary>The summary tree, ready to print.</summary>
+    public string Tree { get; init; } = "";
+}
