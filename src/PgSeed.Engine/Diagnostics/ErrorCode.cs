@@ -23,6 +23,7 @@ public static class ErrorCode
     public const string ExportPermissionDenied = "PGSEED017";
     public const string OutputFolder = "PGSEED020";
     public const string DiskFull = "PGSEED021";
+    public const string SchemaFromCatalog = "PGSEED029";
 
     // Seeds over time: stale checks, diffs, re-exports from a manifest
     public const string SeedStale = "PGSEED024";
