@@ -17,8 +17,11 @@ internal sealed record BenchOptions
     /// <summary>Log server statements slower than this (ms) and print them at the end: where the time goes.</summary>
     public int? LogSlowMilliseconds { get; init; }
 
-    /// <summary>Export benchmark: run only this case (<c>subset</c> or <c>full</c>).</summary>
+    /// <summary>Export benchmark: run only this case (<c>subset</c>, <c>full</c> or <c>small</c>).</summary>
     public string? Case { get; init; }
+
+    /// <summary>Export and import benchmarks: <c>ordered</c>, <c>shuffled</c> or <c>both</c> (default) database shapes.</summary>
+    public string? Shape { get; init; }
 
     /// <summary>
     /// Export benchmark: also measure PgSeed --parallel 1 with these server settings for its sessions
@@ -44,6 +47,7 @@ internal sealed record BenchOptions
                 "--scale" => options with { Scale = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--log-slow" => options with { LogSlowMilliseconds = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--case" => options with { Case = Value() },
+                "--shape" => options with { Shape = Value() },
                 "--try-options" => options with { TrySessionOptions = Value() },
                 "--no-docs" => options with { WriteDocs = false },
                 "--work" => options with { WorkDirectory = Path.GetFullPath(Value()) },

@@ -3,34 +3,44 @@ using System.Text;
 namespace PgSeed.Bench;
 
 /// <summary>
-/// docs/benchmarks.md holds one <c>## Section</c> per benchmark mode (Export, Import, Reset). A run
-/// replaces only its own section, so modes can be re-run independently.
+/// docs/benchmarks.md holds <c>## Section</c>s per benchmark mode (Export, Import, Reset, Suite, ...). A run
+/// replaces only its own sections, so modes can be re-run independently.
 /// </summary>
 internal static class BenchmarksDocument
 {
+    // Used only when docs/benchmarks.md does not exist yet.
     private const string Header = """
         # Benchmarks
 
         End-to-end wall-clock benchmarks of PgSeed against the cheapest way PostgreSQL offers to do the same
-        work (raw `COPY`), **measured in the same run on the same server**. The machine these run on is a shared,
-        noisy 2-core VM, so absolute seconds drift from run to run; the ratios are what to compare. Each
-        benchmark runs its contenders round-robin (one warm-up round, then N measured rounds), and a ratio is
-        the median over rounds of *contender time / baseline time of the same round*.
+        work (raw `COPY`, `psql`, `pg_dump`, or the conventional .NET test stack), **measured in the same run on the same
+        server**. The machine these run on is a shared, noisy 2-core VM, so absolute seconds drift from run to run; the
+        ratios are what to compare. Each benchmark runs its contenders round-robin (one warm-up round, then N measured
+        rounds), and a ratio is the median over rounds of *contender time / baseline time of the same round*.
 
-        Run them (Release; each mode starts its own throwaway PostgreSQL cluster and deletes it afterwards):
+        Run them (Release; each mode starts its own throwaway PostgreSQL cluster and deletes it afterwards; every mode
+        rewrites only its own sections below):
 
-        ```
-        dotnet run -c Release --project bench/PgSeed.Bench -- export [--reps 5] [--scale 1.0]
-        dotnet run -c Release --project bench/PgSeed.Bench -- import [--reps 5] [--scale 1.0]
-        dotnet run -c Release --project bench/PgSeed.Bench -- reset
-        ```
+        | section | command |
+        |---|---|
+        | Export, Export: shuffled shape with link tables, Export: small seed | `dotnet run -c Release --project bench/PgSeed.Bench -- export --reps 5` |
+        | the same at ten times the size (sections "(scale 10)") | `dotnet run -c Release --project bench/PgSeed.Bench -- export --scale 10 --case full --reps 3` |
+        | Import, Import: shuffled shape with link tables | `dotnet run -c Release --project bench/PgSeed.Bench -- import --reps 3` |
+        | the same at ten times the size | `dotnet run -c Release --project bench/PgSeed.Bench -- import --scale 10 --reps 1` |
+        | Memory: a 1 GB table | `dotnet run -c Release --project bench/PgSeed.Bench -- memory [--size-mb 1024]` |
+        | Export and import: where pgseed's time goes | `dotnet run -c Release --project bench/PgSeed.Bench -- profile --reps 3` (with `dotnet tool install dotnet-trace --tool-path /tmp/pgseed-bench-tools` first for its trace part) |
+        | Reset | `dotnet run -c Release --project bench/PgSeed.Bench -- reset --reps 40` |
+        | Suite | `set -a; source /tmp/docker-env.sh; set +a; dotnet run -c Release --project bench/PgSeed.Bench -- suite --reps 3` |
 
-        `--scale` shrinks or grows the generated database (0.05 for a quick smoke run); `--no-docs` leaves this
-        file alone. Every run rewrites its own section below. For finding where the time goes: `--case subset|full`
-        runs one export case, `--log-slow MS` makes the server log every statement slower than MS and copies those
-        lines to `/tmp/pgseed-bench-<mode>-slow-statements.log`, `--try-options "-c work_mem=64MB"` adds a contender
-        that runs PgSeed `--parallel 1` with those session settings; PgSeed's own log of the last `--parallel 1`
-        export is kept in `/tmp/pgseed-bench-export-<case>-p1.log` with a timestamp on every line. `-- create-db CS [SCALE]`
+        Options: `--scale` shrinks or grows the generated database (0.05 for a quick smoke run; scale 10 is ~30 M rows and
+        ~3.5 GB per database: point `PGSEED_SCRATCH_DIR` at a disk with room, since the throwaway cluster otherwise lives in
+        `/dev/shm`); `--shape ordered|shuffled|both` (export, import; default both); `--case subset|full|small` (export);
+        `--no-docs` leaves this file alone. The whole-process contenders run `src/PgSeed.Cli/bin/Release/*/pgseed` (built
+        by `dotnet run` of the bench) under `/usr/bin/time` for their CPU and peak memory. For finding where the time goes:
+        `--log-slow MS` makes the server log every statement slower than MS and copies those lines to
+        `/tmp/pgseed-bench-<mode>-slow-statements.log`, `--try-options "-c work_mem=64MB"` adds a contender that runs PgSeed
+        `--parallel 1` with those session settings; PgSeed's own log of the last `--parallel 1` export is kept in
+        `/tmp/pgseed-bench-export-[shuffled-]<case>-p1.log` with a timestamp on every line. `-- create-db CS [SCALE [ordered|shuffled]]`
         builds the export benchmark's database into a server of your own, for looking at single statements.
 
         """;

@@ -1,6 +1,6 @@
 using PgSeed.Bench;
 
-// PgSeed end-to-end benchmarks. Usage: PgSeed.Bench export|import|reset [options] (see docs/benchmarks.md).
+// PgSeed end-to-end benchmarks. Usage: PgSeed.Bench export|import|reset|suite|profile|memory [options] (see docs/benchmarks.md).
 var mode = args.Length > 0 ? args[0] : "";
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
@@ -16,14 +16,21 @@ try
             return await ImportBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
         case "reset":
             return await ResetBenchmark.RunAsync(rest);
+        case "profile":
+            return await ProfileBenchmark.RunAsync(rest, cancel.Token);
+        case "memory":
+            return await MemoryBenchmark.RunAsync(rest, cancel.Token);
+        case "suite":
+            return await PgSeed.Bench.Suite.SuiteBenchmark.RunAsync(rest, cancel.Token);
         case "create-db":
             // Builds the export benchmark's database into a server of your own (for profiling single statements).
             if (rest.Length < 1) throw new ArgumentException("create-db needs a connection string (and optionally a scale)");
-            await new BenchSchema(rest.Length > 1 ? double.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 1.0)
+            await new BenchSchema(rest.Length > 1 ? double.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 1.0,
+                    rest.Length > 2 && rest[2] == "shuffled" ? BenchShape.Shuffled : BenchShape.Ordered)
                 .CreateAsync(rest[0], Console.WriteLine, cancel.Token);
             return 0;
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|create-db CS [SCALE] [--reps N] [--scale X] [--case subset|full] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|reset|suite|profile|memory [--size-mb MB]|create-db CS [SCALE [ordered|shuffled]] [--reps N] [--scale X] [--case subset|full|small] [--shape ordered|shuffled|both] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
             return 2;
     }
 }

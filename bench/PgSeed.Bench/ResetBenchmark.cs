@@ -45,58 +45,80 @@ internal static class ResetBenchmark
         var load = MachineInfo.LoadAverage();
         string machine;
         string overhead;
-        double vsReload, vsClone;
         var results = new Dictionary<string, (double Median, double P90)>();
+        var speedUps = new Dictionary<string, double>();
         var strategies = new[] { ResetStrategy.ChangeCapture, ResetStrategy.CloneFromTemplate, ResetStrategy.TruncateAndReload };
         var dbs = new List<BenchDatabase>();
+        var sameState = new List<string>();
         try
         {
+            var contenders = new List<(string Name, PgSeedFixture Db, Func<Task> Reset)>();
             foreach (var strategy in strategies)
             {
                 var db = new BenchDatabase(strategy, 1);
                 dbs.Add(db);
                 await db.InitializeAsync();
                 await db.ResetAsync();
+                contenders.Add((strategy.ToString(), db, () => db.ResetAsync()));
             }
+            // The real Respawn on its own clone of the same seeded database (a clone-strategy fixture whose ResetAsync
+            // is never called: Respawn resets it).
+            var respawnDb = new BenchDatabase(ResetStrategy.CloneFromTemplate, 1);
+            dbs.Add(respawnDb);
+            await respawnDb.InitializeAsync();
+            var seededState = await StateDigest.OfAsync(respawnDb.ConnectionString);
+            var respawn = new RespawnReset(respawnDb.ConnectionString, ResetBenchSchema.Data(1));
+            await respawn.InitializeAsync();
+            contenders.Add((Respawn, respawnDb, respawn.ResetAsync));
             machine = await MachineInfo.DescribeAsync(dbs[0].Server.AdminConnectionString, CancellationToken.None);
 
-            // Round-robin: every repetition times each strategy once, so load swings on the shared machine hit all of them
+            // Round-robin: every repetition times each contender once, so load swings on the shared machine hit all of them
             // alike; the ratios are medians of per-repetition ratios.
-            var ratios = new List<double>[] { new(), new() };
+            var ratios = contenders.Select(_ => new List<double>()).ToArray();
+            var respawnWipe = new List<double>();
             foreach (var (test, label) in new (Func<PgSeedFixture, int, Task>, string)[] { (WritingTestAsync, ""), (ReadOnlyTestAsync, " read-only") })
             {
-                var times = strategies.Select(_ => new List<double>()).ToArray();
+                var times = contenders.Select(_ => new List<double>()).ToArray();
                 for (var rep = 0; rep < reps + 3; rep++)
                 {
-                    var round = new double[strategies.Length];
-                    for (var k = 0; k < strategies.Length; k++)
+                    var round = new double[contenders.Count];
+                    for (var k = 0; k < contenders.Count; k++)
                     {
-                        await test(dbs[k], rep);
+                        await test(contenders[k].Db, rep);
                         var sw = Stopwatch.StartNew();
-                        await dbs[k].ResetAsync();
+                        await contenders[k].Reset();
                         round[k] = sw.Elapsed.TotalMilliseconds;
+                        // Every contender must really be back at the seeded state (checked once, after the first test).
+                        if (rep == 0 && label.Length == 0 && await StateDigest.OfAsync(contenders[k].Db.ConnectionString) != seededState)
+                            sameState.Add(contenders[k].Name);
                     }
                     if (rep < 3) continue; // warm-up
-                    for (var k = 0; k < strategies.Length; k++) times[k].Add(round[k]);
+                    for (var k = 0; k < contenders.Count; k++) times[k].Add(round[k]);
                     if (label.Length == 0)
                     {
-                        ratios[0].Add(round[2] / round[0]);
-                        ratios[1].Add(round[1] / round[0]);
+                        for (var k = 1; k < contenders.Count; k++) ratios[k].Add(round[k] / round[0]);
+                        respawnWipe.Add(respawn.LastWipeMilliseconds);
                     }
                 }
-                for (var k = 0; k < strategies.Length; k++)
+                for (var k = 0; k < contenders.Count; k++)
                 {
                     times[k].Sort();
-                    results[strategies[k] + label] = (Percentile(times[k], 0.5), Percentile(times[k], 0.9));
-                    Print($"reset {strategies[k]}{label}", results[strategies[k] + label]);
+                    results[contenders[k].Name + label] = (Percentile(times[k], 0.5), Percentile(times[k], 0.9));
+                    Print($"reset {contenders[k].Name}{label}", results[contenders[k].Name + label]);
                 }
             }
-            ratios[0].Sort();
-            ratios[1].Sort();
-            vsReload = Percentile(ratios[0], 0.5);
-            vsClone = Percentile(ratios[1], 0.5);
+            for (var k = 1; k < contenders.Count; k++)
+            {
+                ratios[k].Sort();
+                speedUps[contenders[k].Name] = Percentile(ratios[k], 0.5);
+            }
+            respawnWipe.Sort();
+            results[RespawnWipe] = (Percentile(respawnWipe, 0.5), Percentile(respawnWipe, 0.9));
+            Print("reset Respawn ResetAsync alone (to empty)", results[RespawnWipe]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"reset ratio truncate_and_reload_vs_change_capture={vsReload:0}x clone_from_template_vs_change_capture={vsClone:0.0}x"));
+                $"reset ratio respawn_vs_change_capture={speedUps[Respawn]:0}x truncate_and_reload_vs_change_capture={speedUps["TruncateAndReload"]:0}x " +
+                $"clone_from_template_vs_change_capture={speedUps["CloneFromTemplate"]:0.0}x"));
+            if (sameState.Count > 0) Console.WriteLine($"reset WARNING: not back at the seeded state after a reset: {string.Join(", ", sameState)}");
 
             overhead = await TriggerOverheadAsync(dbs[0]);
             var reimport = await TimeReimportAsync(dbs[2], Math.Min(reps, 10));
@@ -113,19 +135,29 @@ internal static class ResetBenchmark
         if (!args.Contains("--no-docs"))
         {
             var doc = Path.Combine(BenchmarksDocument.FindRepositoryRoot(), "docs", "benchmarks.md");
-            BenchmarksDocument.UpdateSection(doc, "Reset", Document(started, reps, machine, load, results, vsReload, vsClone, overhead, coldMedian, coldMax, coldPhases));
+            BenchmarksDocument.UpdateSection(doc, "Reset", Document(started, reps, machine, load, results, speedUps, sameState, overhead, coldMedian, coldMax, coldPhases));
             Console.Error.WriteLine($"# updated {doc}");
         }
         return 0;
     }
 
+    private const string Respawn = "Respawn";
+    private const string RespawnWipe = "Respawn wipe only";
+
     private static string Document(DateTime started, int reps, string machine, string load, Dictionary<string, (double Median, double P90)> r,
-        double vsReload, double vsClone, string overhead, double coldMedian, double coldMax, string coldPhases)
+        Dictionary<string, double> speedUps, List<string> notSeeded, string overhead, double coldMedian, double coldMax, string coldPhases)
     {
+        double vsReload = speedUps["TruncateAndReload"], vsClone = speedUps["CloneFromTemplate"], vsRespawn = speedUps[Respawn];
         string Row(string strategy, string test, string goal = "")
         {
             var (median, p90) = r[test == "read-only" ? strategy + " read-only" : strategy];
-            return string.Create(CultureInfo.InvariantCulture, $"| {strategy} | {test} | {median:0.000} | {p90:0.000} | {goal} |");
+            var label = strategy switch
+            {
+                Respawn => "**Respawn 7.0.0**: `ResetAsync()` + seed script",
+                RespawnWipe => "Respawn 7.0.0 `ResetAsync()` alone (to empty, no seed)",
+                _ => strategy,
+            };
+            return string.Create(CultureInfo.InvariantCulture, $"| {label} | {test} | {median:0.000} | {p90:0.000} | {goal} |");
         }
         var cc = r["ChangeCapture"].Median;
         string Goal(bool met) => met ? "met" : "**missed**";
@@ -140,20 +172,30 @@ internal static class ResetBenchmark
               statement each), then `ResetAsync()` is timed; the read-only test runs one `SELECT`. {reps} timed repetitions
               after 3 warm-ups, round-robin over the strategies (each repetition times every strategy once, on the same
               server); the speed-ups are medians of the per-repetition ratios.
-            - **Strategies:** `ChangeCapture` (statement-level capture triggers, one server-side `pgseed_capture.reset()` call),
+            - **Contenders:** `ChangeCapture` (statement-level capture triggers, one server-side `pgseed_capture.reset()` call),
               `CloneFromTemplate` (`DROP DATABASE ... WITH (FORCE)` + `CREATE DATABASE ... TEMPLATE`), `TruncateAndReload`
-              (the Respawn-like baseline: one `TRUNCATE` of all tables, re-insert from the in-database seed copy with FK checks
-              off, `setval` the sequences). For reference, `TruncateAndReimport` is what Respawn users do between tests:
-              `SeedImporter.ImportAsync` in `Truncate` mode from the seed folder exported from the same database (one
-              `TRUNCATE`, `COPY` of every CSV, FK checks, sequences) — not a fixture strategy.
+              (the hand-written Respawn-like baseline: one `TRUNCATE` of all tables, re-insert from the in-database seed copy
+              with FK checks off, `setval` the sequences), and **the real Respawn 7.0.0** (bench/PgSeed.Bench/RespawnReset.cs):
+              `Respawner.CreateAsync` once (`DbAdapter.Postgres`, schema `public`, `WithReseed = true` so serial columns
+              restart), then per test `ResetAsync()` (Respawn's one `TRUNCATE ... CASCADE` of every table, the cycle's
+              triggers disabled around it, `ALTER SEQUENCE ... RESTART`) followed by the seed script that built the seed
+              (the `INSERT ... SELECT generate_series` statements of ResetBenchSchema.cs: server-side, the cheapest re-insert
+              a Respawn user can write, FK checks on). Every contender is checked once to be back at exactly the seeded rows
+              and sequence values after a reset: {(notSeeded.Count == 0 ? "all were" : "**not** " + string.Join(", ", notSeeded))}.
+              For reference, `TruncateAndReimport` is `SeedImporter.ImportAsync` in `Truncate` mode from the seed folder
+              exported from the same database (one `TRUNCATE`, `COPY` of every CSV, FK checks, sequences) — not a fixture
+              strategy.
 
-            | strategy | test | median ms | p90 ms | goal |
+            | contender | test | median ms | p90 ms | goal |
             |---|---|---:|---:|---|
             {Row("ChangeCapture", "50 updates + 10 inserts", $"≤ 5 ms: {Goal(cc <= 5)}")}
             {Row("ChangeCapture", "read-only", "well under 1 ms: " + Goal(r["ChangeCapture read-only"].Median < 1))}
+            {Row(Respawn, "50 updates + 10 inserts", $"**change capture {vsRespawn:0}× faster** (≥ 100×: {Goal(vsRespawn >= 100)})")}
+            {Row(Respawn, "read-only")}
+            {Row(RespawnWipe, "50 updates + 10 inserts", "part of the Respawn line above")}
             {Row("CloneFromTemplate", "50 updates + 10 inserts", $"change capture {vsClone:0.0}× faster (≥ 10×: {Goal(vsClone >= 10)})")}
             {Row("CloneFromTemplate", "read-only")}
-            {Row("TruncateAndReload", "50 updates + 10 inserts", $"change capture {vsReload:0}× faster (≥ 100×: {Goal(vsReload >= 100)})")}
+            {Row("TruncateAndReload", "50 updates + 10 inserts", $"change capture {vsReload:0}× faster (hand-written Respawn-like baseline)")}
             {Row("TruncateAndReload", "read-only")}
             {Row("TruncateAndReimport", "50 updates + 10 inserts", $"reference, {Math.Min(reps, 10)} reps after the others: {r["TruncateAndReimport"].Median / cc:0}× the change-capture median")}
 
@@ -166,7 +208,7 @@ internal static class ResetBenchmark
     }
 
     /// <summary>
-    /// What a Respawn user does between tests: the seed exported to a folder once, then per reset the engine's
+    /// Reference: the seed exported to a folder once, then per reset the engine's
     /// import in Truncate mode (one TRUNCATE of the seed tables, COPY of every CSV, FK checks, sequences).
     /// </summary>
     private static async Task<(double Median, double P90)> TimeReimportAsync(PgSeedFixture db, int reps)

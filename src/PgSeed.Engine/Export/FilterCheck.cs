@@ -18,7 +18,8 @@ internal static class FilterCheck
             var (prefix, text, what) = root.Selection switch
             {
                 { Raw: { } raw } => ("EXPLAIN (COSTS OFF)\n", raw, "raw query"),
-                { Filter: { } filter } => ($"EXPLAIN (COSTS OFF) SELECT * FROM {root.Table.Name.Sql}\n", filter, "filter"),
+                // A partition named as the root: its filter may name the partition, as in ClosureSql.SeedRoot.
+                { Filter: { } filter } => ($"EXPLAIN (COSTS OFF) SELECT * FROM {(root.Partition?.Name ?? root.Table.Name).Sql}\n", filter, "filter"),
                 _ => (null, null, null),
             };
             if (prefix is null) continue;

@@ -122,7 +122,7 @@ internal sealed class SeedFolderWriter : IDisposable
             {
                 var staging = Path.Combine(parent, $".{name}{StagingMarker}{id}");
                 var lockFile = staging + ".lock";
-                if (IsLocked(lockFile)) continue;
+                if (IsLocked(lockFile) || JustCreated(File.Exists(lockFile) ? lockFile : staging)) continue;
                 var old = Path.Combine(parent, name + OldMarker + id);
                 var target = Path.Combine(parent, name);
                 if (Directory.Exists(old))
@@ -135,6 +135,17 @@ internal sealed class SeedFolderWriter : IDisposable
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// Creating the lock file and locking it are two system calls: in between, a free lock does not yet mean a dead
+    /// owner. Leftovers that young (the lock file, or a temporary folder without one) are left alone; a killed
+    /// export's are removed by a later export.
+    /// </summary>
+    private static bool JustCreated(string path)
+    {
+        try { return (File.Exists(path) || Directory.Exists(path)) && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < TimeSpan.FromSeconds(2); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return true; }
     }
 
     /// <summary>Whether a live export holds the lock (an exclusive open fails while it does; missing: nobody).</summary>

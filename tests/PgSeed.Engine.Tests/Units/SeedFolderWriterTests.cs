@@ -27,6 +27,17 @@ public sealed class SeedFolderWriterTests : IDisposable
     }
 
     [Fact]
+    public void A_leftover_younger_than_two_seconds_is_left_alone()
+    {
+        Directory.CreateDirectory(Path.Combine(_parent, ".seed.pgseed-tmp-0123abcd"));
+        File.WriteAllText(Path.Combine(_parent, ".seed.pgseed-tmp-0123abcd.lock"), "");
+
+        SeedFolderWriter.RemoveLeftovers(_parent);
+
+        Assert.Equal(2, Directory.GetFileSystemEntries(_parent).Length);
+    }
+
+    [Fact]
     public void Leftovers_without_a_held_lock_are_removed_and_a_seed_caught_mid_swap_is_put_back()
     {
         // What a process killed between the two renames of a swap leaves: the previous seed renamed aside, the new one
@@ -37,6 +48,9 @@ public sealed class SeedFolderWriterTests : IDisposable
         File.WriteAllText(Path.Combine(_parent, ".seed.pgseed-tmp-0123abcd.lock"), "");
         // And a killed export's temporary folder from before lock files existed.
         Directory.CreateDirectory(Path.Combine(_parent, ".other.pgseed-tmp-89abcdef"));
+
+        // Left a while ago (leftovers younger than two seconds may be an export that is just starting).
+        foreach (var entry in Directory.GetFileSystemEntries(_parent)) Directory.SetLastWriteTimeUtc(entry, DateTime.UtcNow.AddMinutes(-1));
 
         SeedFolderWriter.RemoveLeftovers(_parent);
 
