@@ -152,9 +152,16 @@ public abstract class ResetScenarios<TFixture>(TFixture db) : PgSeedTest<TFixtur
         await Database.ExecuteAsync("""
             INSERT INTO shop.category (id, name, parent_id) VALUES (2, 'books', 1), (50, 'music', 1)
               ON CONFLICT (id) DO UPDATE SET name = 'upserted';
-            MERGE INTO shop.tag t USING (VALUES ('new', 5)) v(label, weight) ON t.label = v.label
-              WHEN MATCHED THEN UPDATE SET weight = v.weight;
             """);
+        // MERGE is PostgreSQL 15+; it fires the same statement triggers as the INSERT, UPDATE and DELETE it does.
+        if (Database.Server.MajorVersion >= 15)
+            await Database.ExecuteAsync("""
+                MERGE INTO shop.tag t USING (VALUES ('new', 5)) v(label, weight) ON t.label = v.label
+                  WHEN MATCHED THEN UPDATE SET weight = v.weight;
+                MERGE INTO shop.customer c USING (VALUES (1, 'merged'), (99, 'inserted')) v(id, name) ON c.id = v.id
+                  WHEN MATCHED THEN UPDATE SET name = v.name
+                  WHEN NOT MATCHED THEN INSERT (email, name) VALUES ('merged@example.com', v.name);
+                """);
         await AssertResetRestoresSeedAsync();
     }
 
