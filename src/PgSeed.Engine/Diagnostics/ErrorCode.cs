@@ -11,6 +11,7 @@ public static class ErrorCode
     public const string InvalidConnection = "PGSEED002";
     public const string ConnectionFailed = "PGSEED003";
     public const string InvalidOption = "PGSEED004";
+    public const string ServerTooOld = "PGSEED007";
 
     // Export: naming and filters
     public const string TableNotFound = "PGSEED010";
