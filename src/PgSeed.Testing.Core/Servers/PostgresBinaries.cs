@@ -55,9 +55,10 @@ public static class PostgresBinaries
     }
 
     /// <summary><c>PGSEED_PG_MAJOR</c>, or null when unset; PGSEED070 when it is not a major version.</summary>
-    private static int? RequestedMajor()
+    private static int? RequestedMajor() => ParseMajor(Environment.GetEnvironmentVariable(MajorVariable));
+
+    internal static int? ParseMajor(string? value)
     {
-        var value = Environment.GetEnvironmentVariable(MajorVariable);
         if (string.IsNullOrWhiteSpace(value)) return null;
         if (int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var major) && major >= 10)
             return major;
@@ -65,7 +66,7 @@ public static class PostgresBinaries
     }
 
     /// <summary>The server binaries of one major: pg_config's, or any install folder whose postgres reports that major.</summary>
-    private static string FindMajor(int major, string? fromPgConfig)
+    internal static string FindMajor(int major, string? fromPgConfig)
     {
         var candidates = new List<string>();
         if (fromPgConfig is not null) candidates.Add(fromPgConfig);
@@ -83,7 +84,7 @@ public static class PostgresBinaries
     }
 
     /// <summary>The major version <c>postgres --version</c> reports, or null.</summary>
-    private static int? ServerMajor(string dir)
+    internal static int? ServerMajor(string dir)
     {
         var output = Run(Path.Combine(dir, Exe("postgres")), "--version");
         var m = output is null ? null : System.Text.RegularExpressions.Regex.Match(output, @"\(PostgreSQL\) (\d+)");
