@@ -135,7 +135,8 @@ internal static class SchemaDumper
             log.Warning(ErrorCode.SchemaFromCatalog, (configuredNote is null ? "" : configuredNote + ". ") +
                 $"The server is PostgreSQL {serverMajor} and {why}: schema.sql was written from the server's catalog instead (tables, keys, indexes, " +
                 $"triggers and the types they use; not comments, policies or storage settings). For pg_dump's output, install pg_dump {serverMajor} or newer " +
-                $"(Debian/Ubuntu: apt-get install postgresql-client-{serverMajor}, from apt.postgresql.org where the release lacks it) or set {PgDumpEnvironmentVariable} to one.");
+                $"(Debian/Ubuntu: apt-get install postgresql-client-{serverMajor}, from apt.postgresql.org where the release lacks it) or set {PgDumpEnvironmentVariable} to one " +
+                $"({PgDumpEnvironmentVariable}=none: the catalog, without this warning).");
         }
         string body;
         await Sessions.ExecuteAsync(connection, "SAVEPOINT pgseed_schema_sql", cancellationToken);
