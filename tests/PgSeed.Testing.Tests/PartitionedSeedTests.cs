@@ -11,6 +11,7 @@ namespace PgSeed.Testing.Tests;
 /// <see cref="ImportMode.Truncate"/> although the partitions' FKs reference its tables (1); new rows get ids past the
 /// seed from sequences that defaults use without owning them (3); writes made straight into a partition are reset (6).
 /// </summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public sealed class PartitionedSeedTests : IAsyncLifetime
 {
     private string _seedFolder = "";

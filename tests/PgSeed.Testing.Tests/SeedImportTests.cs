@@ -11,6 +11,7 @@ namespace PgSeed.Testing.Tests;
 /// Seeds imported through the engine: a seed folder exported (with the engine) from the SQL-seeded shop,
 /// loaded by fixtures on top of the schema script alone.
 /// </summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public sealed class SeedImportTests : IAsyncLifetime
 {
     private static readonly string[] ShopTables =

@@ -21,11 +21,20 @@ public sealed class ServerSelectionTests(AssemblyShop shop)
             Assert.Equal(TestingErrorCode.NoTestServer, unknown.Code);
             Assert.Contains("auto (default), local, container or existing", unknown.Message);
 
-            // This test project does not reference PgSeed.Testing.Testcontainers.
+            // As in a test project without the PgSeed.Testing.Testcontainers package (this one references it for the
+            // version matrix, so the discovery looks for an assembly that does not exist).
             Environment.SetEnvironmentVariable(TestServers.ServerVariable, "container");
-            var container = await Assert.ThrowsAsync<PgSeedException>(() => TestServers.StartAsync(TestContext.Current.CancellationToken));
-            Assert.Equal(TestingErrorCode.NoTestServer, container.Code);
-            Assert.Contains("PgSeed.Testing.Testcontainers", container.Message);
+            ContainerServerDiscovery.AssemblyName = "PgSeed.Testing.Testcontainers.NotReferenced";
+            try
+            {
+                var container = await Assert.ThrowsAsync<PgSeedException>(() => TestServers.StartAsync(TestContext.Current.CancellationToken));
+                Assert.Equal(TestingErrorCode.NoTestServer, container.Code);
+                Assert.Contains("needs the PgSeed.Testing.Testcontainers package", container.Message);
+            }
+            finally
+            {
+                ContainerServerDiscovery.AssemblyName = "PgSeed.Testing.Testcontainers";
+            }
 
             if (Environment.GetEnvironmentVariable(TestServers.ConnectionVariable) is null)
             {
@@ -39,6 +48,25 @@ public sealed class ServerSelectionTests(AssemblyShop shop)
         {
             Environment.SetEnvironmentVariable(TestServers.ServerVariable, before);
         }
+    }
+
+    [Fact]
+    public void PGSEED_PG_MAJOR_picks_an_installed_major_and_lists_the_installed_ones_when_it_is_missing()
+    {
+        string dir;
+        try { dir = PostgresBinaries.FindBinDirectory(); }
+        catch (PgSeedException) { Assert.Skip("no PostgreSQL server binaries on this machine"); return; }
+        var major = PostgresBinaries.ServerMajor(dir) ?? throw new InvalidOperationException($"{dir}/postgres --version");
+
+        Assert.Equal(dir, PostgresBinaries.FindMajor(major, null));
+        var missing = Assert.Throws<PgSeedException>(() => PostgresBinaries.FindMajor(99, null));
+        Assert.Equal(ErrorCode.PostgresBinariesNotFound, missing.Code);
+        Assert.Contains($"PGSEED_PG_MAJOR=99, but PostgreSQL 99's server binaries are not installed (installed: {major} ({dir})", missing.Message);
+        Assert.Contains("apt-get install -y postgresql-99", missing.Message);
+
+        Assert.Equal(17, PostgresBinaries.ParseMajor(" 17 "));
+        Assert.Null(PostgresBinaries.ParseMajor(""));
+        Assert.Contains("is not a PostgreSQL major version", Assert.Throws<PgSeedException>(() => PostgresBinaries.ParseMajor("latest")).Message);
     }
 
     [Fact]

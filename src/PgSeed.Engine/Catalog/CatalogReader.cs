@@ -16,6 +16,7 @@ public static class CatalogReader
     public static async Task<DatabaseCatalog> ReadAsync(NpgsqlConnection connection, IReadOnlyCollection<string>? schemas = null,
         CancellationToken cancellationToken = default)
     {
+        ServerVersions.EnsureSupported(connection.PostgreSqlVersion.Major, connection.ServerVersion);
         var schemaFilter = schemas is { Count: > 0 } ? schemas.ToArray() : null;
 
         var tables = new Dictionary<uint, (TableName Name, bool Partitioned, double Rows)>();

@@ -11,6 +11,7 @@ public static class ErrorCode
     public const string InvalidConnection = "PGSEED002";
     public const string ConnectionFailed = "PGSEED003";
     public const string InvalidOption = "PGSEED004";
+    public const string ServerTooOld = "PGSEED007";
 
     // Export: naming and filters
     public const string TableNotFound = "PGSEED010";
@@ -23,6 +24,7 @@ public static class ErrorCode
     public const string ExportPermissionDenied = "PGSEED017";
     public const string OutputFolder = "PGSEED020";
     public const string DiskFull = "PGSEED021";
+    public const string SchemaFromCatalog = "PGSEED029";
 
     // Seeds over time: stale checks, diffs, re-exports from a manifest
     public const string SeedStale = "PGSEED024";

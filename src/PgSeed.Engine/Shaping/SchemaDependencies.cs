@@ -21,8 +21,11 @@ internal static class SchemaDependencies
         public IReadOnlyList<(string Name, string Schema)> Extensions { get; init; } = [];
     }
 
-    public static async Task<Result> ReadAsync(NpgsqlConnection connection, IReadOnlyList<uint> tableOids, CancellationToken cancellationToken)
+    public static async Task<Result> ReadAsync(NpgsqlConnection connection, IReadOnlyList<uint> tableOids, int serverMajor, CancellationToken cancellationToken)
     {
+        // PostgreSQL 14 added multirange types: a range type brings its multirange, so a column of the multirange needs the range.
+        var multiranges = serverMajor >= 14;
+        var usedTypes = UsedTypes(multiranges);
         await Exec(connection, "SET LOCAL search_path = pg_catalog", cancellationToken);
         var rels = tableOids.Select(o => (long)o).ToArray();
         var ddl = new StringBuilder();
@@ -30,7 +33,7 @@ internal static class SchemaDependencies
 
         const string notExtension = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = {0} AND e.deptype = 'e')";
         var types = await ListAsync(connection, $"""
-            {UsedTypes}
+            {usedTypes}
             SELECT t.oid::bigint, t.typtype::text, n.nspname::text,
                    quote_ident(n.nspname) || '.' || quote_ident(t.typname),
                    CASE t.typtype
@@ -39,6 +42,7 @@ internal static class SchemaDependencies
                                     FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
                      WHEN 'r' THEN (SELECT 'SUBTYPE = ' || format_type(r.rngsubtype, NULL)
                                       || CASE WHEN r.rngsubdiff <> 0 THEN ', SUBTYPE_DIFF = ' || r.rngsubdiff::regproc::text ELSE '' END
+                                      {(multiranges ? "|| ', MULTIRANGE_TYPE_NAME = ' || format_type(r.rngmultitypid, NULL)" : "")}
                                     FROM pg_range r WHERE r.rngtypid = t.oid)
                      ELSE format_type(t.typbasetype, t.typtypmod)
                        || CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault ELSE '' END
@@ -77,7 +81,7 @@ internal static class SchemaDependencies
         // Extensions owning a type the columns use (also as array element or domain base), or an object that a
         // default, check, trigger, index or domain of the tables depends on (functions, operator classes...).
         var extensions = await ListAsync(connection, $"""
-            {UsedTypes},
+            {usedTypes},
             referenced(classid, objid) AS (
                 SELECT 'pg_type'::regclass, typ FROM used
                 UNION
@@ -128,9 +132,9 @@ internal static class SchemaDependencies
 
     /// <summary>
     /// The types the tables' columns use, recursively: domains' base types, array elements, the attributes of
-    /// composite types and the subtypes of range types.
+    /// composite types, the subtypes of range types and (PostgreSQL 14+) the range types of multiranges.
     /// </summary>
-    private const string UsedTypes = """
+    private static string UsedTypes(bool multiranges) => $"""
         WITH RECURSIVE used(typ) AS (
             SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ANY(@rels::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
             UNION
@@ -140,6 +144,7 @@ internal static class SchemaDependencies
                 UNION ALL SELECT t.typelem WHERE t.typelem <> 0 AND t.typlen = -1
                 UNION ALL SELECT a.atttypid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'c'
                           WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+                {(multiranges ? "UNION ALL SELECT r.rngtypid FROM pg_range r WHERE t.typtype = 'm' AND r.rngmultitypid = t.oid" : "")}
                 UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE t.typtype = 'r' AND r.rngtypid = t.oid) x(typ))
         """;
 

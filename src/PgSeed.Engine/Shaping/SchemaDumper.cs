@@ -22,10 +22,14 @@ internal static class SchemaDumper
     public const string FileName = "schema.sql";
     public const string PgDumpEnvironmentVariable = "PGSEED_PG_DUMP";
 
-    /// <summary>Tests point one export at another pg_dump without touching the process environment.</summary>
-    internal static readonly AsyncLocal<string?> PgDumpOverride = new();
+    private const string PgDumpHeader = "-- Schema of the tables in this seed, written by PgSeed with pg_dump --schema-only.";
+    private const string FromCatalogHeader = "-- Schema of the tables in this seed, written by PgSeed from the server's catalog (not by pg_dump).";
 
-    private static readonly Regex VersionLine = new(@"^pg_dump \(PostgreSQL\) (\d+)", RegexOptions.Multiline);
+    /// <summary>
+    /// Tests make one pg_dump the only one on the machine for one export, without touching the process environment
+    /// (AsyncLocal: tests running in parallel keep theirs).
+    /// </summary>
+    internal static readonly AsyncLocal<string?> PgDumpOverride = new();
 
     /// <summary>
     /// The tables schema.sql defines: the exported ones and, transitively, the tables their FKs reference (an FK into a
@@ -41,7 +45,7 @@ internal static class SchemaDumper
         return result;
     }
 
-    /// <summary>Returns false (after a PGSEED096 warning) when no suitable pg_dump exists or it fails; the export goes on.</summary>
+    /// <summary>Returns false (after a PGSEED096 warning) when schema.sql could not be written; the export goes on.</summary>
     public static async Task<bool> TryWriteAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
         string path, ISeedLog log, CancellationToken cancellationToken) =>
         await await StartAsync(connection, connectionString, serverMajor, exported, path, log, cancellationToken);
@@ -50,22 +54,41 @@ internal static class SchemaDumper
     /// Does the part that needs the export's connection (dependencies, snapshot) and returns the pg_dump run as a
     /// task, so it can go on while the same connection computes the subset and COPYs the rows: pg_dump reads
     /// through its own session, in the exported snapshot, which stays valid while the export's transaction is open.
+    /// When no pg_dump can dump the server (none found, or all older than it), schema.sql is written here, from the
+    /// catalog, in this transaction (<see cref="CatalogSchemaWriter"/>), after one PGSEED029 warning naming the fix.
     /// </summary>
     public static async Task<Task<bool>> StartAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
         string path, ISeedLog log, CancellationToken cancellationToken, string? snapshot = null)
     {
         // Partitions are tables of their own for pg_dump: without them the partitioned table accepts no row.
         var tables = exported.Select(t => t.Name).Concat(exported.SelectMany(t => t.Partitions.Select(p => p.Name))).ToList();
-        var pgDump = PgDumpOverride.Value
-                     ?? (Environment.GetEnvironmentVariable(PgDumpEnvironmentVariable) is { Length: > 0 } configured ? configured : "pg_dump");
-        // Probing pg_dump's version starts a process: it runs in the background with the dump itself.
-        var versionProbe = RunAsync(pgDump, ["--version"], null, cancellationToken);
+        var oids = exported.Select(t => t.Oid).Concat(exported.SelectMany(t => t.Partitions.Select(p => p.Oid))).ToList();
+        var configured = Environment.GetEnvironmentVariable(PgDumpEnvironmentVariable);
+        var catalogOnly = string.Equals((PgDumpOverride.Value ?? configured)?.Trim(), PgDumpLocator.NoneValue, StringComparison.OrdinalIgnoreCase);
+        // Probing pg_dump versions starts processes (once per file and process): they run while the dependencies are read.
+        var locating = catalogOnly
+            ? null
+            : PgDumpOverride.Value is { } only
+                ? PgDumpLocator.FindAsync(serverMajor, null, [only], cancellationToken)
+                : PgDumpLocator.FindAsync(serverMajor, configured, null, cancellationToken);
 
         // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
-        var dependencies = await SchemaDependencies.ReadAsync(connection,
-            exported.Select(t => t.Oid).Concat(exported.SelectMany(t => t.Partitions.Select(p => p.Oid))).ToList(), cancellationToken);
-        snapshot ??= await Sessions.ExportSnapshotAsync(connection, cancellationToken);
+        var dependencies = await SchemaDependencies.ReadAsync(connection, oids, serverMajor, cancellationToken);
+        var schemas = tables.Select(t => t.Schema).Concat(dependencies.Schemas).ToList();
+        var found = locating is null ? null : await locating;
+        // A PGSEED_PG_DUMP that cannot be used is said once: with the pg_dump used instead, or in the catalog's warning.
+        var configuredNote = found is { Configured: not null } && found.Chosen != found.ConfiguredCandidate
+            ? found.ConfiguredCandidate is { } tooOld
+                ? $"{PgDumpEnvironmentVariable} names pg_dump {tooOld.Major} ({tooOld.Path}), older than the server (PostgreSQL {serverMajor})"
+                : $"{PgDumpEnvironmentVariable}={found.Configured} is not a pg_dump that runs here (no such file, or not pg_dump's --version)"
+            : null;
+        if (found?.Chosen is null)
+            return Task.FromResult(await WriteFromCatalogAsync(connection, found, configuredNote, serverMajor, oids, dependencies, schemas, path, log, cancellationToken));
+        if (configuredNote is not null)
+            log.Warning(ErrorCode.SchemaFromCatalog, $"{configuredNote}; schema.sql is written by pg_dump {found.Chosen.Major} ({found.Chosen.Path}) instead.");
 
+        var pgDump = found.Chosen;
+        snapshot ??= await Sessions.ExportSnapshotAsync(connection, cancellationToken);
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var conninfo = string.Join(" ", new[]
         {
@@ -73,7 +96,7 @@ internal static class SchemaDumper
             ("dbname", cs.Database), ("sslmode", LibpqSslMode(cs)),
         }.Where(p => !string.IsNullOrEmpty(p.Item2)).Select(p => $"{p.Item1}='{p.Item2!.Replace("\\", "\\\\").Replace("'", "\\'")}'"));
         var args = new List<string> { "--schema-only", "--no-owner", "--no-privileges", $"--snapshot={snapshot}", "--dbname", conninfo };
-        foreach (var t in tables.OrderBy(t => t)) { args.Add("--table"); args.Add(t.Sql); }
+        args.AddRange(TableArguments(pgDump.Major, exported));
         foreach (var sequence in dependencies.Sequences) { args.Add("--table"); args.Add(sequence); }
         var env = new Dictionary<string, string?> { ["PGCONNECT_TIMEOUT"] = "30" };
         if (!string.IsNullOrEmpty(cs.Password)) env["PGPASSWORD"] = cs.Password;
@@ -82,32 +105,69 @@ internal static class SchemaDumper
 
         async Task<bool> DumpAsync()
         {
-            var version = await versionProbe;
-            var match = version is { ExitCode: 0 } ? VersionLine.Match(version.Value.Stdout) : Match.Empty;
-            if (!match.Success)
-            {
-                log.Warning(ErrorCode.SchemaNotWritten, $"pg_dump was not found (PATH or {PgDumpEnvironmentVariable}); the seed has no schema.sql.");
-                return false;
-            }
-            var major = int.Parse(match.Groups[1].Value);
-            if (major < serverMajor)
-            {
-                log.Warning(ErrorCode.SchemaNotWritten,
-                    $"pg_dump {major} is older than the server ({serverMajor}) and cannot dump it; the seed has no schema.sql. Install pg_dump {serverMajor} or newer (or set {PgDumpEnvironmentVariable}).");
-                return false;
-            }
-            var result = await RunAsync(pgDump, args, env, cancellationToken);
+            var result = await RunAsync(pgDump.Path, args, env, cancellationToken);
             if (result is not { ExitCode: 0 })
             {
                 log.Warning(ErrorCode.SchemaNotWritten,
-                    $"pg_dump failed ({ConnectionResolver.Redact(result?.Stderr.Trim() ?? "could not start")}); the seed has no schema.sql.");
+                    $"pg_dump {pgDump.Major} ({pgDump.Path}) failed ({ConnectionResolver.Redact(result?.Stderr.Trim() ?? "could not start")}); the seed has no schema.sql.");
                 return false;
             }
-            var schemas = tables.Select(t => t.Schema).Concat(dependencies.Schemas).ToList();
             await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl, dependencies.Extensions), new UTF8Encoding(false), cancellationToken);
-            log.Detail($"schema.sql written by pg_dump {major}");
+            log.Detail($"schema.sql written by pg_dump {pgDump.Major} ({pgDump.Path})");
             return true;
         }
+    }
+
+    /// <summary>
+    /// schema.sql from the catalog, in the export's transaction (inside a savepoint: a failure here must not abort the
+    /// export, it only costs the schema file). <paramref name="found"/> is null when PGSEED_PG_DUMP=none asked for this.
+    /// </summary>
+    private static async Task<bool> WriteFromCatalogAsync(NpgsqlConnection connection, PgDumpLocator.Result? found, string? configuredNote, int serverMajor,
+        IReadOnlyList<uint> oids, SchemaDependencies.Result dependencies, IReadOnlyList<string> schemas, string path, ISeedLog log,
+        CancellationToken cancellationToken)
+    {
+        if (found is not null)
+        {
+            var newest = found.Newest;
+            var why = newest is null
+                ? "no pg_dump was found (PGSEED_PG_DUMP, pg_config --bindir, /usr/lib/postgresql/*/bin and the like, PATH)"
+                : $"the newest pg_dump found is {newest.Major} ({newest.Path}), and pg_dump cannot dump a server newer than itself";
+            log.Warning(ErrorCode.SchemaFromCatalog, (configuredNote is null ? "" : configuredNote + ". ") +
+                $"The server is PostgreSQL {serverMajor} and {why}: schema.sql was written from the server's catalog instead (tables, keys, indexes, " +
+                $"triggers and the types they use; not comments, policies or storage settings). For pg_dump's output, install pg_dump {serverMajor} or newer " +
+                $"(Debian/Ubuntu: apt-get install postgresql-client-{serverMajor}, from apt.postgresql.org where the release lacks it) or set {PgDumpEnvironmentVariable} to one " +
+                $"({PgDumpEnvironmentVariable}=none: the catalog, without this warning).");
+        }
+        string body;
+        await Sessions.ExecuteAsync(connection, "SAVEPOINT pgseed_schema_sql", cancellationToken);
+        try
+        {
+            body = await CatalogSchemaWriter.WriteAsync(connection, oids, dependencies.Sequences, cancellationToken);
+            await Sessions.ExecuteAsync(connection, "RELEASE SAVEPOINT pgseed_schema_sql", cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            await Sessions.ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT pgseed_schema_sql", cancellationToken);
+            log.Warning(ErrorCode.SchemaNotWritten, $"schema.sql could not be read from the catalog ({e.MessageText}); the seed has no schema.sql.");
+            return false;
+        }
+        await File.WriteAllTextAsync(path, Normalize(body, schemas, dependencies.Ddl, dependencies.Extensions, FromCatalogHeader), new UTF8Encoding(false), cancellationToken);
+        log.Detail("schema.sql written from the catalog");
+        return true;
+    }
+
+    /// <summary>
+    /// pg_dump's table selection: every table by name, partitions included (without them the partitioned table accepts
+    /// no row). pg_dump 16+ takes a partitioned table with all its partitions in one <c>--table-and-children</c>, which
+    /// keeps the command line short for tables with thousands of partitions.
+    /// </summary>
+    internal static IEnumerable<string> TableArguments(int pgDumpMajor, IReadOnlyList<TableInfo> exported)
+    {
+        var andChildren = pgDumpMajor >= 16;
+        var names = exported.Select(t => (t.Name, Children: andChildren && t.Partitions.Count > 0))
+            .Concat(andChildren ? [] : exported.SelectMany(t => t.Partitions.Select(p => (p.Name, Children: false))));
+        foreach (var (name, children) in names.OrderBy(n => n.Name))
+            yield return (children ? "--table-and-children=" : "--table=") + name.Sql;
     }
 
     private static string? LibpqSslMode(NpgsqlConnectionStringBuilder cs) => cs.SslMode switch
@@ -124,10 +184,11 @@ internal static class SchemaDumper
     /// Drops run-dependent lines and collapses blank runs; adds CREATE SCHEMA for non-public schemas and CREATE
     /// EXTENSION for the extensions the tables use (extension name and schema, as in <see cref="SchemaDependencies.Result.Extensions"/>).
     /// </summary>
-    internal static string Normalize(string dump, IReadOnlyList<string> schemas, string dependencyDdl, IReadOnlyList<(string Name, string Schema)>? extensions = null)
+    internal static string Normalize(string dump, IReadOnlyList<string> schemas, string dependencyDdl, IReadOnlyList<(string Name, string Schema)>? extensions = null,
+        string header = PgDumpHeader)
     {
         var sb = new StringBuilder();
-        sb.Append("-- Schema of the tables in this seed, written by PgSeed with pg_dump --schema-only.\n");
+        sb.Append(header).Append('\n');
         foreach (var schema in schemas.Where(s => s != "public").Distinct().OrderBy(s => s, StringComparer.Ordinal))
             sb.Append($"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(schema)};\n");
         foreach (var (name, schema) in extensions ?? [])

@@ -10,14 +10,17 @@ namespace PgSeed.Testing.Servers;
 /// </summary>
 internal static class ContainerServerDiscovery
 {
-    private const string AssemblyName = "PgSeed.Testing.Testcontainers";
+    private const string PackageName = "PgSeed.Testing.Testcontainers";
+
+    /// <summary>The assembly looked for; tests whose project references the package name another to see the "not referenced" path.</summary>
+    internal static string AssemblyName { get; set; } = PackageName;
     private const string EntryType = "PgSeed.Testing.Testcontainers.ContainerPostgresServer";
 
     /// <summary>The process-wide container from the environment's settings (see <c>ContainerPostgresServer.GetSharedAsync</c>).</summary>
     public static async Task<IPostgresServer> StartAsync(CancellationToken cancellationToken)
     {
         var entry = Find() ?? throw new PgSeedException(ErrorCode.NoTestServer,
-            $"{TestServers.ServerVariable}=container needs the {AssemblyName} package: add <PackageReference Include=\"{AssemblyName}\" /> to the test project, " +
+            $"{TestServers.ServerVariable}=container needs the {PackageName} package: add <PackageReference Include=\"{PackageName}\" /> to the test project, " +
             $"or use another server kind ({TestServers.ServerVariable}=local or existing).");
         var start = (Func<CancellationToken, Task<IPostgresServer>>)Delegate.CreateDelegate(typeof(Func<CancellationToken, Task<IPostgresServer>>),
             entry.GetMethod("GetSharedAsync", BindingFlags.Public | BindingFlags.Static, [typeof(CancellationToken)])!);
@@ -28,7 +31,7 @@ internal static class ContainerServerDiscovery
     public static async Task<(IPostgresServer? Server, string WhyNot)> TryStartAsync(CancellationToken cancellationToken)
     {
         var entry = Find();
-        if (entry is null) return (null, $"the {AssemblyName} package is not referenced");
+        if (entry is null) return (null, $"the {PackageName} package is not referenced");
         var probe = (Func<CancellationToken, Task<string?>>)Delegate.CreateDelegate(typeof(Func<CancellationToken, Task<string?>>),
             entry.GetMethod("ProbeEngineAsync", BindingFlags.Public | BindingFlags.Static, [typeof(CancellationToken)])!);
         if (await probe(cancellationToken).ConfigureAwait(false) is { } why) return (null, why);

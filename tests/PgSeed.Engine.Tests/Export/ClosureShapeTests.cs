@@ -12,6 +12,7 @@ namespace PgSeed.Engine.Tests.Export;
 /// composite FK). Whatever the shape,
 /// the seed holds exactly the oracle's rows, in the order of the table's own key and collation.
 /// </summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class ClosureShapeTests(PostgresFixture pg)
 {
     private const string Schema = """

@@ -7,6 +7,7 @@ namespace PgSeed.Engine.Tests.Export;
 /// A primary key whose column order is not the table's (issue #19, 2): a child step must compare the key-table rows
 /// with the candidate rows' key columns, wherever the table has them.
 /// </summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class KeyColumnOrderTests(PostgresFixture pg)
 {
     [Theory]

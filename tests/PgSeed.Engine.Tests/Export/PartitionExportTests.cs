@@ -10,6 +10,7 @@ namespace PgSeed.Engine.Tests.Export;
 /// the FKs are followed both ways for the partitioned table, which the seed holds as one CSV; a partition named as
 /// the root stands for its rows; schema.sql creates the partitions (every export here also checks that).
 /// </summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class PartitionExportTests(PostgresFixture pg)
 {
     private Task<ExportScenario> PagilaAsync() => ExportScenario.CreateAsync(pg, RealWorldSchemas.Pagila, RealWorldSchemas.PagilaData);

@@ -5,6 +5,7 @@ using static PgSeed.Engine.Tests.Import.ImportTestKit;
 namespace PgSeed.Engine.Tests.Import;
 
 /// <summary>Export then import into an empty copy of the schema: every row compares equal, value by value.</summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class ImportFidelityTests(PostgresFixture pg)
 {
     internal const string TypesSchema = """

@@ -6,6 +6,7 @@ using static PgSeed.Engine.Tests.Import.ImportTestKit;
 namespace PgSeed.Engine.Tests.Import;
 
 /// <summary>Cycles and self-references load without superuser; the final state satisfies every FK.</summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class ImportForeignKeyTests(PostgresFixture pg)
 {
     private const string GrantsWithoutOwnership = """

@@ -5,6 +5,7 @@ using static PgSeed.Engine.Tests.Import.ImportTestKit;
 
 namespace PgSeed.Engine.Tests.Import;
 
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class ImportModeTests(PostgresFixture pg)
 {
     [Fact]

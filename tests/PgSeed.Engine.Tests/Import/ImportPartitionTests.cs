@@ -10,6 +10,7 @@ namespace PgSeed.Engine.Tests.Import;
 /// partitioned tables that reference the seed along, the partitions' constraints are dropped and re-added like any
 /// other, and no mode (triggers off included) leaves a row behind that violates one.
 /// </summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class ImportPartitionTests(PostgresFixture pg)
 {
     private static readonly string[] Tables = ["public.store", "public.customer", "public.staff", "public.payment"];

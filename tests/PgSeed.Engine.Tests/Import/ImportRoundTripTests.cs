@@ -12,6 +12,7 @@ namespace PgSeed.Engine.Tests.Import;
 /// partitions, keyless tables, quoted names, two schemas), imported as a non-superuser role that owns the
 /// tables. The expected rows come from the independent <see cref="SeedLoader"/>.
 /// </summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class ImportRoundTripTests(PostgresFixture pg)
 {
     public static TheoryData<string, ImportMode> Cases()

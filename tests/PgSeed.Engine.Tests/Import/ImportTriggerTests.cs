@@ -9,6 +9,7 @@ namespace PgSeed.Engine.Tests.Import;
 /// User triggers and the upsert (issue #19, 4): a <c>BEFORE UPDATE ... last_update = now()</c> trigger must not
 /// rewrite the seed's values, so reruns converge; FK checks stay on; triggers come back in the state they had.
 /// </summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class ImportTriggerTests(PostgresFixture pg)
 {
     private static readonly string[] Tables = ["public.store", "public.customer", "public.staff", "public.payment"];

@@ -7,6 +7,7 @@ using static PgSeed.Engine.Tests.OverTime.OverTimeKit;
 namespace PgSeed.Engine.Tests.OverTime;
 
 /// <summary><c>pgseed verify --against</c>: a seed checked against an empty database migrated to another schema.</summary>
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class VerifyAgainstTests(PostgresFixture pg)
 {
     private async Task<(ExportScenario Shop, string Folder, TestDatabase Target)> SetUpAsync(string? migration)

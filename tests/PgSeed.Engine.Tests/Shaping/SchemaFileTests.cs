@@ -4,6 +4,7 @@ using static PgSeed.Engine.Tests.Shaping.ShapingKit;
 
 namespace PgSeed.Engine.Tests.Shaping;
 
+[Trait("Category", "Matrix")] // build/test.sh runs these on every PostgreSQL major
 public class SchemaFileTests(PostgresFixture pg)
 {
     private const string Schema = """
@@ -110,26 +111,51 @@ public class SchemaFileTests(PostgresFixture pg)
     }
 
     [Fact]
-    public async Task A_missing_or_too_old_pg_dump_is_a_warning_and_the_seed_still_exports()
+    public async Task A_missing_or_too_old_pg_dump_is_one_warning_and_schema_sql_comes_from_the_catalog()
     {
-        await using var s = await ExportScenario.CreateAsync(pg, "create table t(id int primary key)", "insert into t values (1)");
+        await using var s = await ExportScenario.CreateAsync(pg, "create table t(id int primary key, n text not null default 'x')", "insert into t values (1)");
         // AsyncLocal, not the environment: tests running in parallel keep their pg_dump.
         SchemaDumper.PgDumpOverride.Value = "/nonexistent/pg_dump";
         var request = Request(s, "t");
-        var log = await ExportAsync(s, request);
-        Assert.Contains(log.Of("warning"), w => w.StartsWith("PGSEED096") && w.Contains("not found"));
-        Assert.False(File.Exists(Path.Combine(request.OutputDirectory, "schema.sql")));
+        var log = await ExportAsync(s, request); // also imports the seed into a database built from schema.sql alone
+        var warning = Assert.Single(log.Of("warning"));
+        Assert.StartsWith("PGSEED029", warning);
+        Assert.Contains("no pg_dump was found", warning);
+        Assert.Contains($"postgresql-client-{pg.Server.MajorVersion}", warning);
+        Assert.StartsWith("-- Schema of the tables in this seed, written by PgSeed from the server's catalog", File.ReadAllText(Path.Combine(request.OutputDirectory, "schema.sql")));
         Assert.True(File.Exists(Path.Combine(request.OutputDirectory, "public.t.csv")));
 
-        // An old pg_dump cannot dump a newer server: a clear warning, no schema.sql.
-        var fake = Path.Combine(Path.GetTempPath(), "pgseed-fake-pg_dump-" + Guid.NewGuid().ToString("N")[..8]);
-        File.WriteAllText(fake, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n");
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // An old pg_dump cannot dump a newer server: the same, naming it.
+        var fake = FakePgDump("9.6.24");
         SchemaDumper.PgDumpOverride.Value = fake;
         var old = request with { OutputDirectory = s.NewFolder() };
         var oldLog = await ExportAsync(s, old);
         File.Delete(fake);
-        Assert.Contains(oldLog.Of("warning"), w => w.StartsWith("PGSEED096") && w.Contains("pg_dump 9 is older than the server"));
-        Assert.False(File.Exists(Path.Combine(old.OutputDirectory, "schema.sql")));
+        Assert.Contains(oldLog.Of("warning"), w => w.StartsWith("PGSEED029") && w.Contains($"the newest pg_dump found is 9 ({fake})"));
+        Assert.Equal(File.ReadAllText(Path.Combine(request.OutputDirectory, "schema.sql")), File.ReadAllText(Path.Combine(old.OutputDirectory, "schema.sql")));
+    }
+
+    [Fact]
+    public async Task A_pg_dump_that_fails_is_a_warning_and_the_seed_still_exports_without_schema_sql()
+    {
+        await using var s = await ExportScenario.CreateAsync(pg, "create table t(id int primary key)", "insert into t values (1)");
+        var fake = FakePgDump("99.0", failWith: "pg_dump: error: connection to server failed: FATAL:  password authentication failed for user \"u\" (password=secret)");
+        SchemaDumper.PgDumpOverride.Value = fake;
+        var request = Request(s, "t");
+        var log = await ExportAsync(s, request);
+        File.Delete(fake);
+        Assert.Contains(log.Of("warning"), w => w.StartsWith("PGSEED096") && w.Contains("pg_dump 99") && w.Contains("password authentication failed"));
+        Assert.False(File.Exists(Path.Combine(request.OutputDirectory, "schema.sql")));
+        Assert.True(File.Exists(Path.Combine(request.OutputDirectory, "public.t.csv")));
+    }
+
+    /// <summary>A script that answers --version like pg_dump <paramref name="version"/> and otherwise fails (or prints nothing).</summary>
+    private static string FakePgDump(string version, string? failWith = null)
+    {
+        var fake = Path.Combine(Path.GetTempPath(), "pgseed-fake-pg_dump-" + Guid.NewGuid().ToString("N")[..8]);
+        File.WriteAllText(fake, $"#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'pg_dump (PostgreSQL) {version}'; exit 0; fi\n" +
+            (failWith is null ? "exit 0\n" : $"echo '{failWith}' >&2\nexit 1\n"));
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return fake;
     }
 }

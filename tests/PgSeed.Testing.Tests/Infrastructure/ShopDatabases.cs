@@ -34,6 +34,9 @@ public abstract class ShopDatabase(ResetStrategy strategy, bool single = false) 
         Seeded = await DatabaseState.CaptureAsync(lease.ConnectionString);
     }
 
+    /// <summary>The fixture's role cannot set session_replication_role, so its change-capture resets keep FK checks on.</summary>
+    public virtual bool FkChecksStayOn => false;
+
     public async Task ExecuteAsync(string sql)
     {
         await using var connection = await OpenConnectionAsync();
@@ -68,22 +71,48 @@ public sealed class NonSuperuserChangeCaptureShop() : ShopDatabase(ResetStrategy
 {
     public const string Role = "pgseed_app";
 
+    public override bool FkChecksStayOn => true;
+
     protected override void Configure(PgSeedOptions options)
     {
         base.Configure(options);
-        options.Server(async ct =>
+        options.Server(ct => OrdinaryRole.ServerAsync(Role, grantReplica: false, ct));
+    }
+}
+
+/// <summary>
+/// Change capture as an ordinary role granted <c>SET</c> on <c>session_replication_role</c> (PostgreSQL 15+), which is
+/// all the replica-mode reset needs; before 15 the grant does not exist and the role is an ordinary one.
+/// </summary>
+public sealed class ReplicaRoleChangeCaptureShop() : ShopDatabase(ResetStrategy.ChangeCapture)
+{
+    public const string Role = "pgseed_replica_app";
+
+    public override bool FkChecksStayOn => Server.MajorVersion < 15;
+
+    protected override void Configure(PgSeedOptions options)
+    {
+        base.Configure(options);
+        options.Server(ct => OrdinaryRole.ServerAsync(Role, grantReplica: true, ct));
+    }
+}
+
+/// <summary>A login role with CREATEDB on the shared server, and that server as the role sees it.</summary>
+internal static class OrdinaryRole
+{
+    public static async Task<IPostgresServer> ServerAsync(string role, bool grantReplica, CancellationToken ct)
+    {
+        var shared = await SharedServer.GetAsync(ct);
+        await using (var admin = new NpgsqlConnection(shared.AdminConnectionString))
         {
-            var shared = await SharedServer.GetAsync(ct);
-            await using (var admin = new NpgsqlConnection(shared.AdminConnectionString))
-            {
-                await admin.OpenAsync(ct);
-                await using var cmd = new NpgsqlCommand(
-                    $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Role}') THEN CREATE ROLE {Role} LOGIN CREATEDB PASSWORD '{Role}'; END IF; END $$", admin);
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-            // With a password too, so this also works against a PGSEED_TEST_CONNECTION server that does not trust local logins.
-            var asRole = new NpgsqlConnectionStringBuilder(shared.AdminConnectionString) { Username = Role, Password = Role }.ConnectionString;
-            return await ExistingPostgresServer.ConnectAsync(asRole, ct);
-        });
+            await admin.OpenAsync(ct);
+            var sql = $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role} LOGIN CREATEDB PASSWORD '{role}'; END IF; END $$";
+            if (grantReplica && shared.MajorVersion >= 15) sql += $"; GRANT SET ON PARAMETER session_replication_role TO {role}";
+            await using var cmd = new NpgsqlCommand(sql, admin);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        // With a password too, so this also works against a PGSEED_TEST_CONNECTION server that does not trust local logins.
+        var asRole = new NpgsqlConnectionStringBuilder(shared.AdminConnectionString) { Username = role, Password = role }.ConnectionString;
+        return await ExistingPostgresServer.ConnectAsync(asRole, ct);
     }
 }
