@@ -52,6 +52,7 @@ public sealed class ConsumerProject
             """;
         var tfmProperty = targetFrameworks.Contains(';') ? "TargetFrameworks" : "TargetFramework";
         File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(dir, "Directory.Packages.props"), "<Project />\n"); // not the repository's central versions
         File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"),
             seedsInDirectoryBuildTargets ? $"<Project>\n{declarations}\n</Project>\n" : "<Project />\n");
         File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""

@@ -84,6 +84,7 @@ public sealed class PackedTestingFeed : IAsyncLifetime
             """);
         File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(dir, "Directory.Packages.props"), "<Project />\n"); // not the repository's central versions
         File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
