@@ -1,8 +1,12 @@
+using System.Collections.ObjectModel;
 using PgSeed.Engine.Catalog;
 
 namespace PgSeed.Engine.Export;
 
-/// <summary>A table taking part in the subset, with how its rows are identified and shaped.</summary>
+/// <summary>
+/// A table taking part in the subset, with how its rows are identified and shaped. Set once by <see cref="SubsetPlanner"/>
+/// from the planning steps' results (reach, rules, classification); never changed afterwards.
+/// </summary>
 internal sealed class PlannedTable
 {
     public required TableInfo Info { get; init; }
@@ -17,19 +21,19 @@ internal sealed class PlannedTable
     public IReadOnlyList<string>? KeyColumns { get; init; }
 
     /// <summary>Every row of the table is exported (an unfiltered root, or all children of one): no key table.</summary>
-    public bool All { get; set; }
+    public bool All { get; init; }
 
     /// <summary>Rows of this table can be reached as descendants of a root (so they pull in their own children).</summary>
-    public bool Down { get; set; }
+    public bool Down { get; init; }
 
-    public bool IsRoot { get; set; }
+    public bool IsRoot { get; init; }
 
     /// <summary>
     /// Set when rows arrive only through this one child FK (not a root, no where rule, nothing references the
     /// table): each row can be found once only, so its key table needs no unique index and no conflict
     /// handling, and the step back up this FK would only find the rows that brought it in.
     /// </summary>
-    public ForeignKeyInfo? Entry { get; set; }
+    public ForeignKeyInfo? Entry { get; init; }
     public bool SingleEntry => Entry is not null;
 
     /// <summary>
@@ -38,8 +42,8 @@ internal sealed class PlannedTable
     /// materialised: copies and the steps to its parents read it by a semi-join with the parent's key table, which
     /// saves writing (and indexing) what is typically the largest key set of the export.
     /// </summary>
-    public ForeignKeyInfo? DerivedFrom { get; set; }
-    public PlannedTable? DerivedParent { get; set; }
+    public ForeignKeyInfo? DerivedFrom { get; init; }
+    public PlannedTable? DerivedParent { get; init; }
     public bool Derived => DerivedFrom is not null;
 
     /// <summary>
@@ -53,24 +57,28 @@ internal sealed class PlannedTable
     /// Some parent step adds rows to this table, so its key table may hold rows that are not descendants yet
     /// (a child step must then promote them: ON CONFLICT DO UPDATE). Otherwise child steps insert plainly.
     /// </summary>
-    public bool ReachedByParentSteps { get; set; }
+    public bool ReachedByParentSteps { get; init; }
 
     /// <summary>
     /// Rows arrive only as parents of complete tables (typically lookup tables in a full export): every one of
     /// them is known from the start, so one statement fills the key table, which needs no unique index.
     /// </summary>
-    public bool FromCompleteTablesOnly { get; set; }
+    public bool FromCompleteTablesOnly { get; init; }
 
     /// <summary>The table has a temporary key table (neither complete nor derived).</summary>
     public bool HasKeyTable => !All && !Derived;
-    public string Reason { get; set; } = "";
-    public TableName? TreeParent { get; set; }
+    public string Reason { get; init; } = "";
+    public TableName? TreeParent { get; init; }
 
     /// <summary>Extra condition from a table rule (applies to rows reached as children, not as parents).</summary>
-    public string? Where { get; set; }
-    public IReadOnlyDictionary<string, object?> WhereParameters { get; set; } = new Dictionary<string, object?>();
-    public Dictionary<string, string> Transforms { get; } = new(StringComparer.Ordinal);
-    public HashSet<string> Omitted { get; } = new(StringComparer.Ordinal);
+    public string? Where { get; init; }
+    public IReadOnlyDictionary<string, object?> WhereParameters { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>Column → SQL expression the COPY writes instead of the column's value (masks included).</summary>
+    public IReadOnlyDictionary<string, string> Transforms { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Columns left out of the CSV.</summary>
+    public IReadOnlySet<string> Omitted { get; init; } = new HashSet<string>();
 
     public TableName Name => Info.Name;
     public string KeyTable => $"pg_temp.pgseed_k{Index}";
@@ -88,7 +96,7 @@ internal sealed class PlannedTable
     /// Non-key columns the closure reads from this table's rows (FK columns of its parent edges, referenced
     /// columns of its child edges). The key table carries them, so a step never joins back to the table.
     /// </summary>
-    public List<string> Payload { get; } = new();
+    public ReadOnlyCollection<string> Payload { get; init; } = ReadOnlyCollection<string>.Empty;
 
     public IReadOnlyList<string> PayloadTableColumns => Enumerable.Range(0, Payload.Count).Select(i => $"pgseed_p{i}").ToList();
 
