@@ -20,8 +20,6 @@ internal sealed record SubsetReach(
     IReadOnlyList<ForeignKeyInfo> ChildEdges,
     IReadOnlyList<ForeignKeyInfo> NulledReferences)
 {
-    public bool Contains(TableName name) => Tables.Any(t => t.Name == name);
-
     public static SubsetReach Walk(DatabaseCatalog catalog, PlanScope scope, ExportRequest request) =>
         new Walker(catalog, scope, request).Run();
 
