@@ -95,6 +95,7 @@ internal sealed class PlannedTable
     /// <summary>
     /// Non-key columns the closure reads from this table's rows (FK columns of its parent edges, referenced
     /// columns of its child edges). The key table carries them, so a step never joins back to the table.
+    /// (A read-only collection with <c>IndexOf</c>: a column's position names its <c>pgseed_pN</c> column.)
     /// </summary>
     public ReadOnlyCollection<string> Payload { get; init; } = ReadOnlyCollection<string>.Empty;
 
