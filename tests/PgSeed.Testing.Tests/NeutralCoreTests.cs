@@ -7,6 +7,7 @@ namespace PgSeed.Testing.Tests;
 /// The framework-neutral core as NUnit or MSTest users drive it: a plain <see cref="PgSeedDatabase"/> (no xUnit fixture,
 /// no PgSeedTest base class), initialised, leased, reset and disposed by hand.
 /// </summary>
+[Collection(KeepFailedTests.Serial)] // marks leases failed: PGSEED_KEEP_FAILED, set by the keep-failed tests, must not leak in
 public sealed class NeutralCoreTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
