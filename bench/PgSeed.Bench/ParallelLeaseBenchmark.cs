@@ -47,15 +47,21 @@ internal static partial class ParallelLeaseBenchmark
     /// <summary>The seeded state the tests compare against, read from a fresh clone.</summary>
     private sealed record SeededState(long Orders, string OrdersSequence);
 
-    private sealed class Violations
+    private sealed class Violations(bool quiet = false)
     {
         private readonly ConcurrentQueue<string> _found = new();
+        private int _checked;
         public int Count => _found.Count;
+
+        /// <summary>Tests whose checks ran (warm-up included).</summary>
+        public int Checked => Volatile.Read(ref _checked);
+
+        public void CountChecked() => Interlocked.Increment(ref _checked);
         public IEnumerable<string> All => _found;
         public void Add(string what)
         {
             _found.Enqueue(what);
-            Console.Error.WriteLine($"# parallel INTERFERENCE: {what}");
+            if (!quiet) Console.Error.WriteLine($"# parallel INTERFERENCE: {what}");
         }
     }
 
@@ -106,12 +112,14 @@ internal static partial class ParallelLeaseBenchmark
         string machine;
         SeededState seeded;
         string? poolLine;
+        int detectorFired;
         try
         {
             await leases.InitializeAsync(cancellationToken);
             await single.InitializeAsync(cancellationToken);
             machine = await MachineInfo.DescribeAsync(leases.Server.AdminConnectionString, cancellationToken);
             seeded = await ReadSeededStateAsync(leases, cancellationToken);
+            detectorFired = await ProveTheCheckFiresAsync(single, settings, seeded, cancellationToken);
 
             // Warm-up (not recorded): JIT, connection pools, and the pool growing to the number of classes.
             var warm = new Round();
@@ -153,7 +161,7 @@ internal static partial class ParallelLeaseBenchmark
             }
         }
 
-        var result = Summarise(settings, rounds, violations, outcomes, leasedNames.Count, poolLine);
+        var result = Summarise(settings, rounds, violations, outcomes, leasedNames.Count, poolLine) with { DetectorFired = detectorFired };
         Console.WriteLine(result.Summary);
         if (violations.Count > 0)
         {
@@ -310,12 +318,29 @@ internal static partial class ParallelLeaseBenchmark
             if (end.HubOwn != HubRows || end.OrdersOwn != InsertedRows || end.Orders != seeded.Orders + InsertedRows || end.Marks != mark)
                 violations.Add($"{name} saw more than its own writes: {end.HubOwn} of {HubRows} hub rows with its mark, {end.OrdersOwn} of " +
                                $"{InsertedRows} inserted orders, {end.Orders} orders (expected {seeded.Orders + InsertedRows}), marks seen: {end.Marks ?? "none"}");
+            violations.CountChecked();
         }
         catch (PostgresException e)
         {
             // A unique-key clash or a deadlock between two tests would mean they shared a database.
             violations.Add($"{name} failed in the server: {e.SqlState} {e.MessageText}");
         }
+    }
+
+    /// <summary>
+    /// The interference check must be able to fail: two tests on one database with no reset in between (the second starts
+    /// from the first's writes) must be reported. Throws when they are not; returns how many violations were reported.
+    /// </summary>
+    private static async Task<int> ProveTheCheckFiresAsync(PgSeedDatabase single, Settings settings, SeededState seeded, CancellationToken cancellationToken)
+    {
+        var expected = new Violations(quiet: true);
+        await TestAsync("detector check A", single.OpenConnectionAsync, settings.HoldMs, seeded, expected, cancellationToken);
+        await TestAsync("detector check B", single.OpenConnectionAsync, settings.HoldMs, seeded, expected, cancellationToken);
+        await single.ResetAsync(cancellationToken);
+        if (expected.Count == 0)
+            throw new InvalidOperationException("The interference check did not fire for two tests sharing a database: the benchmark cannot prove isolation.");
+        Console.Error.WriteLine($"# parallel: the interference check fires as it must ({expected.Count} violation(s) for two tests sharing a database on purpose)");
+        return expected.Count;
     }
 
     private sealed record State(long HubNotSeeded, long HubOwn, long Orders, long OrdersOwn, string OrdersSequence, string? Marks);
@@ -353,7 +378,11 @@ internal static partial class ParallelLeaseBenchmark
     private sealed record Result(string Summary, double MedianRatio, IReadOnlyList<double> RoundRatios, double OneAtATimeRatio, double WallRatio,
         (double Median, double P90, double Max) Sequential, (double Median, double P90, double Max) Parallel, (double Median, double P90, double Max) OneAtATime,
         double AcquireMedian, double ReleaseMedian, double BodyMedianSequential, double BodyMedianParallel, double SequentialWallMs, double ParallelWallMs,
-        int Clones, string ClonesSource, int DistinctLeased, int PeakLeased, int MostAtOnce, int Tests, int Violations, string Outcomes, int Recloned);
+        int Clones, string ClonesSource, int DistinctLeased, int PeakLeased, int MostAtOnce, int Checked, int Violations, string Outcomes, int Recloned)
+    {
+        /// <summary>Violations the check reported when two tests deliberately shared a database (must be &gt; 0).</summary>
+        public int DetectorFired { get; init; }
+    }
 
     private static Result Summarise(Settings settings, List<Round> rounds, Violations violations, Outcomes outcomes, int distinctLeased, string? poolLine)
     {
@@ -388,7 +417,7 @@ internal static partial class ParallelLeaseBenchmark
             Median(par.Select(t => t.AcquireMs)), Median(par.Select(t => t.ReleaseMs)), Median(seq.Select(t => t.BodyMs)), Median(par.Select(t => t.BodyMs)),
             Median(rounds.Select(r => r.SequentialWallMs)), Median(rounds.Select(r => r.ParallelWallMs)),
             clones, source, distinctLeased, peak, rounds.Count == 0 ? 0 : rounds.Max(r => r.MostAtOnce),
-            rounds.Sum(r => r.Sequential.Count + r.Parallel.Count + r.OneLeaseAtATime.Count), violations.Count, outcomes.ToString(), outcomes[ResetOutcome.Recloned]);
+            violations.Checked, violations.Count, outcomes.ToString(), outcomes[ResetOutcome.Recloned]);
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"parallel ratio overhead_parallel_vs_sequential_reset={result.MedianRatio:0.00} (goal <= 1.5) one_lease_at_a_time_vs_sequential_reset={result.OneAtATimeRatio:0.00} " +
             $"clones={clones} max_parallel_threads={settings.Classes} (goal clones <= threads) distinct_leased={distinctLeased} peak_leased={peak} " +
@@ -406,18 +435,22 @@ internal static partial class ParallelLeaseBenchmark
         if (overheadMet) overheadWhy = "";
         else if (cores < s.Classes && r.OneAtATimeRatio <= 1.5)
             overheadWhy = string.Create(CultureInfo.InvariantCulture,
-                $" — the lease path alone costs {r.OneAtATimeRatio:0.00}× the sequential reset when tests do not overlap, so the excess is " +
+                $" — a lease costs {r.OneAtATimeRatio:0.00}× the sequential reset when tests do not overlap, so the excess is " +
                 $"{s.Classes} tests at once competing for {cores} cores (each reset waits for CPU behind the other tests' statements)");
         else if (cores < s.Classes)
             overheadWhy = string.Create(CultureInfo.InvariantCulture,
-                $" — even one lease at a time costs {r.OneAtATimeRatio:0.00}× the sequential reset (the lease path itself), and {s.Classes} tests " +
-                $"at once compete for {cores} cores");
+                $" — {s.Classes} tests at once compete for {cores} cores; one lease at a time measured {r.OneAtATimeRatio:0.00}× the sequential " +
+                $"reset in the same rounds (the same reset plus the pool's bookkeeping: above 1.5 it is the load of the shared machine or the lease path)");
         else
             overheadWhy = string.Create(CultureInfo.InvariantCulture,
-                $" — one lease at a time costs {r.OneAtATimeRatio:0.00}× the sequential reset: the lease path itself");
+                $" — one lease at a time measured {r.OneAtATimeRatio:0.00}× the sequential reset in the same rounds: the lease path itself");
         var clonesMet = r.Clones <= s.Classes;
+        var clonesWhy = clonesMet || r.PeakLeased < 0 || r.Clones <= r.PeakLeased
+            ? ""
+            : $" — {r.Clones - r.PeakLeased} beyond the {r.PeakLeased} leases out at once: the pool's spare, made ahead in the background " +
+              "while the clones that tests were waiting for were still being made";
         var interference = r.Violations == 0
-            ? $"none in {r.Tests:N0} tests: met"
+            ? $"none in {r.Checked:N0} tests (warm-up, baseline and reference included): met"
             : $"**{r.Violations} violation(s): FAILED** (the benchmark exits with 1; the lines are on its standard error)";
         var smoke = s.IsSmoke
             ? $" **Smoke run** at reduced size ({s.Classes} classes × {s.Tests} tests, scale {s.Scale}, {s.Reps} round(s)) on a loaded machine, to prove the benchmark works; " +
@@ -456,8 +489,11 @@ internal static partial class ParallelLeaseBenchmark
             | check | result | goal |
             |---|---|---|
             | cross-test interference (a test sees another's writes, or starts from anything but the seed) | {r.Violations} | zero: {interference} |
-            | clones made ÷ max parallel threads | {r.Clones} ÷ {s.Classes} = {(double)r.Clones / s.Classes:0.00} | ≤ 1 (clones ≤ threads): {Goal(clonesMet)} |
+            | clones made ÷ max parallel threads | {r.Clones} ÷ {s.Classes} = {(double)r.Clones / s.Classes:0.00} | ≤ 1 (clones ≤ threads): {Goal(clonesMet)}{clonesWhy} |
             | most tests running at once (observed) | {r.MostAtOnce} |  |
+
+            - The check can fail: before the rounds, two tests run on one database with no reset in between, on purpose; it
+              reported {r.DetectorFired} violation(s) for them, as it must (the benchmark stops if it reports none).
 
             - Clones counted by {r.ClonesSource}, over the whole run (warm-up and every round on one fixture); {r.DistinctLeased} distinct
               databases were handed to tests; the pool saw at most {(r.PeakLeased < 0 ? "?" : r.PeakLeased.ToString(CultureInfo.InvariantCulture))} leases
