@@ -494,7 +494,6 @@ internal static partial class ParallelLeaseBenchmark
 
             - The check can fail: before the rounds, two tests run on one database with no reset in between, on purpose; it
               reported {r.DetectorFired} violation(s) for them, as it must (the benchmark stops if it reports none).
-
             - Clones counted by {r.ClonesSource}, over the whole run (warm-up and every round on one fixture); {r.DistinctLeased} distinct
               databases were handed to tests; the pool saw at most {(r.PeakLeased < 0 ? "?" : r.PeakLeased.ToString(CultureInfo.InvariantCulture))} leases
               out at once. What the reset before each hand-out did: {r.Outcomes} ({r.Recloned} re-clones).
