@@ -30,6 +30,7 @@ internal static class BenchmarksDocument
         | Memory: a 1 GB table | `dotnet run -c Release --project bench/PgSeed.Bench -- memory [--size-mb 1024]` |
         | Export and import: where pgseed's time goes | `dotnet run -c Release --project bench/PgSeed.Bench -- profile --reps 3` (with `dotnet tool install dotnet-trace --tool-path /tmp/pgseed-bench-tools` first for its trace part) |
         | Reset | `dotnet run -c Release --project bench/PgSeed.Bench -- reset --reps 40` |
+        | Reset: parallel leases (8 classes × 25 tests on leases vs the sequential reset) | `dotnet run -c Release --project bench/PgSeed.Bench -- parallel --reps 5` |
         | Closure modes (client vs server closure) | `dotnet run -c Release --project bench/PgSeed.Bench -- closure --reps 5` |
         | Copy (`pgseed copy` vs `pg_dump -a \| psql`) | `dotnet run -c Release --project bench/PgSeed.Bench -- copy --reps 5` |
         | Suite | `set -a; source /tmp/docker-env.sh; set +a; dotnet run -c Release --project bench/PgSeed.Bench -- suite --reps 3` |

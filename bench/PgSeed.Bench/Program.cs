@@ -1,6 +1,6 @@
 using PgSeed.Bench;
 
-// PgSeed end-to-end benchmarks. Usage: PgSeed.Bench export|import|reset|suite|profile|memory [options] (see docs/benchmarks.md).
+// PgSeed end-to-end benchmarks. Usage: PgSeed.Bench export|import|reset|parallel|suite|profile|memory [options] (see docs/benchmarks.md).
 var mode = args.Length > 0 ? args[0] : "";
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
@@ -20,6 +20,8 @@ try
             return await CopyBenchmark.RunAsync(BenchOptions.Parse(rest), cancel.Token);
         case "reset":
             return await ResetBenchmark.RunAsync(rest);
+        case "parallel":
+            return await ParallelLeaseBenchmark.RunAsync(rest, cancel.Token);
         case "profile":
             return await ProfileBenchmark.RunAsync(rest, cancel.Token);
         case "memory":
@@ -40,7 +42,7 @@ try
                 .CreateAsync(rest[0], Console.WriteLine, cancel.Token);
             return 0;
         default:
-            Console.Error.WriteLine("usage: PgSeed.Bench export|import|closure|copy|reset|suite|profile|memory [--size-mb MB]|create-db CS [SCALE [ordered|shuffled|small]] [--reps N] [--scale X] [--case subset|full|small] [--shape ordered|shuffled|both] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
+            Console.Error.WriteLine("usage: PgSeed.Bench export|import|closure|copy|reset|parallel|suite|profile|memory [--size-mb MB]|create-db CS [SCALE [ordered|shuffled|small]] [--reps N] [--scale X] [--case subset|full|small] [--shape ordered|shuffled|both] [--log-slow MS] [--try-options OPTS] [--no-docs] [--work DIR]");
             return 2;
     }
 }

@@ -25,6 +25,7 @@ internal sealed class DatabasePool
     private readonly List<Task> _background = new();
     private int _leased;
     private int _filling;
+    private int _creating; // clones being made on demand for leases that found none free
     private int _peak;
     private bool _disposed;
 
@@ -55,6 +56,7 @@ internal sealed class DatabasePool
     public async Task<ClonedDatabase> AcquireAsync(CancellationToken cancellationToken)
     {
         TaskCompletionSource<ClonedDatabase?>? wait = null;
+        var counted = false;
         lock (_gate)
         {
             ThrowIfDisposed();
@@ -71,11 +73,27 @@ internal sealed class DatabasePool
                 wait = new TaskCompletionSource<ClonedDatabase?>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _waiting.Enqueue(wait);
             }
+            else
+            {
+                // Counted from the decision on, so a fill-ahead started meanwhile sees this clone coming.
+                _creating++;
+                counted = true;
+            }
         }
         try
         {
             if (wait is not null && await wait.Task.WaitAsync(cancellationToken).ConfigureAwait(false) is { } handed) return handed;
-            var db = await CreateAsync(cancellationToken).ConfigureAwait(false);
+            if (!counted)
+            {
+                lock (_gate) _creating++;
+                counted = true;
+            }
+            ClonedDatabase db;
+            try { db = await CreateAsync(cancellationToken).ConfigureAwait(false); }
+            finally
+            {
+                lock (_gate) _creating--;
+            }
             lock (_gate) FillAheadLocked();
             return db;
         }
@@ -175,7 +193,7 @@ internal sealed class DatabasePool
     private void FillAheadLocked()
     {
         if (_idle.Count > 0 || _filling > 0 || _leased < 2 || _disposed) return;
-        if (_all.Count >= Math.Max(Environment.ProcessorCount, _peak)) return;
+        if (_all.Count + _creating >= Math.Max(Environment.ProcessorCount, _peak)) return;
         _filling++;
         _background.RemoveAll(t => t.IsCompleted);
         _background.Add(Task.Run(async () =>

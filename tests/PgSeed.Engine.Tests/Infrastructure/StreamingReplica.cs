@@ -33,7 +33,9 @@ public sealed class StreamingReplica : IAsyncLifetime
         }
         _binDir = binDir;
         Primary = await LocalPostgresServer.StartAsync();
-        _dir = Path.Combine(LocalPostgresServer.ServersRoot, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Environment.ProcessId}-standby-{Guid.NewGuid():N}"[..60]);
+        // Cut to a fixed length, which a process id under 1000 (pids wrap on a busy machine) made the name fall short of.
+        var name = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Environment.ProcessId}-standby-{Guid.NewGuid():N}";
+        _dir = Path.Combine(LocalPostgresServer.ServersRoot, name[..Math.Min(60, name.Length)]);
         Directory.CreateDirectory(_dir);
         using (var self = Process.GetCurrentProcess())
             await File.WriteAllTextAsync(Path.Combine(_dir, "owner.pid"), $"{self.Id}\n{self.StartTime.ToUniversalTime().Ticks}\n");
