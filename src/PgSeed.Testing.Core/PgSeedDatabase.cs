@@ -268,21 +268,28 @@ public class PgSeedDatabase : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         GC.SuppressFinalize(this);
         var outstanding = 0;
-        if (_pool is not null)
+        try
         {
-            outstanding = await _pool.DisposeAsync().ConfigureAwait(false);
-            Log($"PgSeed: {GetType().Name} disposed; its pool made {_pool.Created} database(s) for at most {_pool.PeakLeased} test(s) at once.");
-        }
-        if (_single is not null)
-        {
-            if (_failedTest is { } failed && KeepFailed)
+            if (_pool is not null)
             {
-                await _single.DetachAsync().ConfigureAwait(false);
-                RecordKept(_single, _single.Name, failed, output: null);
+                outstanding = await _pool.DisposeAsync().ConfigureAwait(false);
+                Log($"PgSeed: {GetType().Name} disposed; its pool made {_pool.Created} database(s) for at most {_pool.PeakLeased} test(s) at once.");
             }
-            else await _single.DisposeAsync().ConfigureAwait(false);
+            if (_single is not null)
+            {
+                if (_failedTest is { } failed && KeepFailed)
+                {
+                    await _single.DetachAsync().ConfigureAwait(false);
+                    RecordKept(_single, _single.Name, failed, output: null);
+                }
+                else await _single.DisposeAsync().ConfigureAwait(false);
+            }
         }
-        if (_server is not null && _options?.OwnsServer == true) await _server.DisposeAsync().ConfigureAwait(false);
+        finally
+        {
+            // A server a provider started for this instance stops even when dropping the databases failed.
+            if (_server is not null && _options?.OwnsServer == true) await _server.DisposeAsync().ConfigureAwait(false);
+        }
         if (outstanding > 0)
             throw new PgSeedException(TestingErrorCode.LeasesOutstanding,
                 $"{GetType().Name} was disposed while {outstanding} lease(s) were still out; their databases were dropped with the others. " +

@@ -16,38 +16,38 @@ public sealed class PgSeedOptions
     private readonly List<SeedStep> _seeds = new();
 
     /// <summary>Schema steps, in the order they run against the template database.</summary>
-    public IReadOnlyList<SchemaStep> SchemaSteps => _schemaSteps;
+    internal IReadOnlyList<SchemaStep> SchemaSteps => _schemaSteps;
 
     /// <summary>Seed folders imported after the schema, in order.</summary>
-    public IReadOnlyList<SeedStep> Seeds => _seeds;
+    internal IReadOnlyList<SeedStep> Seeds => _seeds;
 
     /// <summary>The server, when not the shared one from <see cref="TestServers.StartAsync"/>.</summary>
-    public Func<CancellationToken, Task<IPostgresServer>>? ServerProvider { get; private set; }
+    internal Func<CancellationToken, Task<IPostgresServer>>? ServerProvider { get; private set; }
 
     /// <summary>True when the fixture disposes the server (it started it through a provider).</summary>
-    public bool OwnsServer { get; private set; }
+    internal bool OwnsServer { get; private set; }
 
     /// <summary>How the database is brought back to the seeded state. Default <see cref="Testing.ResetStrategy.ChangeCapture"/>.</summary>
-    public Testing.ResetStrategy Strategy { get; private set; } = Testing.ResetStrategy.ChangeCapture;
+    internal Testing.ResetStrategy Strategy { get; private set; } = Testing.ResetStrategy.ChangeCapture;
 
     /// <summary>
     /// True after <see cref="SingleDatabase"/>: the fixture has one database that every test shares and
     /// <see cref="PgSeedDatabase.ResetAsync"/> resets. False (default): each test leases a database of its own from a
     /// pool of template clones, so tests running in parallel never share one.
     /// </summary>
-    public bool UsesSingleDatabase { get; private set; }
+    internal bool UsesSingleDatabase { get; private set; }
 
     /// <summary>True when a failed test's changes are reported (also when <c>PGSEED_EXPLAIN_FAILED=1</c>).</summary>
-    public bool ExplainsFailures { get; private set; }
+    internal bool ExplainsFailures { get; private set; }
 
     /// <summary>
     /// With <see cref="ResetStrategy.ChangeCapture"/>: when a test changed more than this fraction of a
     /// table's seeded rows, the table is reloaded whole instead of row by row. Default 0.5.
     /// </summary>
-    public double ReloadThreshold { get; private set; } = 0.5;
+    internal double ReloadThreshold { get; private set; } = 0.5;
 
     /// <summary>Where the fixture reports what it did and how long it took (template build phases, fallbacks, kept databases).</summary>
-    public Action<string>? LogSink { get; private set; }
+    internal Action<string>? LogSink { get; private set; }
 
     /// <summary>
     /// What <see cref="DataSource"/> configured: applied to every data source PgSeed builds for the tests (the fixture's and
@@ -175,11 +175,11 @@ public sealed class PgSeedOptions
 }
 
 /// <summary>One schema step: a script path or a migration callback.</summary>
-public sealed record SchemaStep(string? ScriptPath, Func<string, CancellationToken, Task>? Migrate)
+internal sealed record SchemaStep(string? ScriptPath, Func<string, CancellationToken, Task>? Migrate)
 {
     /// <summary>The callback's explicit template key, if given (else what it captures is keyed).</summary>
     public string? Key { get; init; }
 }
 
 /// <summary>One seed folder and how it is imported.</summary>
-public sealed record SeedStep(string Folder, ImportMode Mode);
+internal sealed record SeedStep(string Folder, ImportMode Mode);

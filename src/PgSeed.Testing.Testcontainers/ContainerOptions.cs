@@ -8,10 +8,18 @@ namespace PgSeed.Testing.Testcontainers;
 /// </summary>
 public static class ContainerOptions
 {
-    /// <summary>A container of <paramref name="image"/>, default <c>PGSEED_TEST_POSTGRES_IMAGE</c> or <see cref="ContainerPostgresServer.DefaultImage"/>.</summary>
-    public static PgSeedOptions UseContainer(this PgSeedOptions options, string? image = null)
+    /// <summary>A container of the image in <c>PGSEED_TEST_POSTGRES_IMAGE</c>, else <see cref="ContainerPostgresServer.DefaultImage"/>.</summary>
+    public static PgSeedOptions UseContainer(this PgSeedOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return options.Server(new SharedContainerProvider(null, null).GetAsync);
+    }
+
+    /// <summary>A container of <paramref name="image"/> (e.g. <c>postgres:16-alpine</c>).</summary>
+    public static PgSeedOptions UseContainer(this PgSeedOptions options, string image)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(image);
         return options.Server(new SharedContainerProvider(image, null).GetAsync);
     }
 

@@ -29,7 +29,7 @@ public sealed class ContainerPostgresServer : IPostgresServer
     public const string TimeoutVariable = "PGSEED_TEST_CONTAINER_TIMEOUT";
 
     /// <summary>How long a container may take to start and become ready: <c>PGSEED_TEST_CONTAINER_TIMEOUT</c> seconds, default 120.</summary>
-    public static TimeSpan StartTimeout =>
+    internal static TimeSpan StartTimeout =>
         int.TryParse(Environment.GetEnvironmentVariable(TimeoutVariable), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0
             ? TimeSpan.FromSeconds(s)
             : TimeSpan.FromSeconds(120);
@@ -71,14 +71,15 @@ public sealed class ContainerPostgresServer : IPostgresServer
     public TimeSpan StartTime { get; }
 
     /// <summary>The image from <c>PGSEED_TEST_POSTGRES_IMAGE</c>, else <see cref="DefaultImage"/>.</summary>
-    public static string EnvironmentImage =>
+    internal static string EnvironmentImage =>
         Environment.GetEnvironmentVariable(TestServers.ImageVariable) is { Length: > 0 } image ? image.Trim() : DefaultImage;
 
     /// <summary>
     /// The container every fixture of this test process shares, with the environment's image; started on first use,
-    /// removed at process exit. What <c>PGSEED_TEST_SERVER=container</c> (or <c>auto</c> without local binaries) uses.
+    /// removed at process exit. What <c>PGSEED_TEST_SERVER=container</c> (or <c>auto</c> without local binaries) uses:
+    /// PgSeed.Testing.Core calls it by reflection (it does not reference Docker libraries), so keep its name and signature.
     /// </summary>
-    public static async Task<IPostgresServer> GetSharedAsync(CancellationToken cancellationToken) =>
+    internal static async Task<IPostgresServer> GetSharedAsync(CancellationToken cancellationToken) =>
         await GetSharedAsync(null, null, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The shared container for an image and builder customisation (one container per distinct pair).</summary>
@@ -99,8 +100,11 @@ public sealed class ContainerPostgresServer : IPostgresServer
         CancellationToken cancellationToken = default) =>
         StartCoreAsync(image ?? EnvironmentImage, configure, shared: false, cancellationToken);
 
-    /// <summary>Null when a Docker engine answers; otherwise why not (for the server choice and for skipping tests).</summary>
-    public static async Task<string?> ProbeEngineAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when a Docker engine answers; otherwise why not (for the server choice and for skipping tests). Called by
+    /// reflection from PgSeed.Testing.Core like <see cref="GetSharedAsync(CancellationToken)"/>.
+    /// </summary>
+    internal static async Task<string?> ProbeEngineAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -177,9 +181,12 @@ public sealed class ContainerPostgresServer : IPostgresServer
                 IncludeErrorDetail = true,
                 MaxPoolSize = 50,
             }.ConnectionString;
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync(timeout.Token).ConfigureAwait(false);
-            major = connection.PostgreSqlVersion.Major;
+            var connection = new NpgsqlConnection(admin);
+            await using (connection.ConfigureAwait(false))
+            {
+                await connection.OpenAsync(timeout.Token).ConfigureAwait(false);
+                major = connection.PostgreSqlVersion.Major;
+            }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -26,12 +26,12 @@ public abstract class PgSeedTest<TFixture> : IAsyncLifetime where TFixture : PgS
     protected TFixture Database { get; }
 
     /// <summary>Leases the test's database (or resets the shared one).</summary>
-    public virtual async ValueTask InitializeAsync() => await Database.BeginTestAsync(TestContext.Current.CancellationToken);
+    public virtual async ValueTask InitializeAsync() => await Database.BeginTestAsync(TestContext.Current.CancellationToken).ConfigureAwait(false);
 
     /// <summary>Returns the test's database, after reporting and keeping it if the test failed.</summary>
     public virtual async ValueTask DisposeAsync()
     {
-        await Database.EndTestAsync();
+        await Database.EndTestAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
 }

@@ -95,7 +95,8 @@ public sealed class FixtureFailureTests : IDisposable
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
+            // The role's pooled sessions end server-side; other tests' pools are left alone.
+            await ExecuteAsync(admin, $"select count(pg_catalog.pg_terminate_backend(pid)) from pg_catalog.pg_stat_activity where usename = '{role}'");
             await ExecuteAsync(admin, $"drop role \"{role}\"");
         }
     }
@@ -126,8 +127,7 @@ public sealed class FixtureFailureTests : IDisposable
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await server.DropDatabaseAsync(source);
+            await server.DropDatabaseAsync(source, TestContext.Current.CancellationToken); // WITH (FORCE): no pool needs clearing
         }
     }
 
@@ -147,7 +147,7 @@ public sealed class FixtureFailureTests : IDisposable
         {
             Assert.False(init.IsCompleted, "the build finished before it was cancelled");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the schema script never started");
-            await Task.Delay(25);
+            await Task.Delay(25, TestContext.Current.CancellationToken);
         }
         run.Cancel();
 
@@ -159,7 +159,7 @@ public sealed class FixtureFailureTests : IDisposable
                await ScalarAsync<long>(server.AdminConnectionString, $"select count(*) from pg_database where datname = '{template}'") > 0)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"sessions or the template {template} still there a second after the cancellation");
-            await Task.Delay(20);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }
 

@@ -62,9 +62,13 @@ public sealed class TestDatabase(IPostgresServer server, string name) : IAsyncDi
         return list;
     }
 
+    /// <summary>
+    /// Drops the database (WITH (FORCE) ends the sessions still on it) and clears this database's own pool, never the
+    /// process's other pools: tests running in parallel keep theirs.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
         await server.DropDatabaseAsync(Name);
     }
 }

@@ -176,7 +176,7 @@ internal sealed class ClonedDatabase : IAsyncDisposable
     {
         try
         {
-            await using var cmd = new NpgsqlCommand("SET session_replication_role = replica", connection);
+            using var cmd = new NpgsqlCommand("SET session_replication_role = replica", connection);
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)

@@ -97,7 +97,7 @@ internal sealed class DatabasePool
             lock (_gate) FillAheadLocked();
             return db;
         }
-        catch (OperationCanceledException) when (wait is not null && !wait.TrySetCanceled() && wait.Task.Result is { } handedLate)
+        catch (OperationCanceledException) when (wait is not null && !wait.TrySetCanceled(cancellationToken) && wait.Task.Result is { } handedLate)
         {
             Release(handedLate); // handed over just as the wait was cancelled: give it back
             throw;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace PgSeed.Testing.Reset;
@@ -29,8 +30,8 @@ internal static class CaptureScript
     public static string Build(IReadOnlyList<ResetTable> parentsFirst, bool replica, bool eventTrigger)
     {
         var s = new StringBuilder();
-        s.AppendLine($"CREATE UNLOGGED TABLE {S}.dirty (relid oid NOT NULL, kind \"char\" NOT NULL);");
-        s.AppendLine($"""
+        s.AppendLine(CultureInfo.InvariantCulture, $"CREATE UNLOGGED TABLE {S}.dirty (relid oid NOT NULL, kind \"char\" NOT NULL);");
+        s.AppendLine(CultureInfo.InvariantCulture, $"""
             CREATE FUNCTION {S}.mark_reload() RETURNS trigger LANGUAGE plpgsql AS $pgseed$
             DECLARE marked oid := coalesce(TG_ARGV[0]::oid, TG_RELID); -- on a partition: its partitioned table
             BEGIN
@@ -121,7 +122,7 @@ internal static class CaptureScript
         {
             var t = parentsFirst[i];
             string? Call(string kind, string? sql) => sql is null ? null : Wrap(functions, t, kind, sql);
-            rows.AppendLine($"INSERT INTO {S}.tables VALUES ({t.Oid}, {i}, (SELECT count(*) FROM {t.SeedCopy}), {Lit(Call("count_keys", CountKeys(t)))}, " +
+            rows.AppendLine(CultureInfo.InvariantCulture, $"INSERT INTO {S}.tables VALUES ({t.Oid}, {i}, (SELECT count(*) FROM {t.SeedCopy}), {Lit(Call("count_keys", CountKeys(t)))}, " +
                             $"{Lit(Call("delete_keys", Delete(t, replica, all: false)))}, {Lit(Call("delete_all", Delete(t, replica, all: true)))}, " +
                             $"{Lit(Call("insert_keys", Insert(t, replica, all: false)))}, {Lit(Call("insert_all", Insert(t, replica, all: true)))}, " +
                             $"{Lit(Call("update_keys", replica ? null : Update(t, all: false)))}, {Lit(Call("update_all", replica ? null : Update(t, all: true)))}, " +
@@ -228,7 +229,7 @@ internal static class CaptureScript
         var body = sql.StartsWith("SELECT", StringComparison.Ordinal)
             ? $"RETURN ({sql});"
             : $"{sql};\n  GET DIAGNOSTICS n = ROW_COUNT;\n  RETURN n;";
-        functions.AppendLine($"CREATE FUNCTION {name}() RETURNS bigint LANGUAGE plpgsql AS $pgseed$\nDECLARE n bigint;\nBEGIN\n  {body}\nEND\n$pgseed$;");
+        functions.AppendLine(CultureInfo.InvariantCulture, $"CREATE FUNCTION {name}() RETURNS bigint LANGUAGE plpgsql AS $pgseed$\nDECLARE n bigint;\nBEGIN\n  {body}\nEND\n$pgseed$;");
         return $"SELECT {name}()";
     }
 

@@ -16,19 +16,24 @@ internal static class ChangeReport
 {
     private const int RowsPerKind = 10;
     private const int ValueWidth = 60;
+    private static readonly string[] Kinds = ["inserted", "updated", "deleted"];
 
     public static async Task<string> DescribeAsync(string connectionString, string title, CancellationToken cancellationToken)
     {
         var text = new StringBuilder(title).Append(':');
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Enlist = false };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        await using var connectionScope = connection.ConfigureAwait(false);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         var dirty = new List<(uint Relid, char Kind)>();
-        await using (var cmd = new NpgsqlCommand($"SELECT DISTINCT relid, kind::text FROM {ResetSchema.Quoted}.dirty ORDER BY 1, 2", connection))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-                dirty.Add((r.GetFieldValue<uint>(0), r.GetString(1)[0]));
+        using (var cmd = new NpgsqlCommand($"SELECT DISTINCT relid, kind::text FROM {ResetSchema.Quoted}.dirty ORDER BY 1, 2", connection))
+        {
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (r.ConfigureAwait(false))
+                while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    dirty.Add((r.GetFieldValue<uint>(0), r.GetString(1)[0]));
+        }
 
         var lines = 0;
         if (dirty.Any(d => d.Kind == 'd'))
@@ -51,27 +56,31 @@ internal static class ChangeReport
                 lines++;
             }
         }
-        await using (var cmd = new NpgsqlCommand($"""
+        using (var cmd = new NpgsqlCommand($"""
             SELECT s.seq::text, CASE WHEN s.is_called THEN s.last_value::text ELSE 'not called' END,
                    coalesce(pg_catalog.pg_sequence_last_value(s.seq)::text, 'not called')
             FROM {ResetSchema.Quoted}.sequences s
             WHERE pg_catalog.pg_sequence_last_value(s.seq) IS DISTINCT FROM CASE WHEN s.is_called THEN s.last_value END
             ORDER BY 1
             """, connection))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                text.Append("\n  sequence ").Append(r.GetString(0)).Append(": ").Append(r.GetString(1)).Append(" → ").Append(r.GetString(2));
-                lines++;
-            }
+        {
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (r.ConfigureAwait(false))
+                while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    text.Append("\n  sequence ").Append(r.GetString(0)).Append(": ").Append(r.GetString(1)).Append(" → ").Append(r.GetString(2));
+                    lines++;
+                }
+        }
         if (lines == 0) text.Append(" nothing (the database is in its seeded state)");
         return text.ToString();
     }
 
     private static async Task<string> DescribeWholeTableAsync(NpgsqlConnection connection, ResetTable table, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT (SELECT count(*) FROM {table.Target}), (SELECT count(*) FROM {table.SeedCopy})", connection);
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        using var cmd = new NpgsqlCommand($"SELECT (SELECT count(*) FROM {table.Target}), (SELECT count(*) FROM {table.SeedCopy})", connection);
+        var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = r.ConfigureAwait(false);
         await r.ReadAsync(cancellationToken).ConfigureAwait(false);
         var why = table.Key is null ? "written or truncated (no primary or unique key, so rows are not told apart)" : "truncated";
         return string.Create(CultureInfo.InvariantCulture, $"{why}; {r.GetInt64(0)} rows now, {r.GetInt64(1)} seeded");
@@ -105,25 +114,28 @@ internal static class ChangeReport
             """;
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var rows = new StringBuilder();
-        await using (var cmd = new NpgsqlCommand(sql, connection))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var kind = r.GetString(0);
-                counts[kind] = r.GetInt64(4);
-                var keyText = Pairs(r.GetString(1));
-                rows.Append("\n    ");
-                switch (kind)
+        using (var cmd = new NpgsqlCommand(sql, connection))
+        {
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (r.ConfigureAwait(false))
+                while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    case "inserted": rows.Append("+ ").Append(keyText); break;
-                    case "deleted": rows.Append("- ").Append(keyText); break;
-                    default: rows.Append("~ ").Append(keyText).Append(": ").Append(Changes(table.DataColumns, r.GetString(2), r.GetString(3))); break;
+                    var kind = r.GetString(0);
+                    counts[kind] = r.GetInt64(4);
+                    var keyText = Pairs(r.GetString(1));
+                    rows.Append("\n    ");
+                    switch (kind)
+                    {
+                        case "inserted": rows.Append("+ ").Append(keyText); break;
+                        case "deleted": rows.Append("- ").Append(keyText); break;
+                        default: rows.Append("~ ").Append(keyText).Append(": ").Append(Changes(table.DataColumns, r.GetString(2), r.GetString(3))); break;
+                    }
                 }
-            }
+        }
         if (counts.Count == 0) return null;
         foreach (var (kind, n) in counts.Where(c => c.Value > RowsPerKind))
             rows.Append(CultureInfo.InvariantCulture, $"\n    ... {n - RowsPerKind} more {kind}");
-        return string.Join(", ", new[] { "inserted", "updated", "deleted" }.Select(k => $"{counts.GetValueOrDefault(k)} {k}")) + rows;
+        return string.Join(", ", Kinds.Select(k => $"{counts.GetValueOrDefault(k)} {k}")) + rows;
     }
 
     private static string Pairs(string json)

@@ -14,52 +14,64 @@ internal static class ResetInstaller
     public static async Task InstallAsync(string connectionString, ResetStrategy strategy, CancellationToken cancellationToken)
     {
         if (strategy == ResetStrategy.CloneFromTemplate) return;
-        await using var connection = await Engine.Connection.Sessions.OpenAsync(connectionString, cancellationToken);
-        var catalog = await CatalogReader.ReadAsync(connection, cancellationToken: cancellationToken);
-        var tables = catalog.Tables.Select(info => new ResetTable(info)).ToList();
-        var parentsFirst = TableOrder.ParentsFirst(tables);
-        var replica = await CanUseReplicaRoleAsync(connection, cancellationToken);
-
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, SnapshotScript.Build(parentsFirst, replica), cancellationToken);
-        if (strategy == ResetStrategy.ChangeCapture)
+        var connection = await Engine.Connection.Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            var superuser = await ScalarAsync<bool>(connection, "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user", cancellationToken);
-            await ExecuteAsync(connection, CaptureScript.Build(parentsFirst, replica, eventTrigger: superuser), cancellationToken);
+            var catalog = await CatalogReader.ReadAsync(connection, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var tables = catalog.Tables.Select(info => new ResetTable(info)).ToList();
+            var parentsFirst = TableOrder.ParentsFirst(tables);
+            var replica = await CanUseReplicaRoleAsync(connection, cancellationToken).ConfigureAwait(false);
+
+            var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
+            {
+                await ExecuteAsync(connection, SnapshotScript.Build(parentsFirst, replica), cancellationToken).ConfigureAwait(false);
+                if (strategy == ResetStrategy.ChangeCapture)
+                {
+                    var superuser = await ScalarAsync<bool>(connection, "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user", cancellationToken)
+                        .ConfigureAwait(false);
+                    await ExecuteAsync(connection, CaptureScript.Build(parentsFirst, replica, eventTrigger: superuser), cancellationToken).ConfigureAwait(false);
+                }
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            // Statistics in the template carry over to every clone, so the reset's queries plan well from the start.
+            await ExecuteAsync(connection, "ANALYZE", cancellationToken).ConfigureAwait(false);
         }
-        await tx.CommitAsync(cancellationToken);
-        // Statistics in the template carry over to every clone, so the reset's queries plan well from the start.
-        await ExecuteAsync(connection, "ANALYZE", cancellationToken);
     }
 
     private static async Task<bool> CanUseReplicaRoleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        try
+        var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (tx.ConfigureAwait(false))
         {
-            await ExecuteAsync(connection, "SET LOCAL session_replication_role = replica", cancellationToken);
-            return true;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            return false;
-        }
-        finally
-        {
-            await tx.RollbackAsync(cancellationToken);
+            try
+            {
+                await ExecuteAsync(connection, "SET LOCAL session_replication_role = replica", cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                return false;
+            }
+            finally
+            {
+                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await using (cmd.ConfigureAwait(false))
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        return (T)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using (cmd.ConfigureAwait(false))
+            return (T)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>The reset function's call (an expression), for the fixture's prepared statement.</summary>

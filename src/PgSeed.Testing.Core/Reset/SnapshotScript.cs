@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace PgSeed.Testing.Reset;
@@ -14,7 +15,7 @@ internal static class SnapshotScript
         var s = Schema(parentsFirst);
         s.AppendLine(FingerprintFunction());
         // Taken before any PgSeed trigger exists; triggers are not part of the fingerprint anyway.
-        s.AppendLine($"CREATE TABLE {ResetSchema.Quoted}.seeded AS SELECT {ResetSchema.Quoted}.fingerprint() AS fingerprint;");
+        s.AppendLine(CultureInfo.InvariantCulture, $"CREATE TABLE {ResetSchema.Quoted}.seeded AS SELECT {ResetSchema.Quoted}.fingerprint() AS fingerprint;");
         s.AppendLine(ReloadAllFunction(parentsFirst, replica));
         return s.ToString();
     }
@@ -22,10 +23,10 @@ internal static class SnapshotScript
     private static StringBuilder Schema(IReadOnlyList<ResetTable> tables)
     {
         var s = new StringBuilder();
-        s.AppendLine($"CREATE SCHEMA {ResetSchema.Quoted};");
-        s.AppendLine($"CREATE TABLE {ResetSchema.Quoted}.sequences (seq regclass PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);");
+        s.AppendLine(CultureInfo.InvariantCulture, $"CREATE SCHEMA {ResetSchema.Quoted};");
+        s.AppendLine(CultureInfo.InvariantCulture, $"CREATE TABLE {ResetSchema.Quoted}.sequences (seq regclass PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);");
         // Every user sequence, whether owned by a column or not: setval puts them back exactly.
-        s.AppendLine($$"""
+        s.AppendLine(CultureInfo.InvariantCulture, $$"""
             DO $pgseed$
             DECLARE r record;
             BEGIN
@@ -41,8 +42,8 @@ internal static class SnapshotScript
             """);
         foreach (var t in tables)
         {
-            s.AppendLine($"CREATE TABLE {t.SeedCopy} AS SELECT {t.Columns} FROM {t.Target};");
-            if (t.Key is not null) s.AppendLine($"ALTER TABLE {t.SeedCopy} ADD PRIMARY KEY ({t.KeyColumns});");
+            s.AppendLine(CultureInfo.InvariantCulture, $"CREATE TABLE {t.SeedCopy} AS SELECT {t.Columns} FROM {t.Target};");
+            if (t.Key is not null) s.AppendLine(CultureInfo.InvariantCulture, $"ALTER TABLE {t.SeedCopy} ADD PRIMARY KEY ({t.KeyColumns});");
         }
         return s;
     }
@@ -78,8 +79,8 @@ internal static class SnapshotScript
         if (parentsFirst.Count > 0)
             body.AppendLine("  TRUNCATE " + string.Join(", ", parentsFirst.Select(t => t.Target)) + ";");
         foreach (var t in parentsFirst)
-            body.AppendLine($"  INSERT INTO {t.Info.Name.Sql} ({t.Columns}){t.Overriding} SELECT {t.Columns} FROM {t.SeedCopy};");
-        body.AppendLine($"  PERFORM pg_catalog.setval(s.seq, s.last_value, s.is_called) FROM {ResetSchema.Quoted}.sequences s;");
+            body.AppendLine(CultureInfo.InvariantCulture, $"  INSERT INTO {t.Info.Name.Sql} ({t.Columns}){t.Overriding} SELECT {t.Columns} FROM {t.SeedCopy};");
+        body.AppendLine(CultureInfo.InvariantCulture, $"  PERFORM pg_catalog.setval(s.seq, s.last_value, s.is_called) FROM {ResetSchema.Quoted}.sequences s;");
         return $"""
             CREATE FUNCTION {ResetSchema.Quoted}.reload_all() RETURNS text LANGUAGE plpgsql AS $pgseed$
             BEGIN

@@ -23,7 +23,7 @@ internal static class ContainerServerDiscovery
             $"{TestServers.ServerVariable}=container needs the {PackageName} package: add <PackageReference Include=\"{PackageName}\" /> to the test project, " +
             $"or use another server kind ({TestServers.ServerVariable}=local or existing).");
         var start = (Func<CancellationToken, Task<IPostgresServer>>)Delegate.CreateDelegate(typeof(Func<CancellationToken, Task<IPostgresServer>>),
-            entry.GetMethod("GetSharedAsync", BindingFlags.Public | BindingFlags.Static, [typeof(CancellationToken)])!);
+            entry.GetMethod("GetSharedAsync", BindingFlags.NonPublic | BindingFlags.Static, [typeof(CancellationToken)])!);
         return await start(cancellationToken).ConfigureAwait(false);
     }
 
@@ -33,7 +33,7 @@ internal static class ContainerServerDiscovery
         var entry = Find();
         if (entry is null) return (null, $"the {PackageName} package is not referenced");
         var probe = (Func<CancellationToken, Task<string?>>)Delegate.CreateDelegate(typeof(Func<CancellationToken, Task<string?>>),
-            entry.GetMethod("ProbeEngineAsync", BindingFlags.Public | BindingFlags.Static, [typeof(CancellationToken)])!);
+            entry.GetMethod("ProbeEngineAsync", BindingFlags.NonPublic | BindingFlags.Static, [typeof(CancellationToken)])!);
         if (await probe(cancellationToken).ConfigureAwait(false) is { } why) return (null, why);
         return (await StartAsync(cancellationToken).ConfigureAwait(false), "");
     }

@@ -2,9 +2,10 @@ namespace PgSeed.Testing.Servers;
 
 /// <summary>
 /// A PostgreSQL server tests can create databases on. An implementer supplies only an admin connection string, the
-/// major version and disposal; PgSeed provides the database management (<see cref="ConnectionStringFor"/>,
-/// <see cref="CreateDatabaseAsync"/>, <see cref="DropDatabaseAsync"/>: sealed, so every server kind behaves the same,
-/// with quoted names). Implementations: <see cref="LocalPostgresServer"/> (a throwaway cluster from the machine's
+/// major version and disposal (how to stop the server); PgSeed provides the database management
+/// (<see cref="ConnectionStringFor"/>, <see cref="CreateDatabaseAsync"/>, <see cref="DropDatabaseAsync"/>: sealed, so every
+/// server kind behaves the same, with quoted names; <see cref="PostgresServerExtensions"/> offers the same calls on a
+/// concrete server type). Implementations: <see cref="LocalPostgresServer"/> (a throwaway cluster from the machine's
 /// binaries), <see cref="ExistingPostgresServer"/> (a server you run) and, in the <c>PgSeed.Testing.Testcontainers</c>
 /// package, a Docker container.
 /// </summary>

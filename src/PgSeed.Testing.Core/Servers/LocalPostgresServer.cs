@@ -52,7 +52,7 @@ public sealed class LocalPostgresServer : IPostgresServer
     public string DataDirectory => Path.Combine(_clusterDir, "data");
 
     /// <summary>Where the cluster directories live: one per running server.</summary>
-    public static string ServersRoot => Path.Combine(ScratchRoot, "pgseed-servers" + UserSuffix);
+    internal static string ServersRoot => Path.Combine(ScratchRoot, "pgseed-servers" + UserSuffix);
 
     // Per OS user: another user's folder in a shared /dev/shm or /tmp is not ours to write or reap.
     private static string UserSuffix => ProcessRunner.IsRoot ? "" : "-" + Environment.UserName;
@@ -65,7 +65,7 @@ public sealed class LocalPostgresServer : IPostgresServer
     /// room (copying the cached data directory and every CREATE DATABASE run several times faster there than on
     /// a disk file system, and nothing of a throwaway cluster needs to survive a reboot), else the temp folder.
     /// </summary>
-    public static string ScratchRoot { get; } = ChooseScratchRoot();
+    internal static string ScratchRoot { get; } = ChooseScratchRoot();
 
     private static string ChooseScratchRoot()
     {
@@ -107,7 +107,7 @@ public sealed class LocalPostgresServer : IPostgresServer
         Directory.CreateDirectory(ServersRoot);
         ReapAbandoned();
 
-        var template = await EnsureInitialisedTemplateAsync(binDir, cancellationToken);
+        var template = await EnsureInitialisedTemplateAsync(binDir, cancellationToken).ConfigureAwait(false);
         var major = int.Parse(File.ReadAllText(Path.Combine(template, "PG_VERSION")).Trim(), CultureInfo.InvariantCulture);
 
         Exception? last = null;
@@ -115,16 +115,16 @@ public sealed class LocalPostgresServer : IPostgresServer
         {
             var clusterDir = Path.Combine(ServersRoot, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Environment.ProcessId}-{RandomNumberGenerator.GetHexString(6).ToLowerInvariant()}");
             Directory.CreateDirectory(clusterDir);
-            await File.WriteAllTextAsync(Path.Combine(clusterDir, OwnerFile), OwnerStamp(), cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(clusterDir, OwnerFile), OwnerStamp(), cancellationToken).ConfigureAwait(false);
             try
             {
-                await CopyDirectoryAsync(template, Path.Combine(clusterDir, "data"), cancellationToken);
+                await CopyDirectoryAsync(template, Path.Combine(clusterDir, "data"), cancellationToken).ConfigureAwait(false);
                 var port = FreePort();
-                await File.AppendAllTextAsync(Path.Combine(clusterDir, "data", "postgresql.conf"), Settings(port, clusterDir), cancellationToken);
-                await ProcessRunner.ChownToServerUserAsync(clusterDir);
+                await File.AppendAllTextAsync(Path.Combine(clusterDir, "data", "postgresql.conf"), Settings(port, clusterDir), cancellationToken).ConfigureAwait(false);
+                await ProcessRunner.ChownToServerUserAsync(clusterDir).ConfigureAwait(false);
                 var (code, output) = await ProcessRunner.RunAsync(Path.Combine(binDir, PostgresBinaries.Exe("pg_ctl")),
                     new[] { "-D", Path.Combine(clusterDir, "data"), "-l", Path.Combine(clusterDir, "server.log"), "-w", "-t", "60", "start" },
-                    asServerUser: true, TimeSpan.FromSeconds(90), cancellationToken);
+                    asServerUser: true, TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
                 if (code != 0)
                     throw new PgSeedException(ErrorCode.ServerStartFailed,
                         $"pg_ctl start failed (exit {code}):\n{output}\n{Tail(Path.Combine(clusterDir, "server.log"))}");
@@ -135,7 +135,7 @@ public sealed class LocalPostgresServer : IPostgresServer
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 last = e;
-                await StopClusterAsync(binDir, clusterDir);
+                await StopClusterAsync(binDir, clusterDir).ConfigureAwait(false);
                 TryDelete(clusterDir);
             }
         }
@@ -197,12 +197,12 @@ public sealed class LocalPostgresServer : IPostgresServer
         Directory.CreateDirectory(work);
         try
         {
-            await ProcessRunner.ChownToServerUserAsync(work);
+            await ProcessRunner.ChownToServerUserAsync(work).ConfigureAwait(false);
             var (code, output) = await ProcessRunner.RunAsync(Path.Combine(binDir, PostgresBinaries.Exe("initdb")),
                 new[] { "-D", Path.Combine(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync" },
-                asServerUser: true, TimeSpan.FromSeconds(120), cancellationToken);
+                asServerUser: true, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
             if (code != 0) throw new PgSeedException(ErrorCode.ServerStartFailed, $"initdb failed (exit {code}):\n{output}");
-            await File.WriteAllTextAsync(Path.Combine(work, "complete"), "", cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(work, "complete"), "", cancellationToken).ConfigureAwait(false);
             try
             {
                 Directory.Move(work, cacheDir);
@@ -228,7 +228,7 @@ public sealed class LocalPostgresServer : IPostgresServer
     }
 
     /// <summary>Stops and removes clusters whose owning process no longer exists.</summary>
-    public static void ReapAbandoned()
+    internal static void ReapAbandoned()
     {
         if (!Directory.Exists(ServersRoot)) return;
         string binDir;
@@ -280,7 +280,7 @@ public sealed class LocalPostgresServer : IPostgresServer
         try
         {
             var (code, _) = await ProcessRunner.RunAsync(Path.Combine(binDir, PostgresBinaries.Exe("pg_ctl")),
-                new[] { "-D", data, "-m", "immediate", "-w", "-t", "30", "stop" }, asServerUser: true, TimeSpan.FromSeconds(40));
+                new[] { "-D", data, "-m", "immediate", "-w", "-t", "30", "stop" }, asServerUser: true, TimeSpan.FromSeconds(40)).ConfigureAwait(false);
             if (code == 0) return;
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception) { }
@@ -302,7 +302,7 @@ public sealed class LocalPostgresServer : IPostgresServer
     {
         if (!OperatingSystem.IsWindows())
         {
-            var (code, output) = await ProcessRunner.RunAsync("cp", new[] { "-a", source, target }, asServerUser: false, TimeSpan.FromSeconds(120), cancellationToken);
+            var (code, output) = await ProcessRunner.RunAsync("cp", new[] { "-a", source, target }, asServerUser: false, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
             if (code != 0) throw new IOException($"Copying the cached data directory failed: {output}");
             return;
         }

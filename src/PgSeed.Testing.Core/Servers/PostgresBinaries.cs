@@ -8,7 +8,7 @@ namespace PgSeed.Testing.Servers;
 /// <c>pg_config --bindir</c> when it holds initdb, else the newest <c>/usr/lib/postgresql/*/bin</c>. With
 /// <c>PGSEED_PG_MAJOR</c> set (a machine with several majors installed), only that major's binaries are taken.
 /// </summary>
-public static class PostgresBinaries
+internal static class PostgresBinaries
 {
     /// <summary>Names the directory holding initdb, pg_ctl and postgres.</summary>
     public const string EnvironmentVariable = "PGSEED_PG_BIN";

@@ -3,9 +3,8 @@ using Npgsql;
 namespace PgSeed.Testing.Servers;
 
 /// <summary>
-/// Database management on any <see cref="IPostgresServer"/> (also callable on a concrete server type such as
-/// <see cref="LocalPostgresServer"/>), provided by PgSeed so every server kind behaves the
-/// same: names are quoted, drops end the database's sessions, clones copy a template.
+/// Database management on any <see cref="IPostgresServer"/>, provided by PgSeed so every server kind (yours included)
+/// behaves the same: names are quoted, drops end the database's sessions, clones copy a template.
 /// </summary>
 public static class PostgresServerExtensions
 {

@@ -52,7 +52,7 @@ internal static class ProcessRunner
         cts.CancelAfter(timeout);
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -68,7 +68,7 @@ internal static class ProcessRunner
     public static async Task ChownToServerUserAsync(string path)
     {
         if (!IsRoot) return;
-        var (code, output) = await RunAsync("chown", new[] { "-R", $"{ServerUser}:", path }, asServerUser: false, TimeSpan.FromSeconds(60));
+        var (code, output) = await RunAsync("chown", new[] { "-R", $"{ServerUser}:", path }, asServerUser: false, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         if (code != 0) throw new InvalidOperationException($"chown {path} failed: {output}");
     }
 }

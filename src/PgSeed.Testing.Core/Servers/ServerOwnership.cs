@@ -39,9 +39,12 @@ internal static class ServerOwnership
             AppDomain.CurrentDomain.ProcessExit += (_, _) => holder.Dispose();
 
             var names = new List<string>();
-            await using (var cmd = new NpgsqlCommand(@"SELECT datname FROM pg_catalog.pg_database WHERE datname LIKE 'pgseed\_%'", holder))
-            await using (var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false))
-                while (await r.ReadAsync().ConfigureAwait(false)) names.Add(r.GetString(0));
+            using (var cmd = new NpgsqlCommand(@"SELECT datname FROM pg_catalog.pg_database WHERE datname LIKE 'pgseed\_%'", holder))
+            {
+                var r = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+                await using (r.ConfigureAwait(false))
+                    while (await r.ReadAsync().ConfigureAwait(false)) names.Add(r.GetString(0));
+            }
             foreach (var owner in names.Select(n => (Name: n, Token: DatabaseNames.OwnerToken(n))).Where(x => x.Token is not null && x.Token != DatabaseNames.ProcessToken)
                          .GroupBy(x => x.Token!))
             {
@@ -70,7 +73,7 @@ internal static class ServerOwnership
 
     private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        using var cmd = new NpgsqlCommand(sql, connection);
         return await cmd.ExecuteScalarAsync().ConfigureAwait(false);
     }
 }

@@ -6,7 +6,7 @@ namespace PgSeed.Testing.Servers;
 /// handler; a crashed run's cluster or container is reaped by the next one). Not ref-counted on purpose: class
 /// fixtures come and go between test classes and must not stop and restart the server each time.
 /// </summary>
-public static class SharedServer
+internal static class SharedServer
 {
     private static readonly object Gate = new();
     private static Task<ServerChoice>? _server;

@@ -21,8 +21,8 @@ internal static class TemplateBuilder
     /// </summary>
     public static async Task<string> BuildAsync(IPostgresServer server, PgSeedOptions options, string name, Action<string> log, CancellationToken cancellationToken)
     {
-        await server.DropDatabaseAsync(name, cancellationToken); // a leftover from a crashed process with a recycled pid
-        await server.CreateDatabaseAsync(name, null, cancellationToken);
+        await server.DropDatabaseAsync(name, cancellationToken).ConfigureAwait(false); // a leftover from a crashed process with a recycled pid
+        await server.CreateDatabaseAsync(name, null, cancellationToken).ConfigureAwait(false);
         var connectionString = server.ConnectionStringFor(name);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var phases = new List<string>();
@@ -35,8 +35,8 @@ internal static class TemplateBuilder
         {
             foreach (var step in options.SchemaSteps)
             {
-                if (step.ScriptPath is not null) await RunScriptAsync(connectionString, FixturePaths.ResolveFile(step.ScriptPath), cancellationToken);
-                else await RunCallbackAsync(step.Migrate!, connectionString, cancellationToken);
+                if (step.ScriptPath is not null) await RunScriptAsync(connectionString, FixturePaths.ResolveFile(step.ScriptPath), cancellationToken).ConfigureAwait(false);
+                else await RunCallbackAsync(step.Migrate!, connectionString, cancellationToken).ConfigureAwait(false);
             }
             Phase("schema");
             foreach (var seed in options.Seeds)
@@ -44,28 +44,35 @@ internal static class TemplateBuilder
                 var folder = FixturePaths.ResolveFolder(seed.Folder);
                 // Truncate empties the seed's tables: rows the schema step put there (HasData, migrations) that the seed lacks are
                 // lost. Checked only for Truncate and only where the schema left rows, so other builds pay nothing.
-                await using var rowsCheck = seed.Mode == ImportMode.Truncate
-                    ? await SchemaRowsCheck.BeforeAsync(connectionString, folder, cancellationToken)
+                var rowsCheck = seed.Mode == ImportMode.Truncate
+                    ? await SchemaRowsCheck.BeforeAsync(connectionString, folder, cancellationToken).ConfigureAwait(false)
                     : null;
-                await SeedImporter.ImportAsync(new ImportRequest
+                try
                 {
-                    ConnectionString = connectionString,
-                    SeedDirectory = folder,
-                    Mode = seed.Mode,
-                }, NullSeedLog.Instance, cancellationToken);
-                if (rowsCheck is not null)
-                    foreach (var warning in await rowsCheck.AfterAsync(seed.Folder, cancellationToken)) log(warning);
+                    await SeedImporter.ImportAsync(new ImportRequest
+                    {
+                        ConnectionString = connectionString,
+                        SeedDirectory = folder,
+                        Mode = seed.Mode,
+                    }, NullSeedLog.Instance, cancellationToken).ConfigureAwait(false);
+                    if (rowsCheck is not null)
+                        foreach (var warning in await rowsCheck.AfterAsync(seed.Folder, cancellationToken).ConfigureAwait(false)) log(warning);
+                }
+                finally
+                {
+                    if (rowsCheck is not null) await rowsCheck.DisposeAsync().ConfigureAwait(false);
+                }
             }
             if (options.Seeds.Count > 0) Phase("seed import");
-            await ResetInstaller.InstallAsync(connectionString, options.Strategy, cancellationToken);
+            await ResetInstaller.InstallAsync(connectionString, options.Strategy, cancellationToken).ConfigureAwait(false);
             Phase($"{options.Strategy} setup");
-            await DisconnectAllAsync(server, name, cancellationToken);
+            await DisconnectAllAsync(server, name, cancellationToken).ConfigureAwait(false);
             log($"PgSeed: built template {name}: {string.Join(", ", phases)}.");
             return name;
         }
         catch
         {
-            try { await server.DropDatabaseAsync(name, CancellationToken.None); }
+            try { await server.DropDatabaseAsync(name, CancellationToken.None).ConfigureAwait(false); }
             catch (Exception) { /* keep the original error */ }
             throw;
         }
@@ -74,15 +81,16 @@ internal static class TemplateBuilder
     /// <summary>Runs a schema script as psql would (pg_dump output included): see <see cref="SqlScript"/>.</summary>
     private static async Task RunScriptAsync(string connectionString, string path, CancellationToken cancellationToken)
     {
-        await using var connection = await Sessions.OpenAsync(connectionString, cancellationToken);
-        await SqlScript.RunFileAsync(connection, path, cancellationToken);
+        var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+            await SqlScript.RunFileAsync(connection, path, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task RunCallbackAsync(Func<string, CancellationToken, Task> migrate, string connectionString, CancellationToken cancellationToken)
     {
         try
         {
-            await migrate(connectionString, cancellationToken);
+            await migrate(connectionString, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not PgSeedException and not OperationCanceledException)
         {

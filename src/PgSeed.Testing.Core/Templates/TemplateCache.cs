@@ -47,7 +47,7 @@ internal static class TemplateCache
         foreach (var entry in entries)
         {
             if (!entry.IsValueCreated || !entry.Value.IsCompletedSuccessfully) continue;
-            await server.DropDatabaseAsync(entry.Value.Result);
+            await server.DropDatabaseAsync(entry.Value.Result).ConfigureAwait(false);
         }
     }
 }

@@ -40,7 +40,8 @@ public sealed class TestRole : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        // The role's sessions (pooled ones included) end server-side; other tests' pools are left alone.
+        await AdminAsync($"SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE usename = '{Name}'");
         try { await AdminAsync($"DROP ROLE IF EXISTS \"{Name}\""); }
         catch (PostgresException) { /* still owns objects somewhere: harmless in a throwaway cluster */ }
     }
