@@ -103,6 +103,5 @@ public static class ConnectionResolver
     }
 
     /// <summary>Removes anything that looks like a password assignment from a message.</summary>
-    public static string Redact(string message) =>
-        System.Text.RegularExpressions.Regex.Replace(message, @"(?i)(password|pwd)\s*=\s*[^;\s']*", "$1=***");
+    public static string Redact(string message) => Redaction.Redact(message);
 }

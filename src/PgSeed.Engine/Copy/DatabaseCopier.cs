@@ -32,7 +32,7 @@ public static class DatabaseCopier
     private static async Task<CopyReport> RunAsync(CopyRequest request, ISeedLog log, CancellationToken cancellationToken)
     {
         if (request.Parallel is < 1 or > SeedExporter.MaxParallel)
-            throw new PgSeedException(ErrorCode.InvalidOption, $"--parallel must be between 1 and {SeedExporter.MaxParallel} (got {request.Parallel}).");
+            throw new PgSeedException(ErrorCode.InvalidOption, $"{OptionNames.CopyParallel} must be between 1 and {SeedExporter.MaxParallel} (got {request.Parallel}).") { Option = OptionNames.CopyParallel };
         var watch = Stopwatch.StartNew();
         var selection = request.Source with
         {

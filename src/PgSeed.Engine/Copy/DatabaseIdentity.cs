@@ -20,9 +20,9 @@ internal static class DatabaseIdentity
         var sameCluster = from.Started == to.Started || (from.SystemId is not null && from.SystemId == to.SystemId);
         if (!sameCluster || from.Oid != to.Oid || from.Name != to.Name) return;
         throw new PgSeedException(ErrorCode.CopySameDatabase,
-            $"--from ({ConnectionResolver.Describe(sourceConnection)}) and --to ({ConnectionResolver.Describe(targetConnection)}) are the same database " +
+            $"{OptionNames.CopySource} ({ConnectionResolver.Describe(sourceConnection)}) and {OptionNames.CopyTarget} ({ConnectionResolver.Describe(targetConnection)}) are the same database " +
             $"{to.Name}{(from.Started == to.Started ? "" : " (a server and its replica)")}: copying it onto itself would collide with or wipe its own rows. " +
-            "Nothing was read or written. Point --to at another database (create it from the same schema first).");
+            $"Nothing was read or written. Point {OptionNames.CopyTarget} at another database (create it from the same schema first).");
     }
 
     private static async Task<Identity> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

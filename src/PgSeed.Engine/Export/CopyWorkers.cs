@@ -53,7 +53,7 @@ internal sealed class CopyWorkers : IAsyncDisposable
                     workers._connections.Add(worker);
                     workers._registrations.Add(ServerCancellation.Register(worker, request.ConnectionString, cancellationToken));
                     await Sessions.ExecuteAsync(worker, Sessions.ExportSettings, cancellationToken);
-                    if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(worker, salts, cancellationToken); // never logged
+                    if (Shaping.MaskSql.SaltSettings(request.Rules.SelectMany(r => r.Masks.Values)) is { } salts) await Sessions.ExecuteAsync(worker, salts, cancellationToken); // never logged
                     await Sessions.ExecuteAsync(worker,
                         $"BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT {Identifier.Literal(snapshot)}", cancellationToken);
                 }

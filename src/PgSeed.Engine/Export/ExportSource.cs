@@ -62,7 +62,7 @@ internal sealed class ExportSource : IAsyncDisposable
     {
         log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
         await Sessions.ExecuteAsync(Main, Sessions.ExportSettings, cancellationToken).ConfigureAwait(false);
-        if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(Main, salts, cancellationToken).ConfigureAwait(false); // never logged
+        if (Shaping.MaskSql.SaltSettings(request.Rules.SelectMany(r => r.Masks.Values)) is { } salts) await Sessions.ExecuteAsync(Main, salts, cancellationToken).ConfigureAwait(false); // never logged
         // The snapshot starts with the catalog read: schema and rows come from the same moment.
         await Sessions.ExecuteAsync(Main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken).ConfigureAwait(false);
         Catalog = await CatalogReader.ReadAsync(Main, request.Schemas, cancellationToken).ConfigureAwait(false);
@@ -112,7 +112,7 @@ internal sealed class ExportSource : IAsyncDisposable
         log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {Plan.Tables.Count} tables");
         await CheckWhereRulesAsync(request.Strict, log, cancellationToken).ConfigureAwait(false);
         if (request.PiiLint)
-            await Shaping.PiiLint.RunAsync(Main, Catalog, Plan, request, log, cancellationToken, t => Store.ExportedRows(t, "t", Shaping.PiiLint.SampleRows))
+            await PiiLint.RunAsync(Main, Catalog, Plan, request, log, cancellationToken, t => Store.ExportedRows(t, "t", PiiLint.SampleRows))
                 .ConfigureAwait(false);
     }
 
@@ -134,7 +134,7 @@ internal sealed class ExportSource : IAsyncDisposable
             var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
             if (kept == 0) continue;
             var message = $"{t.Name.Display}: the where rule could not drop {kept} rows because other exported rows reference them; they are kept so the seed imports.";
-            if (strict) throw new PgSeedException(ErrorCode.RuleKeptParents, message + " (--strict)") { Table = t.Name.Display };
+            if (strict) throw new PgSeedException(ErrorCode.RuleKeptParents, message + $" ({OptionNames.ExportStrict})") { Table = t.Name.Display };
             log.Warning(ErrorCode.RuleKeptParents, message);
         }
     }

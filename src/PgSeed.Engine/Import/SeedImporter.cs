@@ -104,7 +104,7 @@ public static class SeedImporter
         if (request.DryRun) log.Detail(string.Join("\n", lines));
         else foreach (var line in lines) log.Detail(line);
         if (plan.Cascade && plan.CascadedTables.Count > 0)
-            log.Warning(ErrorCode.TruncateReferenced, $"--cascade also empties tables outside the seed: {string.Join(", ", plan.CascadedTables.Select(t => t.Display))}.");
+            log.Warning(ErrorCode.TruncateReferenced, $"{OptionNames.ImportCascade} also empties tables outside the seed: {string.Join(", ", plan.CascadedTables.Select(t => t.Display))}.");
     }
 
     // "child of public.customer via fk" / "parent of public.order via fk" -> the table it hangs under.
