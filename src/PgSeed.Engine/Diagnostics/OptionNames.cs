@@ -8,6 +8,8 @@ namespace PgSeed.Engine.Diagnostics;
 /// </summary>
 public static class OptionNames
 {
+    /// <summary>Where a connection is resolved from text (<c>ConnectionResolver</c>), outside any request.</summary>
+    public const string Connection = "a connection string";
     public const string ExportRoots = "ExportRequest.Roots";
     public const string ExportTable = "RootSelection.Table";
     public const string ExportFilter = "RootSelection.Filter";
@@ -50,7 +52,6 @@ public static class OptionNames
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(spellings);
-        if (text.IndexOf("Request.", StringComparison.Ordinal) < 0 && text.IndexOf("Selection.", StringComparison.Ordinal) < 0) return text;
         foreach (var (name, spelling) in spellings.OrderByDescending(p => p.Key.Length))
             text = text.Replace(name, spelling, StringComparison.Ordinal);
         return text;

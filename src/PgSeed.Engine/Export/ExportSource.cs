@@ -44,8 +44,8 @@ internal sealed class ExportSource : IAsyncDisposable
     /// </summary>
     public static async Task<ExportSource> OpenAsync(ExportRequest request, ISeedLog log, Stopwatch watch, CancellationToken cancellationToken)
     {
-        var main = await Sessions.OpenAsync(request.ConnectionString, cancellationToken).ConfigureAwait(false);
-        var source = new ExportSource(main, ServerCancellation.Register(main, request.ConnectionString, cancellationToken));
+        var main = await request.SessionSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var source = new ExportSource(main, ServerCancellation.Register(main, cancellationToken));
         try
         {
             await source.InitializeAsync(request, log, watch, cancellationToken).ConfigureAwait(false);
@@ -60,7 +60,7 @@ internal sealed class ExportSource : IAsyncDisposable
 
     private async Task InitializeAsync(ExportRequest request, ISeedLog log, Stopwatch watch, CancellationToken cancellationToken)
     {
-        log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
+        log.Detail($"exporting from {request.SessionSource.Description}");
         await Sessions.ExecuteAsync(Main, Sessions.ExportSettings, cancellationToken).ConfigureAwait(false);
         if (Shaping.MaskSql.SaltSettings(request.Rules.SelectMany(r => r.Masks.Values)) is { } salts) await Sessions.ExecuteAsync(Main, salts, cancellationToken).ConfigureAwait(false); // never logged
         // The snapshot starts with the catalog read: schema and rows come from the same moment.
@@ -74,7 +74,7 @@ internal sealed class ExportSource : IAsyncDisposable
         log.Detail($"closure: {Mode.ToString().ToLowerInvariant()} ({ModeReason})");
         await ExportPrivileges.CheckAsync(Main, Plan, Mode == ClosureMode.Server, cancellationToken).ConfigureAwait(false);
         Store = Mode == ClosureMode.Server
-            ? new ServerClosureStore(Main, Plan, log)
+            ? new ServerClosureStore(Main, Plan, log, request.Profile)
             : new ClientClosureStore(Main, Plan, log, request.ClosureKeyLimit);
     }
 

@@ -65,7 +65,7 @@ public static class SeedExporter
         var workerCount = await CopyWorkers.CountAsync(main, request, plan, t => !source.Store.StaysOnMain(t), cancellationToken);
         var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken) : null;
         var schemaDump = request.WriteSchema
-            ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
+            ? await Shaping.SchemaDumper.StartAsync(main, request.SessionSource, request.PgDump, catalog.ServerMajorVersion,
                 Shaping.SchemaDumper.TablesToDump(catalog, plan.Tables.Select(t => t.Info)), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
             : Task.FromResult(false);
         var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
