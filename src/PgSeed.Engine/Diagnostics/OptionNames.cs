@@ -28,6 +28,7 @@ public static class OptionNames
     public const string ExportConnection = "ExportRequest.ConnectionString";
     public const string ExportDataSource = "ExportRequest.DataSource";
     public const string ExportPgDump = "ExportRequest.PgDump";
+    public const string ExportPgDumpNone = "ExportRequest.PgDump = none";
     public const string ExportProfile = "ExportRequest.Profile";
     public const string ImportConnection = "ImportRequest.ConnectionString";
     public const string ImportDataSource = "ImportRequest.DataSource";

@@ -24,7 +24,7 @@ internal static class ClosureModeChoice
             case ClosureMode.Server when standby && computed:
                 throw new PgSeedException(ErrorCode.ServerClosureOnStandby,
                     $"{OptionNames.ExportClosureServer} computes the subset in temporary tables, and {database} is on a standby (pg_is_in_recovery()), where PostgreSQL " +
-                    $"allows none. Use {OptionNames.ExportClosureClient} (or Auto, the default), which writes nothing on the server, or export from the primary.");
+                    $"allows none. Use {OptionNames.ExportClosureClient} (or auto, the default), which writes nothing on the server, or export from the primary.");
             case ClosureMode.Server:
                 return (ClosureMode.Server, OptionNames.ExportClosureServer);
             case ClosureMode.Client:

@@ -120,7 +120,7 @@ internal static class SchemaDumper
                     $"pg_dump {chosen.Major} ({chosen.Path}) failed ({ConnectionResolver.Redact(result?.Stderr.Trim() ?? "could not start")}); the seed has no schema.sql." +
                     (fromDataSource && string.IsNullOrEmpty(cs.Password)
                         ? $" The export's data source does not reveal its password to pg_dump: set Persist Security Info=true on it, give pg_dump the password " +
-                          $"through PGPASSWORD or ~/.pgpass, or set {OptionNames.ExportPgDump} = none to write schema.sql from the catalog."
+                          $"through PGPASSWORD or ~/.pgpass, or set {OptionNames.ExportPgDumpNone} to write schema.sql from the catalog."
                         : ""));
                 return false;
             }
@@ -148,7 +148,7 @@ internal static class SchemaDumper
                 $"The server is PostgreSQL {serverMajor} and {why}: schema.sql was written from the server's catalog instead (tables, keys, indexes, " +
                 $"triggers and the types they use; not comments, policies or storage settings). For pg_dump's output, install pg_dump {serverMajor} or newer " +
                 $"(Debian/Ubuntu: apt-get install postgresql-client-{serverMajor}, from apt.postgresql.org where the release lacks it) or set {OptionNames.ExportPgDump} to one " +
-                $"({OptionNames.ExportPgDump} = none: the catalog, without this warning).");
+                $"({OptionNames.ExportPgDumpNone}: the catalog, without this warning).");
         }
         string body;
         await Sessions.ExecuteAsync(connection, "SAVEPOINT pgseed_schema_sql", cancellationToken);

@@ -61,7 +61,7 @@ public static class SeedUpgrader
         DatabaseCatalog migrated;
         await using (var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false))
             migrated = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
-        var export = CarryOverRequest(manifest, migrated, omitted, scratch, folder) with { Parallel = request.Parallel };
+        var export = CarryOverRequest(manifest, migrated, omitted, scratch, folder) with { Parallel = request.Parallel, PgDump = request.PgDump };
         var report = await SeedExporter.ExportAsync(export, log, cancellationToken).ConfigureAwait(false);
         return new UpgradeReport { SeedDirectory = report.OutputDirectory ?? folder, Migrations = migrations.Select(Path.GetFileName).ToList()!, Export = report };
     }
