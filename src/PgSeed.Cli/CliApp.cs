@@ -46,12 +46,12 @@ public static class CliApp
         }
         catch (PgSeedException e) when (IsUsage(e))
         {
-            stderr.WriteLine($"error {e.Code}: {ConnectionResolver.Redact(e.Message)}");
+            stderr.WriteLine($"error {e.Code}: {ConnectionResolver.Redact(CliOptionNames.Respell(e.Message))}");
             return UsageError;
         }
         catch (PgSeedException e)
         {
-            stderr.WriteLine($"error {e.Code}: {ConnectionResolver.Redact(e.Message)}");
+            stderr.WriteLine($"error {e.Code}: {ConnectionResolver.Redact(CliOptionNames.Respell(e.Message))}");
             stderr.WriteLine($"  see {e.HelpUrl}");
             return Failure;
         }
@@ -64,7 +64,7 @@ public static class CliApp
         {
             // Whatever else escaped (a server or I/O error, a bug): one coded line, like every other failure.
             var coded = PgSeedErrors.From(e);
-            stderr.WriteLine($"error {coded.Code}: {ConnectionResolver.Redact(coded.Message)}");
+            stderr.WriteLine($"error {coded.Code}: {ConnectionResolver.Redact(CliOptionNames.Respell(coded.Message))}");
             stderr.WriteLine($"  see {coded.HelpUrl}");
             return Failure;
         }

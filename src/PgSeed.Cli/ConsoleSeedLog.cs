@@ -62,12 +62,14 @@ internal sealed class ConsoleSeedLog : ISeedLog, ISeedProgress
 
     public void Summary(string message)
     {
+        message = CliOptionNames.Respell(message);
         FlushPersonalData();
         Write(_stdout, message);
     }
 
     public void Detail(string message)
     {
+        message = CliOptionNames.Respell(message);
         // The tree (multi-line) and the plan line are always shown; per-step detail only with --verbose.
         if (_quiet) return;
         if (!_verbose && !message.Contains('\n') && !message.StartsWith("plan:", StringComparison.Ordinal)) return;
@@ -81,6 +83,7 @@ internal sealed class ConsoleSeedLog : ISeedLog, ISeedProgress
 
     public void Warning(string code, string message)
     {
+        message = CliOptionNames.Respell(message);
         if (code == ErrorCode.PersonalData)
         {
             // One per table; listed together after the tree, where they are read.

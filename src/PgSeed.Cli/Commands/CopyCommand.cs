@@ -81,7 +81,7 @@ internal static class CopyCommand
                 if (name is not null) stdout.WriteLine($"seed {name}:");
                 var request = new CopyRequest
                 {
-                    Source = selection with
+                    Source = EnvironmentSwitches.Apply(selection) with
                     {
                         ExcludedTables = selection.ExcludedTables.Concat(result.GetValue(excludeTable) ?? []).ToList(),
                         Closure = CommonOptions.ClosureMode(result.GetValue(closure)),

@@ -57,7 +57,7 @@ internal static class DiffCommand
             {
                 var request = FreshExportRequest(before, result.GetValue(config), result.GetValue(connection)) with { Parallel = result.GetValue(parallel) };
                 var log = new ConsoleSeedLog(stderr, stderr, result.GetValue(verbose), quiet: false, showSql: result.GetValue(verbose));
-                diff = await SeedDiffer.DiffWithFreshExportAsync(before, request, options, log, cancellationToken);
+                diff = await SeedDiffer.DiffWithFreshExportAsync(before, EnvironmentSwitches.Apply(request), options, log, cancellationToken);
             }
             stdout.Write(result.GetValue(format) switch
             {

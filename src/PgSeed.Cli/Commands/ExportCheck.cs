@@ -11,7 +11,7 @@ internal static class ExportCheck
     public static async Task<bool> RunAsync(ExportRequest request, ISeedLog log, TextWriter stdout, CancellationToken cancellationToken)
     {
         if (request.DryRun) throw new PgSeedException(ErrorCode.InvalidOption, "--check and --dry-run cannot be combined.");
-        var result = await SeedCheck.CheckAsync(request, log, cancellationToken: cancellationToken);
+        var result = await SeedCheck.CheckAsync(EnvironmentSwitches.Apply(request), log, cancellationToken: cancellationToken);
         if (result.UpToDate)
         {
             stdout.WriteLine($"{result.Folder}: up to date");

@@ -104,7 +104,7 @@ internal static class ExportCommand
     {
         var log = new ConsoleSeedLog(stdout, stderr, result.GetValue(verbose), result.GetValue(quiet), showSql: request.DryRun || result.GetValue(verbose));
         if (result.GetValue(check)) return await ExportCheck.RunAsync(request, log, stdout, cancellationToken);
-        var report = await log.RunAsync(() => SeedExporter.ExportAsync(request, log, cancellationToken), live: !request.DryRun);
+        var report = await log.RunAsync(() => SeedExporter.ExportAsync(EnvironmentSwitches.Apply(request), log, cancellationToken), live: !request.DryRun);
         if (report.DryRun)
         {
             stdout.WriteLine("Dry run: no data read, no files written. Tables in import order:");

@@ -67,7 +67,7 @@ internal static class PlanCommand
             {
                 // Warnings (a reference into an excluded table, say) still reach stderr; nothing else is printed.
                 var log = new ConsoleSeedLog(stdout, stderr, verbose: false, quiet: true, showSql: false);
-                var report = await SeedExporter.ExportAsync(request with { DryRun = true, PiiLint = false }, log, cancellationToken);
+                var report = await SeedExporter.ExportAsync(EnvironmentSwitches.Apply(request) with { DryRun = true, PiiLint = false }, log, cancellationToken);
                 if (name is not null && requests.Count > 1)
                     stdout.WriteLine(planFormat switch { PlanFormat.Mermaid => $"%% seed {name}", PlanFormat.Dot => $"// seed {name}", _ => $"seed {name}:" });
                 stdout.Write(report.Graph!.Render(planFormat));

@@ -60,7 +60,7 @@ internal static class UpgradeCommand
             }
             try
             {
-                var report = await SeedUpgrader.UpgradeAsync(new UpgradeRequest
+                var report = await SeedUpgrader.UpgradeAsync(EnvironmentSwitches.Apply(new UpgradeRequest
                 {
                     SeedDirectory = result.GetValue(folder)!,
                     ScratchConnectionString = host.ConnectionStringFor(database),
@@ -68,7 +68,7 @@ internal static class UpgradeCommand
                     MigrateCommand = result.GetValue(migrateCommand),
                     SchemaFile = result.GetValue(schema),
                     Parallel = result.GetValue(parallel),
-                }, log, cancellationToken);
+                }), log, cancellationToken);
                 stdout.WriteLine($"Upgraded {report.SeedDirectory}" + (report.Migrations.Count > 0 ? $" through {report.Migrations.Count} migrations" : ""));
             }
             finally

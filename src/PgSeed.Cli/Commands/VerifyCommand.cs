@@ -46,7 +46,7 @@ internal static class VerifyCommand
                     var verification = await SeedVerifier.VerifyAsync(folder, cancellationToken);
                     foreach (var problem in verification.Problems)
                     {
-                        stderr.WriteLine($"error {problem.Code}: {problem.Message}");
+                        stderr.WriteLine($"error {problem.Code}: {CliOptionNames.Respell(problem.Message)}");
                         stderr.WriteLine($"  see {problem.HelpUrl}");
                     }
                     if (verification.Ok)
@@ -56,10 +56,10 @@ internal static class VerifyCommand
                 }
                 var log = new ConsoleSeedLog(stdout, stderr, result.GetValue(verbose), quiet: false, showSql: result.GetValue(verbose));
                 var outcome = await TargetVerifier.VerifyAsync(folder, target, mode, log, cancellationToken);
-                foreach (var warning in outcome.Warnings) stderr.WriteLine($"warning {warning.Code}: {ConnectionResolver.Redact(warning.Message)}");
+                foreach (var warning in outcome.Warnings) stderr.WriteLine($"warning {warning.Code}: {ConnectionResolver.Redact(CliOptionNames.Respell(warning.Message))}");
                 foreach (var error in outcome.Errors)
                 {
-                    stderr.WriteLine($"error {error.Code}: {ConnectionResolver.Redact(error.Message)}");
+                    stderr.WriteLine($"error {error.Code}: {ConnectionResolver.Redact(CliOptionNames.Respell(error.Message))}");
                     stderr.WriteLine($"  see {error.HelpUrl}");
                 }
                 if (outcome.Ok)

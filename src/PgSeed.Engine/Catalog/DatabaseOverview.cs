@@ -43,7 +43,7 @@ public static class DatabaseOverview
             ForeignKeys = t.ForeignKeys.OrderBy(f => f.Name, StringComparer.Ordinal).Select(Describe).ToList(),
             ReferencedBy = t.ReferencedBy.OrderBy(f => f.Child).ThenBy(f => f.Name, StringComparer.Ordinal).Select(Describe).ToList(),
             PersonalData = t.DataColumns
-                .Select(c => (c.Name, Kind: Shaping.PiiLint.ByName(t.Name, c) ?? (c.Type is "inet" or "cidr" ? "ip" : null)))
+                .Select(c => (c.Name, Kind: PersonalColumnNames.KindOf(t.Name, c) ?? (c.Type is "inet" or "cidr" ? "ip" : null)))
                 .Where(x => x.Kind is not null && !t.ForeignKeys.Any(f => f.Columns.Contains(x.Name)) && !(t.RowKey ?? []).Contains(x.Name))
                 .Select(x => new PersonalColumn(x.Name, x.Kind!)).ToList(),
         }).ToList();

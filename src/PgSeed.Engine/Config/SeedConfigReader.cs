@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Export;
 using PgSeed.Engine.Shaping;
@@ -223,16 +224,8 @@ internal sealed class SeedConfigReader(string file, Func<string, string?> enviro
     }
 
     /// <summary><c>[schema.]table.column</c> → table text (re-quoted where it was quoted) and column.</summary>
-    internal static (string Table, string Column) SplitColumn(string text, string at, string? file = null)
-    {
-        IReadOnlyList<(string Name, bool Quoted)> parts;
-        try { parts = Identifier.ParseQualified(text, maxParts: 3); }
-        catch (FormatException e) { throw new PgSeedException(ErrorCode.ConfigInvalid, $"{file ?? "--allow-pii"}: {at}: {e.Message}") { File = file }; }
-        if (parts.Count < 2)
-            throw new PgSeedException(ErrorCode.ConfigInvalid, $"{file ?? "--allow-pii"}: {at}: expected [schema.]table.column, got \"{text}\".") { File = file };
-        var table = string.Join(".", parts.Take(parts.Count - 1).Select(p => p.Quoted ? Identifier.Quote(p.Name) : p.Name));
-        return (table, parts[^1].Name);
-    }
+    internal static (string Table, string Column) SplitColumn(string text, string at, string? file = null) =>
+        ColumnReference.Split(text, at, file);
 
     private string? OptionalString(JsonElement e, string property, string at, bool expand = true)
     {

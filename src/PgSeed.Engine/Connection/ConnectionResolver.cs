@@ -23,7 +23,7 @@ public static class ConnectionResolver
             var database = environment("PGDATABASE");
             if (host is null && database is null)
                 throw new PgSeedException(ErrorCode.NoConnection,
-                    $"No connection given. Pass --connection, or set {EnvironmentVariable} or the PG* variables (PGHOST, PGDATABASE, PGUSER; the password through PGPASSWORD).");
+                    $"No connection given. Pass {OptionNames.Connection}, or set {EnvironmentVariable} or the PG* variables (PGHOST, PGDATABASE, PGUSER; the password through PGPASSWORD).");
             builder = new NpgsqlConnectionStringBuilder();
             if (host is not null) builder.Host = host;
             if (environment("PGPORT") is { } port && int.TryParse(port, out var p)) builder.Port = p;
@@ -103,6 +103,5 @@ public static class ConnectionResolver
     }
 
     /// <summary>Removes anything that looks like a password assignment from a message.</summary>
-    public static string Redact(string message) =>
-        System.Text.RegularExpressions.Regex.Replace(message, @"(?i)(password|pwd)\s*=\s*[^;\s']*", "$1=***");
+    public static string Redact(string message) => Redaction.Redact(message);
 }

@@ -25,12 +25,29 @@ public sealed class ServerCancellation : IAsyncDisposable, IDisposable
         return cancellation;
     }
 
-    private static async Task CancelAsync(string connectionString, int pid)
+    /// <summary>
+    /// As <see cref="Register(NpgsqlConnection, string, CancellationToken)"/>, the side connection cloned from
+    /// <paramref name="connection"/> (<see cref="NpgsqlConnection.CloneWith"/>): the same user, password and TLS
+    /// callbacks, also for a connection from a data source whose connection string hides its password.
+    /// </summary>
+    internal static ServerCancellation Register(NpgsqlConnection connection, CancellationToken token)
+    {
+        var cancellation = new ServerCancellation();
+        if (!token.CanBeCanceled) return cancellation;
+        var pid = connection.ProcessID;
+        var side = new NpgsqlConnectionStringBuilder(connection.ConnectionString) { Pooling = false, Timeout = 5, CommandTimeout = 5 }.ConnectionString;
+        cancellation._registration = token.Register(() => cancellation._request = Task.Run(() => CancelAsync(() => connection.CloneWith(side), pid)));
+        return cancellation;
+    }
+
+    private static Task CancelAsync(string connectionString, int pid) =>
+        CancelAsync(() => new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5, CommandTimeout = 5 }.ConnectionString), pid);
+
+    private static async Task CancelAsync(Func<NpgsqlConnection> sideConnection, int pid)
     {
         try
         {
-            var b = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5, CommandTimeout = 5 };
-            await using var side = new NpgsqlConnection(b.ConnectionString);
+            await using var side = sideConnection();
             await side.OpenAsync().ConfigureAwait(false);
             await using var cmd = new NpgsqlCommand("SELECT pg_catalog.pg_cancel_backend(@pid)", side);
             cmd.Parameters.AddWithValue("pid", pid);

@@ -23,30 +23,41 @@ public static class Sessions
     public const string ExportSettings = "SET temp_buffers = '256MB'; SET work_mem = '64MB'; SET jit = off; SET default_statistics_target = 10";
 
     /// <summary>Opens a connection (no pooling: export and import own their sessions) and applies the settings.</summary>
-    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    public static Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken) =>
+        OpenAsync(new NpgsqlConnection(OwnSessionSettings(connectionString)), connectionString, cancellationToken);
+
+    /// <summary>
+    /// <paramref name="connectionString"/> for a session PgSeed owns: no pooling, no enlisting, and no command timeout
+    /// unless the user wrote one (Npgsql's default 30 s would abort a large COPY, closure round or upsert half-way;
+    /// bulk work has no natural time limit, cancellation stops it).
+    /// </summary>
+    internal static string OwnSessionSettings(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Enlist = false };
-        // Npgsql's default 30 s command timeout would abort a large COPY, closure round or upsert half-way;
-        // bulk work has no natural time limit (cancellation stops it). A timeout the user wrote stays.
         if (!MentionsCommandTimeout(connectionString)) builder.CommandTimeout = 0;
-        var connection = new NpgsqlConnection(builder.ConnectionString);
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Opens <paramref name="connection"/> and applies the settings; <paramref name="describe"/> names it in errors.</summary>
+    internal static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnection connection, string describe, CancellationToken cancellationToken)
+    {
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {
-            await connection.DisposeAsync();
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw new PgSeedException(ErrorCode.ConnectionFailed,
-                $"Could not connect to {ConnectionResolver.Describe(connectionString)}: {ConnectionResolver.Redact(e.Message)}", e);
+                $"Could not connect to {ConnectionResolver.Describe(describe)}: {ConnectionResolver.Redact(e.Message)}", e);
         }
         catch (OperationCanceledException)
         {
-            await connection.DisposeAsync();
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         await using (var cmd = new NpgsqlCommand(DeterministicSettings, connection))
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
 

@@ -1,3 +1,6 @@
+using Npgsql;
+using PgSeed.Engine.Connection;
+using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Export;
 using PgSeed.Engine.Import;
 
@@ -17,8 +20,17 @@ public sealed record CopyRequest
     /// </summary>
     public required ExportRequest Source { get; init; }
 
-    /// <summary>Npgsql connection string of the target database (its schema must hold the tables and columns).</summary>
-    public required string TargetConnectionString { get; init; }
+    /// <summary>
+    /// Npgsql connection string of the target database (its schema must hold the tables and columns). Give this or
+    /// <see cref="TargetDataSource"/>, not both. (The source's is <see cref="ExportRequest.ConnectionString"/> or
+    /// <see cref="ExportRequest.DataSource"/> of <see cref="Source"/>.)
+    /// </summary>
+    public string? TargetConnectionString { get; init; }
+
+    /// <summary>The target as an <see cref="NpgsqlDataSource"/>, instead of <see cref="TargetConnectionString"/> (never disposed by PgSeed).</summary>
+    public NpgsqlDataSource? TargetDataSource { get; init; }
+
+    internal SessionSource TargetSessionSource => SessionSource.For(TargetConnectionString, TargetDataSource, OptionNames.CopyTargetConnection, OptionNames.CopyTargetDataSource);
 
     /// <summary>How rows already in the target are treated (see <see cref="ImportMode"/>).</summary>
     public ImportMode Mode { get; init; } = ImportMode.Append;

@@ -32,7 +32,7 @@ public static class DatabaseCopier
     private static async Task<CopyReport> RunAsync(CopyRequest request, ISeedLog log, CancellationToken cancellationToken)
     {
         if (request.Parallel is < 1 or > SeedExporter.MaxParallel)
-            throw new PgSeedException(ErrorCode.InvalidOption, $"--parallel must be between 1 and {SeedExporter.MaxParallel} (got {request.Parallel}).");
+            throw new PgSeedException(ErrorCode.InvalidOption, $"{OptionNames.CopyParallel} must be between 1 and {SeedExporter.MaxParallel} (got {request.Parallel}).") { Option = OptionNames.CopyParallel };
         var watch = Stopwatch.StartNew();
         var selection = request.Source with
         {
@@ -48,6 +48,7 @@ public static class DatabaseCopier
         var load = new ImportRequest
         {
             ConnectionString = request.TargetConnectionString,
+            DataSource = request.TargetDataSource,
             SeedDirectory = "",
             Mode = request.Mode,
             Cascade = request.Cascade,
@@ -56,9 +57,9 @@ public static class DatabaseCopier
         };
 
         await using var source = await ExportSource.OpenAsync(selection, log, watch, cancellationToken);
-        await using var target = await ImportTarget.OpenAsync(request.TargetConnectionString, cancellationToken);
-        await DatabaseIdentity.RefuseSameAsync(source.Main, target.Connection, selection.ConnectionString, request.TargetConnectionString, cancellationToken);
-        log.Detail($"copying into {ConnectionResolver.Describe(request.TargetConnectionString)}");
+        await using var target = await ImportTarget.OpenAsync(request.TargetSessionSource, cancellationToken);
+        await DatabaseIdentity.RefuseSameAsync(source.Main, target.Connection, selection.SessionSource.Description, target.Description, cancellationToken);
+        log.Detail($"copying into {target.Description}");
 
         // The target's pre-flight runs before the closure: a missing table or column costs no reading.
         await using var streams = new SourceStreams(source, log, cancellationToken);
@@ -107,8 +108,8 @@ public static class DatabaseCopier
         var tree = SummaryTree.Render(reports, watch.Elapsed, showTimes: !request.DryRun);
         log.Detail(tree.TrimEnd('\n'));
         log.Summary($"{(request.DryRun ? "Would copy" : "Copied")} {SummaryTree.Count(reports.Sum(r => r.Rows))} rows in {reports.Count} tables " +
-                    $"({SummaryTree.Size(reports.Sum(r => r.Bytes))}, {SeedImporter.ModeName(request.Mode)}) from {ConnectionResolver.Describe(selection.ConnectionString)} " +
-                    $"into {ConnectionResolver.Describe(request.TargetConnectionString)} in {SummaryTree.Time(watch.Elapsed)}" +
+                    $"({SummaryTree.Size(reports.Sum(r => r.Bytes))}, {SeedImporter.ModeName(request.Mode)}) from {selection.SessionSource.Description} " +
+                    $"into {target.Description} in {SummaryTree.Time(watch.Elapsed)}" +
                     (request.DryRun ? " (dry run: nothing read or written)" : "") +
                     (source.Mode == ClosureMode.Client && selection.Closure == ClosureMode.Auto ? $" (client closure: {source.ModeReason})" : ""));
         return new CopyReport

@@ -13,16 +13,16 @@ internal static class DatabaseIdentity
 {
     private sealed record Identity(long Oid, string Name, string Started, string? SystemId);
 
-    public static async Task RefuseSameAsync(NpgsqlConnection source, NpgsqlConnection target, string sourceConnection, string targetConnection,
+    public static async Task RefuseSameAsync(NpgsqlConnection source, NpgsqlConnection target, string sourceDescription, string targetDescription,
         CancellationToken cancellationToken)
     {
         var (from, to) = (await ReadAsync(source, cancellationToken).ConfigureAwait(false), await ReadAsync(target, cancellationToken).ConfigureAwait(false));
         var sameCluster = from.Started == to.Started || (from.SystemId is not null && from.SystemId == to.SystemId);
         if (!sameCluster || from.Oid != to.Oid || from.Name != to.Name) return;
         throw new PgSeedException(ErrorCode.CopySameDatabase,
-            $"--from ({ConnectionResolver.Describe(sourceConnection)}) and --to ({ConnectionResolver.Describe(targetConnection)}) are the same database " +
+            $"{OptionNames.CopySource} ({sourceDescription}) and {OptionNames.CopyTarget} ({targetDescription}) are the same database " +
             $"{to.Name}{(from.Started == to.Started ? "" : " (a server and its replica)")}: copying it onto itself would collide with or wipe its own rows. " +
-            "Nothing was read or written. Point --to at another database (create it from the same schema first).");
+            $"Nothing was read or written. Point {OptionNames.CopyTarget} at another database (create it from the same schema first).");
     }
 
     private static async Task<Identity> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

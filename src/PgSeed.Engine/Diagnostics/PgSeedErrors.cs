@@ -1,5 +1,4 @@
 using Npgsql;
-using PgSeed.Engine.Connection;
 
 namespace PgSeed.Engine.Diagnostics;
 
@@ -38,13 +37,13 @@ public static class PgSeedErrors
             PostgresException pe => new PgSeedException(ErrorCode.DatabaseError, $"Database error{during}: {pe.SqlState} {Describe(pe)}", e)
                 { Table = TableOf(pe), Column = pe.ColumnName },
             NpgsqlException ne => new PgSeedException(ErrorCode.ConnectionLost,
-                $"The connection to the server was lost{during}: {ConnectionResolver.Redact(Innermost(ne).Message)}. Nothing was committed; run again once the server is reachable.", e),
+                $"The connection to the server was lost{during}: {Redaction.Redact(Innermost(ne).Message)}. Nothing was committed; run again once the server is reachable.", e),
             IOException io when IsDiskFull(io) => new PgSeedException(ErrorCode.DiskFull,
                 $"The disk is full{during}: {io.Message} Free space (or raise the quota) and run again; nothing was left half-written.", e),
             IOException or UnauthorizedAccessException => new PgSeedException(ErrorCode.FileAccessFailed,
                 $"A file could not be read or written{during}: {e.Message} Check the path, its permissions and that the file system is writable.", e),
             _ => new PgSeedException(ErrorCode.Internal,
-                $"Unexpected internal error{during} ({e.GetType().Name}: {ConnectionResolver.Redact(e.Message)}). Please report it with the command you ran.", e),
+                $"Unexpected internal error{during} ({e.GetType().Name}: {Redaction.Redact(e.Message)}). Please report it with the command you ran.", e),
         };
     }
 
@@ -56,7 +55,7 @@ public static class PgSeedErrors
     }
 
     private static string Describe(PostgresException e) =>
-        ConnectionResolver.Redact(e.MessageText + (string.IsNullOrEmpty(e.Detail) ? "" : " " + e.Detail.TrimEnd('.')));
+        Redaction.Redact(e.MessageText + (string.IsNullOrEmpty(e.Detail) ? "" : " " + e.Detail.TrimEnd('.')));
 
     private static string? TableOf(PostgresException e) => e.TableName is null ? null : $"{e.SchemaName ?? "public"}.{e.TableName}";
 

@@ -34,6 +34,26 @@ public sealed class PgSeedException : Exception
     /// <summary>1-based character position in the SQL the user supplied (filters), if known.</summary>
     public int? Position { get; init; }
 
+    /// <summary>
+    /// The request property at fault, as the message names it (e.g. <see cref="OptionNames.ExportParallel"/>), if
+    /// one is: adapters respell it in the message (<see cref="OptionNames.Respell"/>) and may point at their own option.
+    /// </summary>
+    public string? Option { get; init; }
+
+    /// <summary>
+    /// This error with its message respelled for an adapter (<see cref="OptionNames.Respell"/>): the same code,
+    /// location and inner exception; this instance when nothing changes.
+    /// </summary>
+    public PgSeedException Respelled(IReadOnlyDictionary<string, string> spellings)
+    {
+        var message = OptionNames.Respell(Message, spellings);
+        return message == Message ? this : new PgSeedException(Code, message, InnerException)
+        {
+            Table = Table, Column = Column, File = File, Line = Line, Record = Record, Position = Position,
+            Option = Option,
+        };
+    }
+
     /// <summary>Help link for the code.</summary>
     public string HelpUrl => ErrorHelp.LinkFor(Code);
 

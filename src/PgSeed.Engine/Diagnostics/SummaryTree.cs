@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using PgSeed.Engine.Export;
 
 namespace PgSeed.Engine.Diagnostics;
 

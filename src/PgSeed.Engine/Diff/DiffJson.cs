@@ -12,7 +12,7 @@ public static class DiffJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter<TableChange>(JsonNamingPolicy.CamelCase) },
-        TypeInfoResolver = Seed.SeedJsonContext.Default,
+        TypeInfoResolver = DiffJsonContext.Default,
     };
 
     public static string Render(SeedDiff diff) =>

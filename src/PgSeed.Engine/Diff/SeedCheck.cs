@@ -47,7 +47,7 @@ public static class SeedCheck
         {
             diff = await SeedDiffer.DiffAsync(folder, fresh.Path, (options ?? new SeedDiffOptions()) with
             {
-                RequireSameRoots = false, BeforeLabel = folder, AfterLabel = "export from " + Connection.ConnectionResolver.Describe(request.ConnectionString),
+                RequireSameRoots = false, BeforeLabel = folder, AfterLabel = "export from " + request.SessionSource.Description,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (PgSeedException e) when (e.Code is ErrorCode.SeedFileMissing or ErrorCode.ChecksumMismatch or ErrorCode.RowCountMismatch or ErrorCode.CsvHeaderInvalid)

@@ -79,7 +79,7 @@ public static class SeedDiffer
         using var fresh = await ScratchSeedFolder.ExportAsync(request, log, cancellationToken).ConfigureAwait(false);
         return await DiffAsync(folder, fresh.Path, (options ?? new SeedDiffOptions()) with
         {
-            AfterLabel = options?.AfterLabel ?? "export from " + Connection.ConnectionResolver.Describe(request.ConnectionString),
+            AfterLabel = options?.AfterLabel ?? "export from " + request.SessionSource.Description,
         }, cancellationToken).ConfigureAwait(false);
     }
 

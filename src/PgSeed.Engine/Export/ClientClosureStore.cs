@@ -205,8 +205,8 @@ internal sealed class ClientClosureStore(NpgsqlConnection connection, SubsetPlan
         return new PgSeedException(ErrorCode.ClosureKeyLimit,
             $"The client-side closure would hold more than {keyLimit.ToString("N0", CultureInfo.InvariantCulture)} row keys in memory " +
             $"({table.Name.Display} alone has {(_keys.TryGetValue(table, out var k) ? k.Count : _derivedValues[table].Count).ToString("N0", CultureInfo.InvariantCulture)}; " +
-            $"about {bytes / (1024 * 1024)} MB so far). Raise the limit (--closure-key-limit), export a smaller subset " +
-            "(a narrower filter, --children none, --exclude-edge), or compute it on the server (--closure server: a primary, as a role with TEMPORARY).")
+            $"about {bytes / (1024 * 1024)} MB so far). Raise the limit ({OptionNames.ExportClosureKeyLimit}), export a smaller subset " +
+            $"(a narrower filter, {OptionNames.ExportChildrenNone}, {OptionNames.ExportExcludedEdges}), or compute it on the server ({OptionNames.ExportClosureServer}: a primary, as a role with TEMPORARY).")
             { Table = table.Name.Display };
     }
 

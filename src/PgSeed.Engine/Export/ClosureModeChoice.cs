@@ -23,16 +23,16 @@ internal static class ClosureModeChoice
         {
             case ClosureMode.Server when standby && computed:
                 throw new PgSeedException(ErrorCode.ServerClosureOnStandby,
-                    $"--closure server computes the subset in temporary tables, and {database} is on a standby (pg_is_in_recovery()), where PostgreSQL " +
-                    "allows none. Use --closure client (or auto, the default), which writes nothing on the server, or export from the primary.");
+                    $"{OptionNames.ExportClosureServer} computes the subset in temporary tables, and {database} is on a standby (pg_is_in_recovery()), where PostgreSQL " +
+                    $"allows none. Use {OptionNames.ExportClosureClient} (or auto, the default), which writes nothing on the server, or export from the primary.");
             case ClosureMode.Server:
-                return (ClosureMode.Server, "--closure server");
+                return (ClosureMode.Server, OptionNames.ExportClosureServer);
             case ClosureMode.Client:
-                return (ClosureMode.Client, "--closure client");
+                return (ClosureMode.Client, OptionNames.ExportClosureClient);
         }
         if (!computed) return (ClosureMode.Server, "every exported table is complete: no row set to compute, nothing written");
         if (standby) return (ClosureMode.Client, "the server is a standby (pg_is_in_recovery()), where temporary tables cannot be created");
         if (!temp) return (ClosureMode.Client, $"role {role} lacks TEMPORARY on database {database}");
-        return (ClosureMode.Server, "temporary tables on the server (the default; --closure client keeps the keys in this process instead)");
+        return (ClosureMode.Server, $"temporary tables on the server (the default; {OptionNames.ExportClosureClient} keeps the keys in this process instead)");
     }
 }

@@ -43,17 +43,18 @@ internal sealed class CopyWorkers : IAsyncDisposable
     public static async Task<CopyWorkers> OpenAsync(ExportRequest request, string snapshot, int count, ISeedLog log, CancellationToken cancellationToken)
     {
         var workers = new CopyWorkers();
+        var sessions = request.SessionSource;
         try
         {
             for (var i = 0; i < count; i++)
             {
                 try
                 {
-                    var worker = await Sessions.OpenAsync(request.ConnectionString, cancellationToken);
+                    var worker = await sessions.OpenAsync(cancellationToken).ConfigureAwait(false);
                     workers._connections.Add(worker);
-                    workers._registrations.Add(ServerCancellation.Register(worker, request.ConnectionString, cancellationToken));
+                    workers._registrations.Add(ServerCancellation.Register(worker, cancellationToken));
                     await Sessions.ExecuteAsync(worker, Sessions.ExportSettings, cancellationToken);
-                    if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(worker, salts, cancellationToken); // never logged
+                    if (Shaping.MaskSql.SaltSettings(request.Rules.SelectMany(r => r.Masks.Values)) is { } salts) await Sessions.ExecuteAsync(worker, salts, cancellationToken); // never logged
                     await Sessions.ExecuteAsync(worker,
                         $"BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT {Identifier.Literal(snapshot)}", cancellationToken);
                 }

@@ -41,7 +41,7 @@ internal static class ExportPrivileges
                 database = reader.GetString(1);
                 if (needsTemp && !reader.GetBoolean(2) && missing.Count == 0)
                 {
-                    missing.Add($"TEMPORARY on database {database} (--closure server computes the subset in temporary tables; --closure client needs none)");
+                    missing.Add($"TEMPORARY on database {database} ({OptionNames.ExportClosureServer} computes the subset in temporary tables; {OptionNames.ExportClosureClient} needs none)");
                     grants.Add($"GRANT TEMPORARY ON DATABASE {Identifier.Quote(database)} TO {Identifier.Quote(role)};");
                 }
                 var table = tables[(int)reader.GetInt64(3) - 1];

@@ -1,3 +1,5 @@
+using PgSeed.Engine.Diagnostics;
+
 namespace PgSeed.Engine.Export;
 
 /// <summary>What an export did: one entry per table, in manifest order.</summary>
@@ -22,22 +24,4 @@ public sealed record ExportReport
     /// <summary>Where the subset was computed, and why there (see <see cref="ClosureMode"/>).</summary>
     public ClosureMode Closure { get; init; }
     public string? ClosureReason { get; init; }
-}
-
-/// <summary>Per-table outcome of an export or import.</summary>
-public sealed record TableReport
-{
-    public required string Table { get; init; }
-    public long Rows { get; init; }
-    public long Bytes { get; init; }
-    public TimeSpan Elapsed { get; init; }
-
-    /// <summary>Why the table is included: <c>root</c>, <c>child of …</c>, <c>parent of …</c>.</summary>
-    public string? Reason { get; init; }
-
-    /// <summary>The table this one hangs under in the tree (null for roots).</summary>
-    public string? TreeParent { get; init; }
-
-    /// <summary>What the reason leaves unexplained: rows a root's filter did not select, self-references, FK cycles.</summary>
-    public string? Note { get; init; }
 }

@@ -1,3 +1,7 @@
+using Npgsql;
+using PgSeed.Engine.Connection;
+using PgSeed.Engine.Diagnostics;
+
 namespace PgSeed.Engine.Export;
 
 /// <summary>Which rows are exported below the roots.</summary>
@@ -45,8 +49,20 @@ public sealed record RootSelection
 /// <summary>Everything an export needs. The same request drives the CLI, MSBuild and tests.</summary>
 public sealed record ExportRequest
 {
-    /// <summary>Npgsql connection string (resolve user input with <see cref="Connection.ConnectionResolver"/>).</summary>
-    public required string ConnectionString { get; init; }
+    /// <summary>
+    /// Npgsql connection string (resolve user input with <see cref="Connection.ConnectionResolver"/>). Give this or
+    /// <see cref="DataSource"/>, not both.
+    /// </summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>
+    /// The source as an <see cref="NpgsqlDataSource"/>, instead of <see cref="ConnectionString"/>. PgSeed opens its own
+    /// sessions with its settings, user and password (the parallel copy sessions and the one that cancels server work
+    /// too) and never disposes it. pg_dump (schema.sql) reads its connection string, which holds the password only
+    /// with <c>Persist Security Info=true</c>; otherwise pg_dump finds it as libpq does (<c>PGPASSWORD</c>,
+    /// <c>~/.pgpass</c>), or set <see cref="PgDump"/> to <c>none</c> to write schema.sql from the catalog.
+    /// </summary>
+    public NpgsqlDataSource? DataSource { get; init; }
 
     /// <summary>The main root first, then <c>--include</c> roots.</summary>
     public required IReadOnlyList<RootSelection> Roots { get; init; }
@@ -115,6 +131,22 @@ public sealed record ExportRequest
 
     /// <summary>The command that re-exports this seed, shown in its README (the adapter knows how it was called).</summary>
     public string? RefreshCommand { get; init; }
+
+    /// <summary>
+    /// The pg_dump that writes schema.sql: a path, taken whenever it is at least as new as the server (else the newest
+    /// one found), or <c>none</c> for schema.sql from the server's catalog. Null: the newest suitable pg_dump found.
+    /// The CLI and MSBuild set it from <c>PGSEED_PG_DUMP</c>.
+    /// </summary>
+    public string? PgDump { get; init; }
+
+    /// <summary>
+    /// Diagnostics: run the closure's statements one at a time, each logged with its rows and time (server closure
+    /// only; slower). The CLI and MSBuild set it from <c>PGSEED_PROFILE=1</c>.
+    /// </summary>
+    public bool Profile { get; init; }
+
+    /// <summary>Where the sessions come from (validated: exactly one of <see cref="ConnectionString"/> and <see cref="DataSource"/>).</summary>
+    internal SessionSource SessionSource => SessionSource.For(ConnectionString, DataSource, OptionNames.ExportConnection, OptionNames.ExportDataSource);
 
     /// <summary>
     /// A root table given as a glob (<c>sales.*</c>) stands for every table it matches, each an unfiltered root

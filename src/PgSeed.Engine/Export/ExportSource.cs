@@ -44,8 +44,8 @@ internal sealed class ExportSource : IAsyncDisposable
     /// </summary>
     public static async Task<ExportSource> OpenAsync(ExportRequest request, ISeedLog log, Stopwatch watch, CancellationToken cancellationToken)
     {
-        var main = await Sessions.OpenAsync(request.ConnectionString, cancellationToken).ConfigureAwait(false);
-        var source = new ExportSource(main, ServerCancellation.Register(main, request.ConnectionString, cancellationToken));
+        var main = await request.SessionSource.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var source = new ExportSource(main, ServerCancellation.Register(main, cancellationToken));
         try
         {
             await source.InitializeAsync(request, log, watch, cancellationToken).ConfigureAwait(false);
@@ -60,9 +60,9 @@ internal sealed class ExportSource : IAsyncDisposable
 
     private async Task InitializeAsync(ExportRequest request, ISeedLog log, Stopwatch watch, CancellationToken cancellationToken)
     {
-        log.Detail($"exporting from {ConnectionResolver.Describe(request.ConnectionString)}");
+        log.Detail($"exporting from {request.SessionSource.Description}");
         await Sessions.ExecuteAsync(Main, Sessions.ExportSettings, cancellationToken).ConfigureAwait(false);
-        if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(Main, salts, cancellationToken).ConfigureAwait(false); // never logged
+        if (Shaping.MaskSql.SaltSettings(request.Rules.SelectMany(r => r.Masks.Values)) is { } salts) await Sessions.ExecuteAsync(Main, salts, cancellationToken).ConfigureAwait(false); // never logged
         // The snapshot starts with the catalog read: schema and rows come from the same moment.
         await Sessions.ExecuteAsync(Main, "BEGIN ISOLATION LEVEL REPEATABLE READ", cancellationToken).ConfigureAwait(false);
         Catalog = await CatalogReader.ReadAsync(Main, request.Schemas, cancellationToken).ConfigureAwait(false);
@@ -74,7 +74,7 @@ internal sealed class ExportSource : IAsyncDisposable
         log.Detail($"closure: {Mode.ToString().ToLowerInvariant()} ({ModeReason})");
         await ExportPrivileges.CheckAsync(Main, Plan, Mode == ClosureMode.Server, cancellationToken).ConfigureAwait(false);
         Store = Mode == ClosureMode.Server
-            ? new ServerClosureStore(Main, Plan, log)
+            ? new ServerClosureStore(Main, Plan, log, request.Profile)
             : new ClientClosureStore(Main, Plan, log, request.ClosureKeyLimit);
     }
 
@@ -112,7 +112,7 @@ internal sealed class ExportSource : IAsyncDisposable
         log.Detail($"closure done at {SummaryTree.Time(watch.Elapsed)}; copying {Plan.Tables.Count} tables");
         await CheckWhereRulesAsync(request.Strict, log, cancellationToken).ConfigureAwait(false);
         if (request.PiiLint)
-            await Shaping.PiiLint.RunAsync(Main, Catalog, Plan, request, log, cancellationToken, t => Store.ExportedRows(t, "t", Shaping.PiiLint.SampleRows))
+            await PiiLint.RunAsync(Main, Catalog, Plan, request, log, cancellationToken, t => Store.ExportedRows(t, "t", PiiLint.SampleRows))
                 .ConfigureAwait(false);
     }
 
@@ -134,7 +134,7 @@ internal sealed class ExportSource : IAsyncDisposable
             var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
             if (kept == 0) continue;
             var message = $"{t.Name.Display}: the where rule could not drop {kept} rows because other exported rows reference them; they are kept so the seed imports.";
-            if (strict) throw new PgSeedException(ErrorCode.RuleKeptParents, message + " (--strict)") { Table = t.Name.Display };
+            if (strict) throw new PgSeedException(ErrorCode.RuleKeptParents, message + $" ({OptionNames.ExportStrict})") { Table = t.Name.Display };
             log.Warning(ErrorCode.RuleKeptParents, message);
         }
     }

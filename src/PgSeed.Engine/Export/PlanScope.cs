@@ -14,7 +14,7 @@ internal sealed record PlanScope(IReadOnlySet<TableName> ExcludedTables, IReadOn
     public static PlanScope Resolve(DatabaseCatalog catalog, ExportRequest request, ISeedLog log)
     {
         if (request.Roots.Count == 0)
-            throw new PgSeedException(ErrorCode.InvalidOption, "No root table given (--table).");
+            throw new PgSeedException(ErrorCode.InvalidOption, $"No root table given ({OptionNames.ExportRoots}).") { Option = OptionNames.ExportRoots };
 
         var excludedTables = new HashSet<TableName>();
         foreach (var pattern in request.ExcludedTables)
@@ -28,7 +28,7 @@ internal sealed record PlanScope(IReadOnlySet<TableName> ExcludedTables, IReadOn
         foreach (var root in ExpandPatterns(catalog, request, excludedTables))
         {
             if (root.Filter is not null && root.Raw is not null)
-                throw new PgSeedException(ErrorCode.FilterAndRaw, $"Root {root.Table}: --filter and --raw are mutually exclusive; give one.") { Table = root.Table };
+                throw new PgSeedException(ErrorCode.FilterAndRaw, $"Root {root.Table}: {OptionNames.ExportFilter} and {OptionNames.ExportRaw} are mutually exclusive; give one.") { Table = root.Table };
             // A partition named as a root stands for its rows of the partitioned table, which is what the seed holds.
             var (partition, info) = catalog.ResolveTableOrPartition(root.Table, "root table");
             if (excludedTables.Contains(info.Name))
@@ -55,10 +55,10 @@ internal sealed record PlanScope(IReadOnlySet<TableName> ExcludedTables, IReadOn
                 continue;
             }
             if (root.Filter is not null || root.Raw is not null)
-                throw new PgSeedException(ErrorCode.InvalidOption, $"'{root.Table}' names tables by a pattern: it takes no --filter or --raw (name one table for that).") { Table = root.Table };
+                throw new PgSeedException(ErrorCode.InvalidOption, $"'{root.Table}' names tables by a pattern: it takes no {OptionNames.ExportFilter} or {OptionNames.ExportRaw} (name one table for that).") { Table = root.Table };
             var matched = TablePattern.Match(catalog, root.Table).Where(t => !excluded.Contains(t.Name)).OrderBy(t => t.Name).ToList();
             if (matched.Count == 0)
-                throw new PgSeedException(ErrorCode.TableNotFound, $"No table matches '{root.Table}' (after --exclude-table).") { Table = root.Table };
+                throw new PgSeedException(ErrorCode.TableNotFound, $"No table matches '{root.Table}' (after {OptionNames.ExportExcludedTables}).") { Table = root.Table };
             foreach (var t in matched) yield return new RootSelection { Table = t.Name.Sql };
         }
     }
@@ -99,18 +99,18 @@ internal sealed record PlanScope(IReadOnlySet<TableName> ExcludedTables, IReadOn
         {
             IReadOnlyList<(string Name, bool Quoted)> parts;
             try { parts = Identifier.ParseQualified(edge, maxParts: 3); }
-            catch (FormatException e) { throw new PgSeedException(ErrorCode.UnknownForeignKey, $"--exclude-edge '{edge}': {e.Message}"); }
+            catch (FormatException e) { throw new PgSeedException(ErrorCode.UnknownForeignKey, $"{OptionNames.ExportExcludedEdges} '{edge}': {e.Message}"); }
             if (parts.Count < 2)
-                throw new PgSeedException(ErrorCode.UnknownForeignKey, $"--exclude-edge '{edge}': expected CHILD_TABLE.FK_NAME (e.g. public.order.order_customer_id_fkey).");
+                throw new PgSeedException(ErrorCode.UnknownForeignKey, $"{OptionNames.ExportExcludedEdges} '{edge}': expected CHILD_TABLE.FK_NAME (e.g. public.order.order_customer_id_fkey).");
             var tableText = string.Join(".", parts.Take(parts.Count - 1).Select(p => p.Quoted ? Identifier.Quote(p.Name) : p.Name));
             // An FK declared on a partition may be named by the partition or by its partitioned table.
-            var (_, table) = catalog.ResolveTableOrPartition(tableText, "--exclude-edge table");
+            var (_, table) = catalog.ResolveTableOrPartition(tableText, OptionNames.ExportExcludedEdges + " table");
             var (fkName, quoted) = parts[^1];
             var fk = table.ForeignKeys.FirstOrDefault(f => f.Constraints.Any(c => c.Name == fkName))
                      ?? (quoted ? null : table.ForeignKeys.FirstOrDefault(f => f.Constraints.Any(c => string.Equals(c.Name, fkName, StringComparison.OrdinalIgnoreCase))));
             if (fk is null)
                 throw new PgSeedException(ErrorCode.UnknownForeignKey,
-                    $"--exclude-edge '{edge}': {table.Name.Display} has no foreign key named {fkName}.{NameSuggestions.Hint(fkName, table.ForeignKeys.Select(f => f.Name))} Its foreign keys: " +
+                    $"{OptionNames.ExportExcludedEdges} '{edge}': {table.Name.Display} has no foreign key named {fkName}.{NameSuggestions.Hint(fkName, table.ForeignKeys.Select(f => f.Name))} Its foreign keys: " +
                     (table.ForeignKeys.Count == 0 ? "none" : string.Join(", ", table.ForeignKeys.Select(f => f.Name)))) { Table = table.Name.Display };
             result.Add(fk);
         }

@@ -60,7 +60,7 @@ public static class RecordedDefinition
         if (salted.Value is not null)
             throw new PgSeedException(ErrorCode.DefinitionNotReproducible,
                 $"{seedFolder ?? "The seed"} masks {salted.Table}.{salted.Column} with a salt, which the manifest does not record (it is a secret). " +
-                "Export from the seed definition file instead (--config FILE), with the salt in its environment.") { Table = salted.Table, Column = salted.Column, File = seedFolder };
+                "Export from the seed definition file instead (pgseed.config.json), with the salt in its environment.") { Table = salted.Table, Column = salted.Column, File = seedFolder };
         return ToRequest(definition, connectionString, outputDirectory) with { Rules = (definition.Rules ?? []).Select(ToRule).ToList() };
     }
 

@@ -38,9 +38,9 @@ public static class SeedExporter
     private static async Task<ExportReport> RunAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken)
     {
         if (request.Parallel is < 1 or > MaxParallel)
-            throw new PgSeedException(ErrorCode.InvalidOption, $"--parallel must be between 1 and {MaxParallel} (got {request.Parallel}).");
+            throw new PgSeedException(ErrorCode.InvalidOption, $"{OptionNames.ExportParallel} must be between 1 and {MaxParallel} (got {request.Parallel}).") { Option = OptionNames.ExportParallel };
         if (string.IsNullOrWhiteSpace(request.OutputDirectory) && !request.DryRun)
-            throw new PgSeedException(ErrorCode.InvalidOption, "No output folder given (--out).");
+            throw new PgSeedException(ErrorCode.InvalidOption, $"No output folder given ({OptionNames.ExportOutputDirectory}).") { Option = OptionNames.ExportOutputDirectory };
 
         var watch = Stopwatch.StartNew();
         await using var source = await ExportSource.OpenAsync(request, log, watch, cancellationToken);
@@ -49,7 +49,7 @@ public static class SeedExporter
         if (request.DryRun)
         {
             await source.DescribeAsync(log, cancellationToken);
-            var planGraph = Picture.SeedGraphBuilder.Build(plan);
+            var planGraph = SeedGraphBuilder.Build(plan);
             var dry = planGraph.Tables.Select(t => new TableReport { Table = t.Name, Reason = t.Reason, TreeParent = t.TreeParent, Note = Note(t) }).ToList();
             return new ExportReport
             {
@@ -65,7 +65,7 @@ public static class SeedExporter
         var workerCount = await CopyWorkers.CountAsync(main, request, plan, t => !source.Store.StaysOnMain(t), cancellationToken);
         var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken) : null;
         var schemaDump = request.WriteSchema
-            ? await Shaping.SchemaDumper.StartAsync(main, request.ConnectionString, catalog.ServerMajorVersion,
+            ? await Shaping.SchemaDumper.StartAsync(main, request.SessionSource, request.PgDump, catalog.ServerMajorVersion,
                 Shaping.SchemaDumper.TablesToDump(catalog, plan.Tables.Select(t => t.Info)), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
             : Task.FromResult(false);
         var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
@@ -91,10 +91,10 @@ public static class SeedExporter
         var manifest = BuildManifest(request, catalog, plan, files, results) with { EfMigration = source.EfMigration };
         if (request.ManifestOverride is { } adjust) manifest = adjust(manifest);
         await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken);
-        var graph = Picture.SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), source.Closure);
-        if (request.WriteReadme && Picture.SeedReadme.MayWrite(folder.Target))
-            await File.WriteAllTextAsync(folder.PathFor(Picture.SeedReadme.FileName),
-                Picture.SeedReadme.Render(request, plan, graph, request.SeedName ?? Path.GetFileName(folder.Target), File.Exists(folder.PathFor(Shaping.SchemaDumper.FileName))),
+        var graph = SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), source.Closure);
+        if (request.WriteReadme && SeedReadme.MayWrite(folder.Target))
+            await File.WriteAllTextAsync(folder.PathFor(SeedReadme.FileName),
+                SeedReadme.Render(request, plan, graph, request.SeedName ?? Path.GetFileName(folder.Target), File.Exists(folder.PathFor(Shaping.SchemaDumper.FileName))),
                 new System.Text.UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
         folder.Commit();
 

@@ -11,13 +11,12 @@ namespace PgSeed.Engine.Export;
 /// each round one batch of <c>INSERT ... SELECT</c> statements with an <c>ANALYZE</c> of the tables the previous
 /// round changed. No row data leaves the server. Needs TEMPORARY on the database, so not on a standby.
 /// </summary>
-internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan plan, ISeedLog log) : ClosureStore
+/// <param name="profile">Statements one at a time, each logged with its rows and time (<see cref="ExportRequest.Profile"/>).</param>
+internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan plan, ISeedLog log, bool profile = false) : ClosureStore
 {
     /// <summary>Key tables changed since they were last analysed: analysed in the next round's batch, or before copying.</summary>
     private readonly HashSet<PlannedTable> _stale = new();
     private readonly HashSet<ClosureStep> _loggedByKeys = new();
-
-    private static bool Profile => Environment.GetEnvironmentVariable("PGSEED_PROFILE") == "1";
 
     public override ClosureMode Mode => ClosureMode.Server;
 
@@ -67,7 +66,7 @@ internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan
             .ToList();
         var analyzed = _stale.Count;
         _stale.Clear();
-        var counts = Profile
+        var counts = profile
             ? await OneByOneAsync(commands, round, i => failing(i - analyzed), cancellationToken).ConfigureAwait(false)
             : await BatchAsync(commands, round, i => failing(i < analyzed ? -1 : i - analyzed), cancellationToken).ConfigureAwait(false);
         var result = counts.Skip(analyzed).ToArray();
@@ -112,7 +111,7 @@ internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan
         return batch.BatchCommands.Cast<NpgsqlBatchCommand>().Select(c => (long)c.RecordsAffected).ToArray();
     }
 
-    /// <summary>Diagnostics (PGSEED_PROFILE=1): one command at a time, each logged with its rows and time.</summary>
+    /// <summary>Diagnostics (<see cref="ExportRequest.Profile"/>): one command at a time, each logged with its rows and time.</summary>
     private async Task<long[]> OneByOneAsync(IReadOnlyList<Command> commands, int round, Action<int> failing, CancellationToken cancellationToken)
     {
         var counts = new long[commands.Count];

@@ -28,7 +28,7 @@ internal static class SubsetPlanner
         var rules = AppliedRules.Apply(catalog, request.Rules, reach, log);
         var steps = StepClassification.Classify(scope, reach, rules);
         var plan = Assemble(scope, reach, rules, steps);
-        Shaping.KeyColumnGuard.Validate(plan.Tables.ToDictionary(t => t.Name), rules.Masks);
+        KeyColumnGuard.Validate(plan.Tables.ToDictionary(t => t.Name), rules.Masks);
         return plan;
     }
 

@@ -88,11 +88,11 @@ internal static partial class ImportErrors
     /// <summary>The advice for a unique violation depends on the mode: only append mode meets rows it should replace.</summary>
     private static string UniqueFix(PostgresException e, ImportMode? mode, TablePlan? table) => mode switch
     {
-        ImportMode.Append => ". A row already in the target has this key (append mode adds rows): use --truncate to replace the tables' rows, or --upsert to update them",
+        ImportMode.Append => $". A row already in the target has this key (append mode adds rows): use {OptionNames.ImportTruncate} to replace the tables' rows, or {OptionNames.ImportUpsert} to update them",
         ImportMode.Truncate => ". The table was emptied first, so another session inserted this key meanwhile, or a unique constraint the source lacks rejects two seed rows: " +
                                "check the target's unique constraints against the source's",
         ImportMode.Upsert => $". Upsert matches rows on ({string.Join(", ", table?.ConflictKey ?? [])}); this row collides with a target row on another unique constraint " +
-                             $"({e.ConstraintName}): make the two agree in the target, or use --truncate",
+                             $"({e.ConstraintName}): make the two agree in the target, or use {OptionNames.ImportTruncate}",
         _ => "",
     };
 

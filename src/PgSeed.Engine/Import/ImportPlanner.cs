@@ -16,7 +16,7 @@ internal static class ImportPlanner
     {
         if (request.DisableTriggers && !privileges.CanDisableTriggers)
             throw new PgSeedException(ErrorCode.PermissionDenied,
-                $"--disable-triggers needs a role that may set session_replication_role (a superuser, or PostgreSQL 15+ GRANT SET ON PARAMETER); " +
+                $"{OptionNames.ImportDisableTriggers} needs a role that may set session_replication_role (a superuser, or PostgreSQL 15+ GRANT SET ON PARAMETER); " +
                 $"role {privileges.Role} may not. Run without it: PgSeed then keeps FKs correct by dropping and re-adding or deferring them.");
 
         IReadOnlyList<TablePlan> matched = sources.Select(t => MatchTable(request, t, catalog, log)).ToList();
@@ -27,7 +27,7 @@ internal static class ImportPlanner
             throw new PgSeedException(ErrorCode.ManifestInvalid, "The manifest lists a table more than once.");
         // Load in the order the target's FKs need (they may differ from the source's); only FKs on a real cycle
         // load before their parent, and those are the only ones that need dropping or deferring for a non-owner.
-        var order = Export.ImportOrder.Order(matched.Select(t => t.Target.Name).ToList(), matched.SelectMany(t => t.Target.ForeignKeys).ToList());
+        var order = ImportOrder.Order(matched.Select(t => t.Target.Name).ToList(), matched.SelectMany(t => t.Target.ForeignKeys).ToList());
         var tables = order.Tables.Select(name => matched.First(t => t.Target.Name == name)).ToList();
 
         var cascaded = Array.Empty<TableName>() as IReadOnlyList<TableName>;
@@ -45,7 +45,7 @@ internal static class ImportPlanner
                         "Cannot truncate the seed's tables: tables outside the seed that hold rows reference them: " +
                         string.Join(", ", nonEmpty.Select(t => outside.FirstOrDefault(fk => fk.Child == t) is { } fk
                             ? $"{t.Display} ({fk.Name} -> {fk.Parent.Display})" : $"{t.Display} (through another referencing table)")) +
-                        ". Add those tables to the seed, or pass --cascade to empty them too.")
+                        $". Add those tables to the seed, or pass {OptionNames.ImportCascade} to empty them too.")
                         { Table = nonEmpty[0].Display };
                 cascaded = referencing;
                 if (nonEmpty.Count == 0)
@@ -146,13 +146,13 @@ internal static class ImportPlanner
             conflictKey = target.RowKey;
             if (conflictKey is null)
                 throw new PgSeedException(ErrorCode.UpsertWithoutKey,
-                    $"Table {seed.Name} has neither a primary key nor a unique constraint on NOT NULL columns, so --upsert cannot match its rows. " +
-                    "Add a key, or import it with --truncate.")
+                    $"Table {seed.Name} has neither a primary key nor a unique constraint on NOT NULL columns, so {OptionNames.ImportUpsert} cannot match its rows. " +
+                    $"Add a key, or import it with {OptionNames.ImportTruncate}.")
                     { Table = seed.Name, File = path };
             var absent = conflictKey.FirstOrDefault(k => !written.Contains(k));
             if (absent is not null)
                 throw new PgSeedException(ErrorCode.UpsertWithoutKey,
-                    $"{source.Csv.Name} lacks key column {absent} of table {seed.Name}, so --upsert cannot match its rows.")
+                    $"{source.Csv.Name} lacks key column {absent} of table {seed.Name}, so {OptionNames.ImportUpsert} cannot match its rows.")
                     { Table = seed.Name, Column = absent, File = path };
             // Identity ALWAYS columns can only be updated to DEFAULT: leave them as they are on conflict.
             updated = written.Where(c => !conflictKey.Contains(c) && !target.Column(c)!.IsIdentityAlways).ToList();
@@ -203,8 +203,8 @@ internal static class ImportPlanner
             else if (request.DisableTriggers)
                 // Replica mode skips RI triggers: an FK we cannot re-add would go unchecked.
                 throw new PgSeedException(ErrorCode.PermissionDenied,
-                    $"--disable-triggers turns FK checks off, so PgSeed re-adds every FK of the seed's tables to check them; role {privileges.Role} " +
-                    $"does not own {fk.ConstraintTable.Display} and cannot re-add {fk.Display}. Import as the owner, or without --disable-triggers.")
+                    $"{OptionNames.ImportDisableTriggers} turns FK checks off, so PgSeed re-adds every FK of the seed's tables to check them; role {privileges.Role} " +
+                    $"does not own {fk.ConstraintTable.Display} and cannot re-add {fk.Display}. Import as the owner, or without {OptionNames.ImportDisableTriggers}.")
                     { Table = fk.Child.Display };
             else if (fk.Deferrable)
                 result.Add(new ForeignKeyPlan(fk, ForeignKeyHandling.Deferred, cycle.Contains(fk)));

@@ -35,7 +35,7 @@ internal static class ImportPrivileges
                 Table(t.Target.Name, "SELECT", t.ConflictKey.Concat(t.UpdatedColumns).ToList(), "upsert compares rows");
                 if (t.UpdatedColumns.Count > 0) Table(t.Target.Name, "UPDATE", t.UpdatedColumns, "upsert updates rows");
             }
-            if (plan.Mode == ImportMode.Truncate) Table(t.Target.Name, "TRUNCATE", [], "--truncate");
+            if (plan.Mode == ImportMode.Truncate) Table(t.Target.Name, "TRUNCATE", [], OptionNames.ImportTruncate);
         }
         foreach (var t in plan.CascadedTables) Table(t, "TRUNCATE", [], "it references the seed's tables and is truncated with them");
         foreach (var fk in plan.Dropped)

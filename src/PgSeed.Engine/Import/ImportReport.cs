@@ -1,4 +1,4 @@
-using PgSeed.Engine.Export;
+using PgSeed.Engine.Diagnostics;
 
 namespace PgSeed.Engine.Import;
 

@@ -1,3 +1,7 @@
+using Npgsql;
+using PgSeed.Engine.Connection;
+using PgSeed.Engine.Diagnostics;
+
 namespace PgSeed.Engine.Import;
 
 /// <summary>How an import treats rows already in the target.</summary>
@@ -16,8 +20,14 @@ public enum ImportMode
 /// <summary>Everything an import needs. The same request drives the CLI, MSBuild and the test fixtures.</summary>
 public sealed record ImportRequest
 {
-    /// <summary>Npgsql connection string of the target database.</summary>
-    public required string ConnectionString { get; init; }
+    /// <summary>Npgsql connection string of the target database. Give this or <see cref="DataSource"/>, not both.</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>
+    /// The target as an <see cref="NpgsqlDataSource"/>, instead of <see cref="ConnectionString"/>: PgSeed opens its own
+    /// session with its settings, user and password (<see cref="NpgsqlConnection.CloneWith"/>) and never disposes it.
+    /// </summary>
+    public NpgsqlDataSource? DataSource { get; init; }
 
     /// <summary>The seed folder (with its pgseed.json).</summary>
     public required string SeedDirectory { get; init; }
@@ -38,4 +48,7 @@ public sealed record ImportRequest
     /// left as it was. Sequences are not advanced, since <c>setval</c> is not undone by a rollback.
     /// </summary>
     public bool Rehearse { get; init; }
+
+    /// <summary>Where the session comes from (validated: exactly one of <see cref="ConnectionString"/> and <see cref="DataSource"/>).</summary>
+    internal SessionSource SessionSource => SessionSource.For(ConnectionString, DataSource, OptionNames.ImportConnection, OptionNames.ImportDataSource);
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Npgsql;
 using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;
-using PgSeed.Engine.Export;
 
 namespace PgSeed.Engine.Import;
 
@@ -13,7 +12,7 @@ namespace PgSeed.Engine.Import;
 /// (last: see <see cref="SequenceStep"/>), COMMIT. Any failure rolls everything back, the dropped FKs and the
 /// sequences included.
 /// </summary>
-internal sealed class ImportRun(NpgsqlConnection connection, string connectionString, ImportPlan plan, bool dryRun, ISeedLog log)
+internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bool dryRun, ISeedLog log)
 {
     private readonly SequenceStep _sequences = new(connection, plan.Sequences, dryRun, log);
     private readonly ISeedProgress _progress = SeedProgress.For(log);
@@ -29,7 +28,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, string connectionSt
             return planned;
         }
 
-        await using var serverCancel = ServerCancellation.Register(connection, connectionString, cancellationToken);
+        await using var serverCancel = ServerCancellation.Register(connection, cancellationToken);
         log.Sql("BEGIN");
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try

@@ -2,7 +2,6 @@ using Npgsql;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;
-using PgSeed.Engine.Export;
 
 namespace PgSeed.Engine.Import;
 
@@ -14,21 +13,23 @@ namespace PgSeed.Engine.Import;
 /// </summary>
 internal sealed class ImportTarget : IAsyncDisposable
 {
-    private ImportTarget(NpgsqlConnection connection, string connectionString)
+    private ImportTarget(NpgsqlConnection connection, string description)
     {
         Connection = connection;
-        ConnectionString = connectionString;
+        Description = description;
     }
 
     public NpgsqlConnection Connection { get; }
-    public string ConnectionString { get; }
+
+    /// <summary>The target's user, host, port and database, safe to print.</summary>
+    public string Description { get; }
     public ImportPlan Plan { get; private set; } = null!;
 
-    public static async Task<ImportTarget> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    public static async Task<ImportTarget> OpenAsync(SessionSource source, CancellationToken cancellationToken)
     {
         // The DETAIL of an error holds the offending key; Npgsql hides it unless asked.
-        var withDetail = new NpgsqlConnectionStringBuilder(connectionString) { IncludeErrorDetail = true }.ConnectionString;
-        return new ImportTarget(await Sessions.OpenAsync(withDetail, cancellationToken).ConfigureAwait(false), withDetail);
+        var connection = await source.WithErrorDetail().OpenAsync(cancellationToken).ConfigureAwait(false);
+        return new ImportTarget(connection, source.Description);
     }
 
     /// <summary>Pre-flight against the target's catalog: everything it rejects is rejected before the first write.</summary>
@@ -51,7 +52,7 @@ internal sealed class ImportTarget : IAsyncDisposable
     /// <summary>Loads every table in one transaction (a dry run logs the statements); returns a report per table, in load order.</summary>
     public async Task<IReadOnlyList<TableReport>> LoadAsync(ImportRequest request, ISeedLog log, CancellationToken cancellationToken)
     {
-        var runner = new ImportRun(Connection, ConnectionString, Plan, request.DryRun, log);
+        var runner = new ImportRun(Connection, Plan, request.DryRun, log);
         var tables = await runner.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         return Plan.Tables.Zip(tables, (t, r) => r with { TreeParent = SeedImporter.TreeParentOf(t.Seed, Plan) }).ToList();
     }

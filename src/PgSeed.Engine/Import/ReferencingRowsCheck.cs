@@ -36,8 +36,8 @@ internal static class ReferencingRowsCheck
         if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string values)
             throw new PgSeedException(ErrorCode.ForeignKeyViolation,
                 $"FK violation: table {fk.ConstraintTable.Display}, constraint {fk.Name}: ({string.Join(", ", fk.Columns)})={values} no longer has its row in " +
-                $"{fk.Parent.Display}: the upsert changed the referenced columns, and with --disable-triggers PostgreSQL did not check it. " +
-                "Import without --disable-triggers (the FK's own action then applies), or update the referencing rows first.")
+                $"{fk.Parent.Display}: the upsert changed the referenced columns, and with {OptionNames.ImportDisableTriggers} PostgreSQL did not check it. " +
+                $"Import without {OptionNames.ImportDisableTriggers} (the FK's own action then applies), or update the referencing rows first.")
                 { Table = fk.ConstraintTable.Display };
     }
 }

@@ -4,7 +4,6 @@ using Npgsql;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;
-using PgSeed.Engine.Export;
 using PgSeed.Engine.Seed;
 
 namespace PgSeed.Engine.Import;
@@ -41,8 +40,7 @@ public static class SeedImporter
         // Pre-flight, part 1: the folder on its own (no database yet).
         var manifest = await SeedVerifier.EnsureValidAsync(request.SeedDirectory, cancellationToken);
 
-        await using var target = await ImportTarget.OpenAsync(request.ConnectionString, cancellationToken);
-        var connectionString = target.ConnectionString;
+        await using var target = await ImportTarget.OpenAsync(request.SessionSource, cancellationToken);
 
         // Pre-flight, part 2: the seed against the target's catalog.
         await target.PlanAsync(request, ImportTableSource.FromSeedFolder(request.SeedDirectory, manifest), log, cancellationToken);
@@ -54,7 +52,7 @@ public static class SeedImporter
         var verb = request.DryRun ? "Would import" : request.Rehearse ? "Rehearsed (rolled back) an import of" : "Imported";
         log.Detail(tree.TrimEnd('\n'));
         log.Summary($"{verb} {SummaryTree.Count(reports.Sum(r => r.Rows))} rows in {reports.Count} tables " +
-                    $"({SummaryTree.Size(reports.Sum(r => r.Bytes))}, {ModeName(request.Mode)}) into {ConnectionResolver.Describe(connectionString)} " +
+                    $"({SummaryTree.Size(reports.Sum(r => r.Bytes))}, {ModeName(request.Mode)}) into {target.Description} " +
                     $"in {SummaryTree.Time(clock.Elapsed)}" + (request.DryRun ? " (dry run: nothing written)" : ""));
         return new ImportReport
         {
@@ -104,7 +102,7 @@ public static class SeedImporter
         if (request.DryRun) log.Detail(string.Join("\n", lines));
         else foreach (var line in lines) log.Detail(line);
         if (plan.Cascade && plan.CascadedTables.Count > 0)
-            log.Warning(ErrorCode.TruncateReferenced, $"--cascade also empties tables outside the seed: {string.Join(", ", plan.CascadedTables.Select(t => t.Display))}.");
+            log.Warning(ErrorCode.TruncateReferenced, $"{OptionNames.ImportCascade} also empties tables outside the seed: {string.Join(", ", plan.CascadedTables.Select(t => t.Display))}.");
     }
 
     // "child of public.customer via fk" / "parent of public.order via fk" -> the table it hangs under.

@@ -1,5 +1,4 @@
 using PgSeed.Engine.Diagnostics;
-using PgSeed.Engine.Export;
 
 namespace PgSeed.Engine.Picture;
 

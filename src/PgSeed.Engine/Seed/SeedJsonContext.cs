@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using PgSeed.Engine.Diff;
 
 namespace PgSeed.Engine.Seed;
 
@@ -9,7 +8,6 @@ namespace PgSeed.Engine.Seed;
 /// (naming, escaping, indentation) stay with each caller's <c>JsonSerializerOptions</c>: the text is unchanged.
 /// </summary>
 [JsonSerializable(typeof(SeedManifest))]
-[JsonSerializable(typeof(SeedDiff))]
 [JsonSerializable(typeof(IReadOnlyList<SeedVirtualForeignKey>))]
 [JsonSerializable(typeof(IReadOnlyList<SeedRule>))]
 [JsonSerializable(typeof(string))]

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Diagnostics;
-using PgSeed.Engine.Export;
 using PgSeed.Engine.Sql;
 
 namespace PgSeed.Engine.Shaping;
@@ -105,9 +104,9 @@ public static class MaskSql
         "pgseed.salt_" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(salt)))[..12].ToLowerInvariant();
 
     /// <summary><c>SET</c> statements for every salt the rules use: run on each export connection, never logged.</summary>
-    public static string? SaltSettings(IEnumerable<TableRule> rules)
+    public static string? SaltSettings(IEnumerable<ColumnMask> masks)
     {
-        var salts = rules.SelectMany(r => r.Masks.Values).Select(m => m.Salt ?? "").Where(s => s.Length > 0).Distinct().ToList();
+        var salts = masks.Select(m => m.Salt ?? "").Where(s => s.Length > 0).Distinct().ToList();
         return salts.Count == 0 ? null : string.Join("; ", salts.Select(s => $"SET {SaltSettingName(s)} = {Identifier.Literal(s)}"));
     }
 

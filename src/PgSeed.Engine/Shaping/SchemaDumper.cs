@@ -47,8 +47,13 @@ internal static class SchemaDumper
 
     /// <summary>Returns false (after a PGSEED096 warning) when schema.sql could not be written; the export goes on.</summary>
     public static async Task<bool> TryWriteAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
-        string path, ISeedLog log, CancellationToken cancellationToken) =>
-        await await StartAsync(connection, connectionString, serverMajor, exported, path, log, cancellationToken);
+        string path, ISeedLog log, CancellationToken cancellationToken, string? pgDump = null) =>
+        await await StartAsync(connection, connectionString, pgDump, serverMajor, exported, path, log, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="StartAsync(NpgsqlConnection, string, string?, int, IReadOnlyList{TableInfo}, string, ISeedLog, CancellationToken, string?, bool)"/>, for a request's sessions.</summary>
+    internal static Task<Task<bool>> StartAsync(NpgsqlConnection connection, SessionSource source, string? pgDump, int serverMajor, IReadOnlyList<TableInfo> exported,
+        string path, ISeedLog log, CancellationToken cancellationToken, string? snapshot = null) =>
+        StartAsync(connection, source.ConnectionString, pgDump, serverMajor, exported, path, log, cancellationToken, snapshot, source.IsDataSource);
 
     /// <summary>
     /// Does the part that needs the export's connection (dependencies, snapshot) and returns the pg_dump run as a
@@ -57,13 +62,15 @@ internal static class SchemaDumper
     /// When no pg_dump can dump the server (none found, or all older than it), schema.sql is written here, from the
     /// catalog, in this transaction (<see cref="CatalogSchemaWriter"/>), after one PGSEED029 warning naming the fix.
     /// </summary>
-    public static async Task<Task<bool>> StartAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
-        string path, ISeedLog log, CancellationToken cancellationToken, string? snapshot = null)
+    /// <param name="pgDump">The pg_dump to prefer (<see cref="Export.ExportRequest.PgDump"/>): a path, or <c>none</c> for the catalog.</param>
+    /// <param name="fromDataSource">The connection string is a data source's, which may hide the password pg_dump needs.</param>
+    public static async Task<Task<bool>> StartAsync(NpgsqlConnection connection, string connectionString, string? pgDump, int serverMajor, IReadOnlyList<TableInfo> exported,
+        string path, ISeedLog log, CancellationToken cancellationToken, string? snapshot = null, bool fromDataSource = false)
     {
         // Partitions are tables of their own for pg_dump: without them the partitioned table accepts no row.
         var tables = exported.Select(t => t.Name).Concat(exported.SelectMany(t => t.Partitions.Select(p => p.Name))).ToList();
         var oids = exported.Select(t => t.Oid).Concat(exported.SelectMany(t => t.Partitions.Select(p => p.Oid))).ToList();
-        var configured = Environment.GetEnvironmentVariable(PgDumpEnvironmentVariable);
+        var configured = string.IsNullOrWhiteSpace(pgDump) ? null : pgDump;
         var catalogOnly = string.Equals((PgDumpOverride.Value ?? configured)?.Trim(), PgDumpLocator.NoneValue, StringComparison.OrdinalIgnoreCase);
         // Probing pg_dump versions starts processes (once per file and process): they run while the dependencies are read.
         var locating = catalogOnly
@@ -79,15 +86,15 @@ internal static class SchemaDumper
         // A PGSEED_PG_DUMP that cannot be used is said once: with the pg_dump used instead, or in the catalog's warning.
         var configuredNote = found is { Configured: not null } && found.Chosen != found.ConfiguredCandidate
             ? found.ConfiguredCandidate is { } tooOld
-                ? $"{PgDumpEnvironmentVariable} names pg_dump {tooOld.Major} ({tooOld.Path}), older than the server (PostgreSQL {serverMajor})"
-                : $"{PgDumpEnvironmentVariable}={found.Configured} is not a pg_dump that runs here (no such file, or not pg_dump's --version)"
+                ? $"{OptionNames.ExportPgDump} names pg_dump {tooOld.Major} ({tooOld.Path}), older than the server (PostgreSQL {serverMajor})"
+                : $"{OptionNames.ExportPgDump} = {found.Configured} is not a pg_dump that runs here (no such file, or not pg_dump's --version)"
             : null;
         if (found?.Chosen is null)
             return Task.FromResult(await WriteFromCatalogAsync(connection, found, configuredNote, serverMajor, oids, dependencies, schemas, path, log, cancellationToken));
         if (configuredNote is not null)
             log.Warning(ErrorCode.SchemaFromCatalog, $"{configuredNote}; schema.sql is written by pg_dump {found.Chosen.Major} ({found.Chosen.Path}) instead.");
 
-        var pgDump = found.Chosen;
+        var chosen = found.Chosen;
         snapshot ??= await Sessions.ExportSnapshotAsync(connection, cancellationToken);
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var conninfo = string.Join(" ", new[]
@@ -95,8 +102,9 @@ internal static class SchemaDumper
             ("host", cs.Host), ("port", cs.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("user", cs.Username),
             ("dbname", cs.Database), ("sslmode", LibpqSslMode(cs)),
         }.Where(p => !string.IsNullOrEmpty(p.Item2)).Select(p => $"{p.Item1}='{p.Item2!.Replace("\\", "\\\\").Replace("'", "\\'")}'"));
-        var args = new List<string> { "--schema-only", "--no-owner", "--no-privileges", $"--snapshot={snapshot}", "--dbname", conninfo };
-        args.AddRange(TableArguments(pgDump.Major, exported));
+        // --no-password: never a prompt on the terminal in the middle of an export; a missing password is pg_dump's error.
+        var args = new List<string> { "--schema-only", "--no-owner", "--no-privileges", "--no-password", $"--snapshot={snapshot}", "--dbname", conninfo };
+        args.AddRange(TableArguments(chosen.Major, exported));
         foreach (var sequence in dependencies.Sequences) { args.Add("--table"); args.Add(sequence); }
         var env = new Dictionary<string, string?> { ["PGCONNECT_TIMEOUT"] = "30" };
         if (!string.IsNullOrEmpty(cs.Password)) env["PGPASSWORD"] = cs.Password;
@@ -105,15 +113,19 @@ internal static class SchemaDumper
 
         async Task<bool> DumpAsync()
         {
-            var result = await RunAsync(pgDump.Path, args, env, cancellationToken);
+            var result = await RunAsync(chosen.Path, args, env, cancellationToken);
             if (result is not { ExitCode: 0 })
             {
                 log.Warning(ErrorCode.SchemaNotWritten,
-                    $"pg_dump {pgDump.Major} ({pgDump.Path}) failed ({ConnectionResolver.Redact(result?.Stderr.Trim() ?? "could not start")}); the seed has no schema.sql.");
+                    $"pg_dump {chosen.Major} ({chosen.Path}) failed ({ConnectionResolver.Redact(result?.Stderr.Trim() ?? "could not start")}); the seed has no schema.sql." +
+                    (fromDataSource && string.IsNullOrEmpty(cs.Password)
+                        ? $" The export's data source does not reveal its password to pg_dump: set Persist Security Info=true on it, give pg_dump the password " +
+                          $"through PGPASSWORD or ~/.pgpass, or set {OptionNames.ExportPgDumpNone} to write schema.sql from the catalog."
+                        : ""));
                 return false;
             }
             await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl, dependencies.Extensions), new UTF8Encoding(false), cancellationToken);
-            log.Detail($"schema.sql written by pg_dump {pgDump.Major} ({pgDump.Path})");
+            log.Detail($"schema.sql written by pg_dump {chosen.Major} ({chosen.Path})");
             return true;
         }
     }
@@ -130,13 +142,13 @@ internal static class SchemaDumper
         {
             var newest = found.Newest;
             var why = newest is null
-                ? "no pg_dump was found (PGSEED_PG_DUMP, pg_config --bindir, /usr/lib/postgresql/*/bin and the like, PATH)"
+                ? $"no pg_dump was found ({OptionNames.ExportPgDump}, pg_config --bindir, /usr/lib/postgresql/*/bin and the like, PATH)"
                 : $"the newest pg_dump found is {newest.Major} ({newest.Path}), and pg_dump cannot dump a server newer than itself";
             log.Warning(ErrorCode.SchemaFromCatalog, (configuredNote is null ? "" : configuredNote + ". ") +
                 $"The server is PostgreSQL {serverMajor} and {why}: schema.sql was written from the server's catalog instead (tables, keys, indexes, " +
                 $"triggers and the types they use; not comments, policies or storage settings). For pg_dump's output, install pg_dump {serverMajor} or newer " +
-                $"(Debian/Ubuntu: apt-get install postgresql-client-{serverMajor}, from apt.postgresql.org where the release lacks it) or set {PgDumpEnvironmentVariable} to one " +
-                $"({PgDumpEnvironmentVariable}=none: the catalog, without this warning).");
+                $"(Debian/Ubuntu: apt-get install postgresql-client-{serverMajor}, from apt.postgresql.org where the release lacks it) or set {OptionNames.ExportPgDump} to one " +
+                $"({OptionNames.ExportPgDumpNone}: the catalog, without this warning).");
         }
         string body;
         await Sessions.ExecuteAsync(connection, "SAVEPOINT pgseed_schema_sql", cancellationToken);

@@ -27,7 +27,7 @@ public static class SeedUpgrader
     {
         log ??= NullSeedLog.Instance;
         if ((request.MigrationsDirectory is null) == (request.MigrateCommand is null))
-            throw new PgSeedException(ErrorCode.InvalidOption, "Give the migrations as a folder of .sql files (--migrations) or as a command (--migrate-command), one of the two.");
+            throw new PgSeedException(ErrorCode.InvalidOption, $"Give the migrations as a folder of .sql files ({OptionNames.UpgradeMigrations}) or as a command ({OptionNames.UpgradeMigrateCommand}), one of the two.") { Option = OptionNames.UpgradeMigrations };
         var migrations = request.MigrationsDirectory is null ? [] : MigrationRunner.Files(request.MigrationsDirectory);
 
         var folder = request.SeedDirectory;
@@ -37,7 +37,7 @@ public static class SeedUpgrader
             throw request.SchemaFile is null
                 ? new PgSeedException(ErrorCode.SchemaSqlMissing,
                     $"Seed folder {folder} has no schema.sql, so its schema cannot be re-created before the migrations. " +
-                    "Re-export it with pg_dump available (schema.sql on), or give the schema to start from (--schema).") { File = schemaSql }
+                    $"Re-export it with pg_dump available (schema.sql on), or give the schema to start from ({OptionNames.UpgradeSchema}).") { File = schemaSql }
                 : new PgSeedException(ErrorCode.InvalidOption, $"Schema file '{schemaSql}' does not exist.") { File = schemaSql };
 
         var scratch = request.ScratchConnectionString;
@@ -61,7 +61,7 @@ public static class SeedUpgrader
         DatabaseCatalog migrated;
         await using (var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false))
             migrated = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
-        var export = CarryOverRequest(manifest, migrated, omitted, scratch, folder) with { Parallel = request.Parallel };
+        var export = CarryOverRequest(manifest, migrated, omitted, scratch, folder) with { Parallel = request.Parallel, PgDump = request.PgDump };
         var report = await SeedExporter.ExportAsync(export, log, cancellationToken).ConfigureAwait(false);
         return new UpgradeReport { SeedDirectory = report.OutputDirectory ?? folder, Migrations = migrations.Select(Path.GetFileName).ToList()!, Export = report };
     }

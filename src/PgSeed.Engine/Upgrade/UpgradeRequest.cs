@@ -26,6 +26,9 @@ public sealed record UpgradeRequest
 
     /// <summary>Copy connections of the re-export (1..16).</summary>
     public int Parallel { get; init; } = 2;
+
+    /// <summary>The pg_dump that writes the re-export's schema.sql (see <see cref="Export.ExportRequest.PgDump"/>).</summary>
+    public string? PgDump { get; init; }
 }
 
 /// <summary>What an upgrade did.</summary>

@@ -1,3 +1,4 @@
+using Npgsql;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;
@@ -30,16 +31,25 @@ public sealed record TargetVerification
 /// </summary>
 public static class TargetVerifier
 {
-    public static async Task<TargetVerification> VerifyAsync(string seedFolder, string connectionString, ImportMode mode = ImportMode.Append,
-        ISeedLog? log = null, CancellationToken cancellationToken = default)
+    public static Task<TargetVerification> VerifyAsync(string seedFolder, string connectionString, ImportMode mode = ImportMode.Append,
+        ISeedLog? log = null, CancellationToken cancellationToken = default) =>
+        VerifyAsync(seedFolder, new ImportRequest { ConnectionString = connectionString, SeedDirectory = seedFolder, Mode = mode }, log, cancellationToken);
+
+    /// <summary>As <see cref="VerifyAsync(string, string, ImportMode, ISeedLog?, CancellationToken)"/>, the target given as a data source (never disposed here).</summary>
+    public static Task<TargetVerification> VerifyAsync(string seedFolder, NpgsqlDataSource dataSource, ImportMode mode = ImportMode.Append,
+        ISeedLog? log = null, CancellationToken cancellationToken = default) =>
+        VerifyAsync(seedFolder, new ImportRequest { DataSource = dataSource, SeedDirectory = seedFolder, Mode = mode }, log, cancellationToken);
+
+    private static async Task<TargetVerification> VerifyAsync(string seedFolder, ImportRequest rehearsal, ISeedLog? log, CancellationToken cancellationToken)
     {
         log ??= NullSeedLog.Instance;
-        var target = ConnectionResolver.Describe(connectionString);
+        var sessions = rehearsal.SessionSource;
+        var target = sessions.Description;
         var offline = await SeedVerifier.VerifyAsync(seedFolder, cancellationToken).ConfigureAwait(false);
         if (!offline.Ok) return new TargetVerification { Target = target, Errors = offline.Problems, Warnings = [] };
 
         DatabaseCatalog catalog;
-        await using (var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false))
+        await using (var connection = await sessions.OpenAsync(cancellationToken).ConfigureAwait(false))
             catalog = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
         var (errors, warnings) = SchemaDrift.Compare(offline.Manifest, catalog, seedFolder);
         if (errors.Count > 0) return new TargetVerification { Target = target, Errors = errors, Warnings = warnings };
@@ -47,10 +57,7 @@ public static class TargetVerifier
         var importWarnings = new WarningLog(log);
         try
         {
-            var report = await SeedImporter.ImportAsync(new ImportRequest
-            {
-                ConnectionString = connectionString, SeedDirectory = seedFolder, Mode = mode, Rehearse = true,
-            }, importWarnings, cancellationToken).ConfigureAwait(false);
+            var report = await SeedImporter.ImportAsync(rehearsal with { Rehearse = true }, importWarnings, cancellationToken).ConfigureAwait(false);
             return new TargetVerification { Target = target, Errors = [], Warnings = [.. warnings, .. importWarnings.Warnings], Import = report };
         }
         catch (PgSeedException e)

@@ -11,7 +11,7 @@ internal sealed class EngineOperations : ISeedOperations
     public static readonly EngineOperations Instance = new();
 
     public Task<ExportReport> ExportAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken) =>
-        SeedExporter.ExportAsync(request, log, cancellationToken);
+        SeedExporter.ExportAsync(EnvironmentSwitches.Apply(request), log, cancellationToken);
 
     public Task<ImportReport> ImportAsync(ImportRequest request, ISeedLog log, CancellationToken cancellationToken) =>
         SeedImporter.ImportAsync(request, log, cancellationToken);
@@ -20,5 +20,5 @@ internal sealed class EngineOperations : ISeedOperations
         SeedVerifier.VerifyAsync(seedFolder, cancellationToken);
 
     public Task<PgSeed.Engine.Diff.SeedCheckResult> CheckAsync(ExportRequest request, ISeedLog log, CancellationToken cancellationToken) =>
-        PgSeed.Engine.Diff.SeedCheck.CheckAsync(request, log, cancellationToken: cancellationToken);
+        PgSeed.Engine.Diff.SeedCheck.CheckAsync(EnvironmentSwitches.Apply(request), log, cancellationToken: cancellationToken);
 }

@@ -36,20 +36,20 @@ internal sealed class MSBuildSeedLog(TaskLoggingHelper log) : ISeedLog, ISeedPro
     public void Warning(string code, string message)
     {
         lock (_gate)
-            log.LogWarning(Subcategory, code, code, ErrorHelp.LinkFor(code), null, 0, 0, 0, 0, "{0}", ConnectionResolver.Redact(message));
+            log.LogWarning(Subcategory, code, code, ErrorHelp.LinkFor(code), null, 0, 0, 0, 0, "{0}", ConnectionResolver.Redact(MSBuildOptionNames.Respell(message)));
     }
 
     public void Message(MessageImportance importance, string message)
     {
         lock (_gate)
-            log.LogMessage(importance, "{0}", ConnectionResolver.Redact(message.TrimEnd('\n', '\r')));
+            log.LogMessage(importance, "{0}", ConnectionResolver.Redact(MSBuildOptionNames.Respell(message).TrimEnd('\n', '\r')));
     }
 
     /// <summary>Logs an engine error as an MSBuild error with its code, help link and file/line.</summary>
     public void Error(PgSeedException e, string? fallbackFile = null)
     {
         // The console shows no help link, so the message carries it too.
-        var message = $"{ConnectionResolver.Redact(e.Message)} (see {e.HelpUrl})";
+        var message = $"{ConnectionResolver.Redact(MSBuildOptionNames.Respell(e.Message))} (see {e.HelpUrl})";
         lock (_gate)
             log.LogError(Subcategory, e.Code, e.Code, e.HelpUrl, e.File ?? fallbackFile, e.Line ?? 0, e.Position ?? 0, 0, 0, "{0}", message);
     }

@@ -92,5 +92,9 @@ public sealed class CopyCliTests(PostgresFixture pg) : IDisposable
         Assert.Equal(1, same.Code);
         Assert.StartsWith("error PGSEED056: ", same.Err);
         Assert.DoesNotContain("Password", same.Err, StringComparison.OrdinalIgnoreCase);
+        // The engine names CopyRequest.Source / CopyRequest.Target; the CLI user reads the flags they typed.
+        Assert.Contains("--from (", same.Err);
+        Assert.Contains("Point --to at another database", same.Err);
+        Assert.DoesNotContain("CopyRequest", same.Err);
     }
 }

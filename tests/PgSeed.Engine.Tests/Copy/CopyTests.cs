@@ -88,6 +88,7 @@ public sealed class CopyTests(PostgresFixture pg)
         var e = await Assert.ThrowsAsync<PgSeedException>(() => CopyAsync(request));
 
         Assert.Equal(ErrorCode.CopySameDatabase, e.Code);
+        Assert.Contains("Point CopyRequest.Target at another database", e.Message);
         Assert.Equal(before, await DumpAsync(db, "customer"));
     }
 

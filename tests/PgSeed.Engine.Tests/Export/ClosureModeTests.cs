@@ -91,7 +91,7 @@ public sealed class ClosureModeTests(PostgresFixture pg, StreamingReplica replic
             var refused = await Assert.ThrowsAsync<PgSeedException>(() =>
                 SeedExporter.ExportAsync(Request(standby, Folder()) with { Closure = ClosureMode.Server }, null, Ct));
             Assert.Equal(ErrorCode.ServerClosureOnStandby, refused.Code);
-            Assert.Contains("--closure client", refused.Message);
+            Assert.Contains("ExportRequest.Closure = Client", refused.Message);
         }
         finally
         {
@@ -138,7 +138,7 @@ public sealed class ClosureModeTests(PostgresFixture pg, StreamingReplica replic
             SeedExporter.ExportAsync(Request(db.ConnectionString, folder) with { Closure = ClosureMode.Client, ClosureKeyLimit = 5 }, null, Ct));
         Assert.Equal(ErrorCode.ClosureKeyLimit, e.Code);
         Assert.Contains("more than 5 row keys", e.Message);
-        Assert.Contains("--closure-key-limit", e.Message);
+        Assert.Contains("ExportRequest.ClosureKeyLimit", e.Message);
         Assert.NotNull(e.Table);
         Assert.False(Directory.Exists(folder));
     }

@@ -94,7 +94,7 @@ public class ImportLeavesTargetTests(PostgresFixture pg)
         var e = await FailsAsync(ErrorCode.UniqueViolation, () => ImportAsync(target.ConnectionString, seed));
 
         Assert.Contains("record 3 (line 3)", e.Message);
-        Assert.Contains("--truncate", e.Message);
+        Assert.Contains("ImportRequest.Mode = Truncate", e.Message);
     }
 
     [Fact]

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 using PgSeed.Engine.Diagnostics;
-using PgSeed.Engine.Export;
+using PgSeed.Engine.Picture;
 using PgSeed.Engine.Seed;
 using PgSeed.Engine.Shaping;
 
-namespace PgSeed.Engine.Picture;
+namespace PgSeed.Engine.Export;
 
 /// <summary>
 /// The <c>README.md</c> every export writes into its seed folder, for people reviewing the seed (GitHub renders

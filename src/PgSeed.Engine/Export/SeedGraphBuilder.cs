@@ -1,8 +1,8 @@
 using PgSeed.Engine.Catalog;
-using PgSeed.Engine.Export;
+using PgSeed.Engine.Picture;
 using PgSeed.Engine.Sql;
 
-namespace PgSeed.Engine.Picture;
+namespace PgSeed.Engine.Export;
 
 /// <summary>Builds the <see cref="SeedGraph"/> of a plan, with the rows an export found when there are any.</summary>
 internal static class SeedGraphBuilder

@@ -1,7 +1,8 @@
 using PgSeed.Engine.Catalog;
+using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Sql;
 
-namespace PgSeed.Engine.Shaping;
+namespace PgSeed.Engine.Export;
 
 /// <summary>
 /// Words the personal-data warning (PGSEED092) with what to do about it: one line per table, naming its columns,
@@ -17,7 +18,7 @@ internal static class PiiAdvice
         var masks = string.Join(", ", findings.Select(f => $"{Json(f.Column)}: {Mask(f, table.Column(f.Column))}"));
         return $"{table.Name.Display}: {columns} {(findings.Count == 1 ? "looks" : "look")} personal. " +
                $"Mask {(findings.Count == 1 ? "it" : "them")} in the seed definition: \"tables\": {{ {Json(table.Name.Display)}: {{ \"transform\": {{ {masks} }} }} }}; " +
-               $"or accept as is: {string.Join(" ", entries.Select(e => "--allow-pii " + Shell(e)))} " +
+               $"or accept as is: {string.Join(" ", entries.Select(e => OptionNames.ExportAllowPii + " " + Shell(e)))} " +
                $"(\"allowPii\": [{string.Join(", ", entries.Select(Json))}]).";
     }
 

@@ -1,6 +1,4 @@
-using PgSeed.Engine.Catalog;
-
-namespace PgSeed.Engine.Export;
+namespace PgSeed.Engine.Catalog;
 
 /// <summary>
 /// Dependency order for loading: referenced tables before referencing ones. Only a real cycle is broken, and

@@ -1,12 +1,11 @@
 using System.Text.RegularExpressions;
 using Npgsql;
 using PgSeed.Engine.Catalog;
-using PgSeed.Engine.Config;
 using PgSeed.Engine.Diagnostics;
-using PgSeed.Engine.Export;
+using PgSeed.Engine.Shaping;
 using PgSeed.Engine.Sql;
 
-namespace PgSeed.Engine.Shaping;
+namespace PgSeed.Engine.Export;
 
 /// <summary>A column that looks personal and is exported as it is.</summary>
 public sealed record PiiFinding(string Table, string Column, string Kind, string Evidence)
@@ -23,23 +22,6 @@ public sealed record PiiFinding(string Table, string Column, string Kind, string
 internal static class PiiLint
 {
     public const int SampleRows = 200;
-
-    private static readonly (string Kind, Regex Pattern)[] NamePatterns =
-    [
-        ("email", new(@"(^|_)(e_?mail|email_?address|mail)($|_)")),
-        ("password", new(@"password|passwd|(^|_)pwd($|_)|pass_?hash")),
-        ("token", new(@"token|secret|api_?key|(^|_)session_?id($|_)")),
-        ("ip", new(@"(^|_)ip($|_)|ip_?addr|remote_?addr")),
-        ("phone", new(@"phone|mobile|(^|_)(tel|telephone|fax|cell)($|_)")),
-        ("ssn", new(@"(^|_)ssn($|_)|social_?security|national_?id|passport|tax_?id")),
-        ("iban", new(@"iban|bank_?account|account_?number|card_?number|credit_?card")),
-        ("dob", new(@"(^|_)dob($|_)|birth")),
-        ("address", new(@"address|street|(^|_)(addr|zip|zip_?code|post_?code|postal_?code)($|_)|^(address_?)?line_?[123]$")),
-        ("name", new(@"^(first|last|middle|given|family|full|display|maiden|nick|user|contact|customer|sur)_?name$|^surname$")),
-    ];
-
-    /// <summary>A bare <c>name</c> column is personal only in tables about people.</summary>
-    private static readonly Regex PersonTable = new(@"user|customer|person|people|employee|contact|member|patient|student|author|client|staff");
 
     private static readonly (string Kind, string Regex)[] ContentPatterns =
     [
@@ -66,17 +48,17 @@ internal static class PiiLint
             var sampled = new List<ColumnInfo>();
             foreach (var c in candidates)
             {
-                var kind = ByName(t.Name, c);
+                var kind = PersonalColumnNames.KindOf(t.Name, c);
                 if (kind is not null) findings.Add(new PiiFinding(t.Name.Display, c.Name, kind, "name"));
                 else if (c.Type is "inet" or "cidr") findings.Add(new PiiFinding(t.Name.Display, c.Name, "ip", "type"));
                 else if (TextType.IsMatch(c.Type)) sampled.Add(c);
             }
             if (sampled.Count > 0) findings.AddRange(await SampleAsync(connection, t, sampled,
-                exportedRows?.Invoke(t) ?? Export.ClosureSql.ExportedRows(t, "t"), cancellationToken));
+                exportedRows?.Invoke(t) ?? ClosureSql.ExportedRows(t, "t"), cancellationToken));
         }
         if (findings.Count > 0 && request.Strict)
             throw new PgSeedException(ErrorCode.PersonalData,
-                "Exported columns look personal and have no transform, mask or omit rule (--strict):\n  " +
+                $"Exported columns look personal and have no transform, mask or omit rule ({OptionNames.ExportStrict}):\n  " +
                 string.Join("\n  ", Advice(plan, findings))) { Table = findings[0].Table, Column = findings[0].Column };
         // One warning per table: adapters list them after the summary tree, one line each.
         foreach (var line in Advice(plan, findings)) log.Warning(ErrorCode.PersonalData, line);
@@ -86,14 +68,6 @@ internal static class PiiLint
     private static IEnumerable<string> Advice(SubsetPlan plan, IReadOnlyList<PiiFinding> findings) =>
         plan.ImportOrder.Select(t => (t.Info, Findings: findings.Where(f => f.Table == t.Name.Display).OrderBy(f => t.Info.Column(f.Column)?.Number ?? 0).ToList()))
             .Where(x => x.Findings.Count > 0).Select(x => PiiAdvice.ForTable(x.Info, x.Findings));
-
-    internal static string? ByName(TableName table, ColumnInfo column)
-    {
-        var name = Regex.Replace(column.Name, "([a-z0-9])([A-Z])", "$1_$2").ToLowerInvariant();
-        foreach (var (kind, pattern) in NamePatterns)
-            if (pattern.IsMatch(name)) return kind;
-        return name == "name" && PersonTable.IsMatch(table.Name.ToLowerInvariant()) ? "name" : null;
-    }
 
     /// <summary>
     /// One query per table over at most <see cref="SampleRows"/> exported rows: a column is flagged when at least
@@ -135,8 +109,8 @@ internal static class PiiLint
         var result = new HashSet<(TableName, string)>();
         foreach (var entry in entries)
         {
-            var (tableText, column) = SeedConfigReader.SplitColumn(entry, "--allow-pii");
-            foreach (var table in TablePattern.Match(catalog, tableText, "--allow-pii table"))
+            var (tableText, column) = ColumnReference.Split(entry, OptionNames.ExportAllowPii);
+            foreach (var table in TablePattern.Match(catalog, tableText, OptionNames.ExportAllowPii + " table"))
                 foreach (var c in table.Columns.Where(c => column == "*" || string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase)))
                     result.Add((table.Name, c.Name));
         }

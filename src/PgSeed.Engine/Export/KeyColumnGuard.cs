@@ -1,9 +1,9 @@
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Diagnostics;
-using PgSeed.Engine.Export;
+using PgSeed.Engine.Shaping;
 using PgSeed.Engine.Sql;
 
-namespace PgSeed.Engine.Shaping;
+namespace PgSeed.Engine.Export;
 
 /// <summary>
 /// Refuses transforms and omissions that would break keys or foreign keys in the seed. A key, unique or

@@ -1,0 +1,19 @@
+namespace PgSeed.Engine.Diagnostics;
+
+/// <summary>Per-table outcome of an export or import.</summary>
+public sealed record TableReport
+{
+    public required string Table { get; init; }
+    public long Rows { get; init; }
+    public long Bytes { get; init; }
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Why the table is included: <c>root</c>, <c>child of …</c>, <c>parent of …</c>.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The table this one hangs under in the tree (null for roots).</summary>
+    public string? TreeParent { get; init; }
+
+    /// <summary>What the reason leaves unexplained: rows a root's filter did not select, self-references, FK cycles.</summary>
+    public string? Note { get; init; }
+}
