@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Catalog;
 /// tables here: they are listed under their partitioned table, and FKs declared on (or referencing) a partition
 /// are attributed to the partitioned table at the top of its tree.
 /// </summary>
-public static class CatalogReader
+internal static class CatalogReader
 {
     /// <summary>Schemas PgSeed never touches: system schemas and PgSeed's own bookkeeping schemas.</summary>
     public const string InternalSchemaPrefix = "pgseed_";

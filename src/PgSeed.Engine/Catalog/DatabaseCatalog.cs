@@ -4,7 +4,7 @@ using PgSeed.Engine.Sql;
 namespace PgSeed.Engine.Catalog;
 
 /// <summary>The tables, columns, keys and foreign keys of one database, as read by <see cref="CatalogReader"/>.</summary>
-public sealed class DatabaseCatalog
+internal sealed class DatabaseCatalog
 {
     private readonly Dictionary<TableName, TableInfo> _tables;
 

@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Catalog;
 /// choosing a root: estimated rows and size (from the statistics, no table is scanned), keys, FKs in and out, and
 /// the columns the personal-data lint flags by name or type.
 /// </summary>
-public static class DatabaseOverview
+internal static class DatabaseOverview
 {
     /// <param name="patterns">Table names or globs (<c>order*</c>, <c>sales.*</c>); empty: every table.</param>
     public static async Task<IReadOnlyList<TableOverview>> ReadAsync(string connectionString, IReadOnlyList<string> schemas,

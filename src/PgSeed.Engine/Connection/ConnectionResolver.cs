@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Connection;
 /// Npgsql connection string. With nothing given, <c>PGSEED_CONNECTION</c> is used, then the standard
 /// PG* variables (PGHOST, PGPORT, PGDATABASE, PGUSER; Npgsql itself reads PGPASSWORD and PGPASSFILE).
 /// </summary>
-public static class ConnectionResolver
+internal static class ConnectionResolver
 {
     public const string EnvironmentVariable = "PGSEED_CONNECTION";
 

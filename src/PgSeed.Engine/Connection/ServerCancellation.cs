@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Connection;
 /// calling <c>pg_cancel_backend</c> from a second connection. Disposing waits (briefly) for that request, so a
 /// process that exits right after a cancellation does not leave its statements running.
 /// </summary>
-public sealed class ServerCancellation : IAsyncDisposable, IDisposable
+internal sealed class ServerCancellation : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
     private CancellationTokenRegistration _registration;

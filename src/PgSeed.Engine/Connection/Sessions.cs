@@ -4,7 +4,7 @@ using PgSeed.Engine.Diagnostics;
 namespace PgSeed.Engine.Connection;
 
 /// <summary>Opening connections with the session settings that make seed text deterministic.</summary>
-public static class Sessions
+internal static class Sessions
 {
     /// <summary>
     /// Settings that fix the text form of values, so a seed does not depend on the server's or client's

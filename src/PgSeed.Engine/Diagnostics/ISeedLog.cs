@@ -32,7 +32,7 @@ public sealed class NullSeedLog : ISeedLog
 }
 
 /// <summary>A log that keeps every line; handy in tests and for dry runs.</summary>
-public sealed class RecordingSeedLog : ISeedLog
+internal sealed class RecordingSeedLog : ISeedLog
 {
     private readonly object _gate = new();
     private readonly List<(string Level, string Text)> _lines = new();

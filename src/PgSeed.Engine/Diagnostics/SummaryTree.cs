@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Diagnostics;
 /// Renders per-table results as a tree: each table under the table that brought it into the seed,
 /// with rows, bytes and time, then a totals line.
 /// </summary>
-public static class SummaryTree
+internal static class SummaryTree
 {
     /// <param name="showSizes">False for a plan (nothing read yet): names, reasons and notes only.</param>
     public static string Render(IReadOnlyList<TableReport> tables, TimeSpan total, bool showTimes = true, bool showSizes = true)

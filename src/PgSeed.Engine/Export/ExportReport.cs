@@ -17,7 +17,7 @@ public sealed record ExportReport
     public string? EfMigration { get; init; }
 
     /// <summary>The seed's tables and FKs, to draw (a dry run's has no row counts).</summary>
-    public Picture.SeedGraph? Graph { get; init; }
+    internal Picture.SeedGraph? Graph { get; init; }
 
     /// <summary>Where the subset was computed, and why there (see <see cref="ClosureMode"/>).</summary>
     public ClosureMode Closure { get; init; }

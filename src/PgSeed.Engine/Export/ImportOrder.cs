@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Export;
 /// satisfy later — deferrable FKs, then nullable ones — ties by name, so the order is deterministic.
 /// Self-references need no break (one statement loads them).
 /// </summary>
-public static class ImportOrder
+internal static class ImportOrder
 {
     /// <summary>The order, and the FKs whose parent loads after their child (each on a cycle).</summary>
     public sealed record Result(IReadOnlyList<TableName> Tables, IReadOnlyList<ForeignKeyInfo> BrokenForeignKeys);

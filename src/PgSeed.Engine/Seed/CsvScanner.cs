@@ -9,7 +9,7 @@ namespace PgSeed.Engine.Seed;
 /// Streaming facts about a PostgreSQL CSV file: SHA-256, size, number of records (quote-aware, so a
 /// newline inside a quoted value is not a new record). Memory stays flat whatever the file size.
 /// </summary>
-public sealed class CsvScanner(bool hash = true)
+internal sealed class CsvScanner(bool hash = true)
 {
     /// <summary>Null when only counting (a streamed copy has no file to sign).</summary>
     private readonly IncrementalHash? _hash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;

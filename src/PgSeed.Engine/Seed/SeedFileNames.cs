@@ -9,7 +9,7 @@ namespace PgSeed.Engine.Seed;
 /// file systems) get a <c>~2</c>, <c>~3</c> suffix in table order. The manifest maps tables to files,
 /// so readers never parse file names.
 /// </summary>
-public static class SeedFileNames
+internal static class SeedFileNames
 {
     public static IReadOnlyDictionary<TableName, string> Assign(IEnumerable<TableName> tables)
     {

@@ -38,7 +38,7 @@ public static class SeedVerifier
         return result.Manifest;
     }
 
-    public static async Task<PgSeedException?> CheckTableAsync(string seedFolder, SeedTable table, CancellationToken cancellationToken)
+    internal static async Task<PgSeedException?> CheckTableAsync(string seedFolder, SeedTable table, CancellationToken cancellationToken)
     {
         var path = Path.Combine(seedFolder, table.File);
         try

@@ -9,7 +9,7 @@ using PgSeed.Engine.Sql;
 namespace PgSeed.Engine.Shaping;
 
 /// <summary>A column that looks personal and is exported as it is.</summary>
-public sealed record PiiFinding(string Table, string Column, string Kind, string Evidence)
+internal sealed record PiiFinding(string Table, string Column, string Kind, string Evidence)
 {
     public override string ToString() => $"{Table}.{Identifier.QuoteIfNeeded(Column)} ({Kind}, by {Evidence})";
 }

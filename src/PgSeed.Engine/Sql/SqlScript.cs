@@ -15,7 +15,7 @@ namespace PgSeed.Engine.Sql;
 /// data of <c>COPY ... FROM stdin</c> up to <c>\.</c>. Any other backslash command is PGSEED077, naming its line.
 /// The script is read line by line (COPY data is streamed), so its size does not matter.
 /// </summary>
-public static class SqlScript
+internal static class SqlScript
 {
     /// <summary>Statements sent in one round trip (one implicit transaction) at most.</summary>
     private const int BatchSize = 200;
