@@ -14,7 +14,8 @@ internal static class DatabaseOverview
     public static async Task<IReadOnlyList<TableOverview>> ReadAsync(string connectionString, IReadOnlyList<string> schemas,
         IReadOnlyList<string> patterns, CancellationToken cancellationToken = default)
     {
-        await using var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
         var catalog = await CatalogReader.ReadAsync(connection, schemas, cancellationToken).ConfigureAwait(false);
         var tables = patterns.Count == 0
             ? catalog.Tables.ToList()
@@ -22,10 +23,12 @@ internal static class DatabaseOverview
         if (tables.Count == 0) return [];
 
         var sizes = new Dictionary<uint, (long Bytes, long? Rows)>();
-        await using (var cmd = new NpgsqlCommand(SizesSql, connection))
         {
+            var cmd = new NpgsqlCommand(SizesSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = tables.Select(t => t.Oid).ToArray() });
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 sizes[reader.GetFieldValue<uint>(0)] = (reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
         }

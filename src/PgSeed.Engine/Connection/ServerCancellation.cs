@@ -30,9 +30,11 @@ internal sealed class ServerCancellation : IAsyncDisposable, IDisposable
         try
         {
             var b = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5, CommandTimeout = 5 };
-            await using var side = new NpgsqlConnection(b.ConnectionString);
+            var side = new NpgsqlConnection(b.ConnectionString);
+            await using var sideScope = side.ConfigureAwait(false);
             await side.OpenAsync().ConfigureAwait(false);
-            await using var cmd = new NpgsqlCommand("SELECT pg_catalog.pg_cancel_backend(@pid)", side);
+            var cmd = new NpgsqlCommand("SELECT pg_catalog.pg_cancel_backend(@pid)", side);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.AddWithValue("pid", pid);
             await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
         }

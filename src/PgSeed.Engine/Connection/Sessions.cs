@@ -32,21 +32,22 @@ internal static class Sessions
         var connection = new NpgsqlConnection(builder.ConnectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {
-            await connection.DisposeAsync();
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw new PgSeedException(ErrorCode.ConnectionFailed,
                 $"Could not connect to {ConnectionResolver.Describe(connectionString)}: {ConnectionResolver.Redact(e.Message)}", e);
         }
         catch (OperationCanceledException)
         {
-            await connection.DisposeAsync();
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        await using (var cmd = new NpgsqlCommand(DeterministicSettings, connection))
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        var cmd = new NpgsqlCommand(DeterministicSettings, connection);
+        await using (cmd.ConfigureAwait(false))
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
@@ -58,14 +59,16 @@ internal static class Sessions
 
     public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Exports the open transaction's snapshot for other sessions (<c>SET TRANSACTION SNAPSHOT</c>, <c>pg_dump --snapshot</c>).</summary>
     public static async Task<string> ExportSnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", connection);
-        return (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        return (string)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 }

@@ -30,13 +30,14 @@ internal sealed class CopyWorkers : IAsyncDisposable
     {
         var wanted = Math.Min(request.Parallel - 1, plan.Tables.Count(worksOnWorker));
         if (wanted <= 0) return 0;
-        await using var cmd = new NpgsqlCommand("""
+        var cmd = new NpgsqlCommand("""
             SELECT current_setting('max_connections')::int
                  - current_setting('superuser_reserved_connections')::int
                  - (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend')::int
                  - 1
             """, main);
-        return Math.Min(wanted, Math.Max(0, Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken))));
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        return Math.Min(wanted, Math.Max(0, Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))));
     }
 
     /// <summary>Opens up to <paramref name="count"/> workers; one that cannot connect is a warning, and the export goes on with fewer.</summary>
@@ -49,13 +50,13 @@ internal sealed class CopyWorkers : IAsyncDisposable
             {
                 try
                 {
-                    var worker = await Sessions.OpenAsync(request.ConnectionString, cancellationToken);
+                    var worker = await Sessions.OpenAsync(request.ConnectionString, cancellationToken).ConfigureAwait(false);
                     workers._connections.Add(worker);
                     workers._registrations.Add(ServerCancellation.Register(worker, request.ConnectionString, cancellationToken));
-                    await Sessions.ExecuteAsync(worker, Sessions.ExportSettings, cancellationToken);
-                    if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(worker, salts, cancellationToken); // never logged
+                    await Sessions.ExecuteAsync(worker, Sessions.ExportSettings, cancellationToken).ConfigureAwait(false);
+                    if (Shaping.MaskSql.SaltSettings(request.Rules) is { } salts) await Sessions.ExecuteAsync(worker, salts, cancellationToken).ConfigureAwait(false); // never logged
                     await Sessions.ExecuteAsync(worker,
-                        $"BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT {Identifier.Literal(snapshot)}", cancellationToken);
+                        $"BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT {Identifier.Literal(snapshot)}", cancellationToken).ConfigureAwait(false);
                 }
                 catch (PgSeedException e) when (e.Code == ErrorCode.ConnectionFailed)
                 {
@@ -67,15 +68,15 @@ internal sealed class CopyWorkers : IAsyncDisposable
         }
         catch
         {
-            await workers.DisposeAsync();
+            await workers.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var r in _registrations) await r.DisposeAsync();
-        foreach (var c in _connections) await c.DisposeAsync();
+        foreach (var r in _registrations) await r.DisposeAsync().ConfigureAwait(false);
+        foreach (var c in _connections) await c.DisposeAsync().ConfigureAwait(false);
         _registrations.Clear();
         _connections.Clear();
     }

@@ -127,9 +127,10 @@ internal sealed class ExportSource : IAsyncDisposable
             // The rule names the table's columns plainly, so the table is the only one in scope outside the subquery
             // (a wide key table has the same column names).
             var keys = string.Join(", ", t.KeyExpressions(t.Name.Sql));
-            await using var cmd = new NpgsqlCommand(
+            var cmd = new NpgsqlCommand(
                 $"SELECT count(*) FROM {t.Name.Sql} WHERE ({keys}) IN (SELECT {string.Join(", ", t.KeyExpressions("pgseed_k"))} FROM {Store.ExportedRows(t, "pgseed_k")}) " +
                 $"AND NOT COALESCE(({t.Where}), false)", Main);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             foreach (var (name, value) in t.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
             var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
             if (kept == 0) continue;

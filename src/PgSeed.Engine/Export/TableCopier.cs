@@ -29,7 +29,8 @@ internal static class TableCopier
         try
         {
             // No FileStream buffer: every write is a whole chunk already.
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true);
+            var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true);
+            await using var fileScope = file.ConfigureAwait(false);
             using (var reader = await connection.BeginTextExportAsync(copySql, cancellationToken).ConfigureAwait(false))
             {
                 var copy = reader.BaseStream;

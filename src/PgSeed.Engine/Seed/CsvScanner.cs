@@ -59,9 +59,10 @@ internal sealed class CsvScanner(bool hash = true)
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using var streamScope = stream.ConfigureAwait(false);
             int n;
-            while ((n = await stream.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+            while ((n = await stream.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
                 scanner.Append(buffer.AsSpan(0, n));
         }
         finally

@@ -28,7 +28,7 @@ public static class ManifestSerializer
     internal static async Task WriteAsync(SeedManifest manifest, string path, CancellationToken cancellationToken)
     {
         var text = Serialize(manifest);
-        await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), cancellationToken);
+        await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a manifest, with PGSEED030/031/036 errors for a missing, malformed or unknown-version file.</summary>

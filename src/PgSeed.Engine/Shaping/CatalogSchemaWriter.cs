@@ -229,10 +229,12 @@ internal static class CatalogSchemaWriter
     private static async Task<List<Dictionary<string, string>>> ReadAsync(NpgsqlConnection connection, string sql, long[] rels,
         IReadOnlyList<string> sequences, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         if (sql.Contains("@rels", StringComparison.Ordinal)) cmd.Parameters.AddWithValue("rels", rels);
         if (sql.Contains("@sequences", StringComparison.Ordinal)) cmd.Parameters.AddWithValue("sequences", sequences.ToArray());
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         var rows = new List<Dictionary<string, string>>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -246,7 +248,8 @@ internal static class CatalogSchemaWriter
 
     private static async Task ExecAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

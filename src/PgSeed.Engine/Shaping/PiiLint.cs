@@ -72,7 +72,7 @@ internal static class PiiLint
                 else if (TextType.IsMatch(c.Type)) sampled.Add(c);
             }
             if (sampled.Count > 0) findings.AddRange(await SampleAsync(connection, t, sampled,
-                exportedRows?.Invoke(t) ?? Export.ClosureSql.ExportedRows(t, "t"), cancellationToken));
+                exportedRows?.Invoke(t) ?? ClosureSql.ExportedRows(t, "t"), cancellationToken).ConfigureAwait(false));
         }
         if (findings.Count > 0 && request.Strict)
             throw new PgSeedException(ErrorCode.PersonalData,
@@ -110,9 +110,11 @@ internal static class PiiLint
             measures.AddRange(ContentPatterns.Select(p => $"count(*) FILTER (WHERE c{i} ~ {Identifier.Literal(p.Regex)})"));
         }
         var sql = $"SELECT {string.Join(", ", measures)} FROM (SELECT {select} FROM {from} LIMIT {SampleRows}) s";
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var found = new List<PiiFinding>();
         var width = 1 + ContentPatterns.Length;
         for (var i = 0; i < columns.Count; i++)

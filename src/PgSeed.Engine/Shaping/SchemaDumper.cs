@@ -48,7 +48,7 @@ internal static class SchemaDumper
     /// <summary>Returns false (after a PGSEED096 warning) when schema.sql could not be written; the export goes on.</summary>
     public static async Task<bool> TryWriteAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
         string path, ISeedLog log, CancellationToken cancellationToken) =>
-        await await StartAsync(connection, connectionString, serverMajor, exported, path, log, cancellationToken);
+        await (await StartAsync(connection, connectionString, serverMajor, exported, path, log, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
     /// <summary>
     /// Does the part that needs the export's connection (dependencies, snapshot) and returns the pg_dump run as a
@@ -73,9 +73,9 @@ internal static class SchemaDumper
                 : PgDumpLocator.FindAsync(serverMajor, configured, null, cancellationToken);
 
         // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
-        var dependencies = await SchemaDependencies.ReadAsync(connection, oids, serverMajor, cancellationToken);
+        var dependencies = await SchemaDependencies.ReadAsync(connection, oids, serverMajor, cancellationToken).ConfigureAwait(false);
         var schemas = tables.Select(t => t.Schema).Concat(dependencies.Schemas).ToList();
-        var found = locating is null ? null : await locating;
+        var found = locating is null ? null : await locating.ConfigureAwait(false);
         // A PGSEED_PG_DUMP that cannot be used is said once: with the pg_dump used instead, or in the catalog's warning.
         var configuredNote = found is { Configured: not null } && found.Chosen != found.ConfiguredCandidate
             ? found.ConfiguredCandidate is { } tooOld
@@ -83,12 +83,12 @@ internal static class SchemaDumper
                 : $"{PgDumpEnvironmentVariable}={found.Configured} is not a pg_dump that runs here (no such file, or not pg_dump's --version)"
             : null;
         if (found?.Chosen is null)
-            return Task.FromResult(await WriteFromCatalogAsync(connection, found, configuredNote, serverMajor, oids, dependencies, schemas, path, log, cancellationToken));
+            return Task.FromResult(await WriteFromCatalogAsync(connection, found, configuredNote, serverMajor, oids, dependencies, schemas, path, log, cancellationToken).ConfigureAwait(false));
         if (configuredNote is not null)
             log.Warning(ErrorCode.SchemaFromCatalog, $"{configuredNote}; schema.sql is written by pg_dump {found.Chosen.Major} ({found.Chosen.Path}) instead.");
 
         var pgDump = found.Chosen;
-        snapshot ??= await Sessions.ExportSnapshotAsync(connection, cancellationToken);
+        snapshot ??= await Sessions.ExportSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var conninfo = string.Join(" ", new[]
         {
@@ -105,14 +105,14 @@ internal static class SchemaDumper
 
         async Task<bool> DumpAsync()
         {
-            var result = await RunAsync(pgDump.Path, args, env, cancellationToken);
+            var result = await RunAsync(pgDump.Path, args, env, cancellationToken).ConfigureAwait(false);
             if (result is not { ExitCode: 0 })
             {
                 log.Warning(ErrorCode.SchemaNotWritten,
                     $"pg_dump {pgDump.Major} ({pgDump.Path}) failed ({ConnectionResolver.Redact(result?.Stderr.Trim() ?? "could not start")}); the seed has no schema.sql.");
                 return false;
             }
-            await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl, dependencies.Extensions), new UTF8Encoding(false), cancellationToken);
+            await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl, dependencies.Extensions), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
             log.Detail($"schema.sql written by pg_dump {pgDump.Major} ({pgDump.Path})");
             return true;
         }
@@ -139,19 +139,19 @@ internal static class SchemaDumper
                 $"({PgDumpEnvironmentVariable}=none: the catalog, without this warning).");
         }
         string body;
-        await Sessions.ExecuteAsync(connection, "SAVEPOINT pgseed_schema_sql", cancellationToken);
+        await Sessions.ExecuteAsync(connection, "SAVEPOINT pgseed_schema_sql", cancellationToken).ConfigureAwait(false);
         try
         {
-            body = await CatalogSchemaWriter.WriteAsync(connection, oids, dependencies.Sequences, cancellationToken);
-            await Sessions.ExecuteAsync(connection, "RELEASE SAVEPOINT pgseed_schema_sql", cancellationToken);
+            body = await CatalogSchemaWriter.WriteAsync(connection, oids, dependencies.Sequences, cancellationToken).ConfigureAwait(false);
+            await Sessions.ExecuteAsync(connection, "RELEASE SAVEPOINT pgseed_schema_sql", cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e)
         {
-            await Sessions.ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT pgseed_schema_sql", cancellationToken);
+            await Sessions.ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT pgseed_schema_sql", cancellationToken).ConfigureAwait(false);
             log.Warning(ErrorCode.SchemaNotWritten, $"schema.sql could not be read from the catalog ({e.MessageText}); the seed has no schema.sql.");
             return false;
         }
-        await File.WriteAllTextAsync(path, Normalize(body, schemas, dependencies.Ddl, dependencies.Extensions, FromCatalogHeader), new UTF8Encoding(false), cancellationToken);
+        await File.WriteAllTextAsync(path, Normalize(body, schemas, dependencies.Ddl, dependencies.Extensions, FromCatalogHeader), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
         log.Detail("schema.sql written from the catalog");
         return true;
     }
@@ -227,8 +227,8 @@ internal static class SchemaDumper
             using var kill = cancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            return (process.ExitCode, await stdout, await stderr);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
         }
     }
 }

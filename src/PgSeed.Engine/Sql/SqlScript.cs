@@ -87,7 +87,8 @@ internal static class SqlScript
     private static async Task FlushAsync(NpgsqlConnection connection, List<ScriptStatement> batch, string name, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
-        await using var command = new NpgsqlBatch(connection);
+        var command = new NpgsqlBatch(connection);
+        await using var commandScope = command.ConfigureAwait(false);
         foreach (var statement in batch) command.BatchCommands.Add(new NpgsqlBatchCommand(statement.Sql));
         try
         {

@@ -43,8 +43,9 @@ public static class SeedUpgrader
         var scratch = request.ScratchConnectionString;
         log.Detail($"upgrading {folder} in {ConnectionResolver.Describe(scratch)}");
         Dictionary<TableName, List<string>> omitted;
-        await using (var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false))
         {
+            var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
             var empty = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
             if (empty.Tables.Any())
                 throw new PgSeedException(ErrorCode.InvalidOption, $"The upgrade's database {ConnectionResolver.Describe(scratch)} is not empty; it must be a new, throwaway database.");
@@ -59,8 +60,11 @@ public static class SeedUpgrader
         else await MigrationRunner.ApplyFilesAsync(scratch, migrations, log, cancellationToken).ConfigureAwait(false);
 
         DatabaseCatalog migrated;
-        await using (var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false))
+        {
+            var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
             migrated = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        }
         var export = CarryOverRequest(manifest, migrated, omitted, scratch, folder) with { Parallel = request.Parallel };
         var report = await SeedExporter.ExportAsync(export, log, cancellationToken).ConfigureAwait(false);
         return new UpgradeReport { SeedDirectory = report.OutputDirectory ?? folder, Migrations = migrations.Select(Path.GetFileName).ToList()!, Export = report };

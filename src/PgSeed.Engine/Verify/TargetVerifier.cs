@@ -39,7 +39,8 @@ public static class TargetVerifier
         if (!offline.Ok) return new TargetVerification { Target = target, Errors = offline.Problems, Warnings = [] };
 
         DatabaseCatalog catalog;
-        await using (var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false))
+        var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
             catalog = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
         var (errors, warnings) = SchemaDrift.Compare(offline.Manifest, catalog, seedFolder);
         if (errors.Count > 0) return new TargetVerification { Target = target, Errors = errors, Warnings = warnings };
