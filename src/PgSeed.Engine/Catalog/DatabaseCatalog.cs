@@ -171,7 +171,9 @@ internal sealed class DatabaseCatalog
     {
         if (actual == typed) return 3;
         if (quoted) return 0;
+#pragma warning disable CA1862 // Not a case-insensitive comparison: an exact match with the name as PostgreSQL folds it.
         if (actual == typed.ToLowerInvariant()) return 2;
+#pragma warning restore CA1862
         return string.Equals(actual, typed, StringComparison.OrdinalIgnoreCase) ? 1 : 0;
     }
 

@@ -11,6 +11,9 @@ namespace PgSeed.Engine.Catalog;
 internal static class DatabaseOverview
 {
     /// <param name="patterns">Table names or globs (<c>order*</c>, <c>sales.*</c>); empty: every table.</param>
+    /// <param name="connectionString">The database to describe.</param>
+    /// <param name="schemas">Limit to these schemas; empty: every non-system schema.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task<IReadOnlyList<TableOverview>> ReadAsync(string connectionString, IReadOnlyList<string> schemas,
         IReadOnlyList<string> patterns, CancellationToken cancellationToken = default)
     {

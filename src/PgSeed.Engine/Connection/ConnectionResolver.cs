@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using PgSeed.Engine.Diagnostics;
 
@@ -89,10 +90,10 @@ internal static class ConnectionResolver
             {
                 case "sslmode": b.SslMode = Enum.Parse<SslMode>(value, ignoreCase: true); break;
                 case "application_name": b.ApplicationName = value; break;
-                case "connect_timeout": b.Timeout = int.Parse(value); break;
+                case "connect_timeout": b.Timeout = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "options": b.Options = value; break;
                 case "host": b.Host = value; break;
-                case "port": b.Port = int.Parse(value); break;
+                case "port": b.Port = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "user": b.Username = value; break;
                 case "password": b.Password = value; break;
                 case "dbname": b.Database = value; break;

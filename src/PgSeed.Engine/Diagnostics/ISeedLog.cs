@@ -24,10 +24,15 @@ public interface ISeedLog
 /// <summary>A log that drops everything.</summary>
 public sealed class NullSeedLog : ISeedLog
 {
+    /// <summary>The shared instance (the log holds no state).</summary>
     public static readonly NullSeedLog Instance = new();
+    /// <inheritdoc/>
     public void Summary(string message) { }
+    /// <inheritdoc/>
     public void Detail(string message) { }
+    /// <inheritdoc/>
     public void Sql(string sql) { }
+    /// <inheritdoc/>
     public void Warning(string code, string message) { }
 }
 

@@ -260,7 +260,7 @@ internal sealed class ClientClosureStore(NpgsqlConnection connection, SubsetPlan
     }
 
     /// <summary>One array literal per column of the tuples.</summary>
-    private static IReadOnlyList<string> Literals(IEnumerable<string[]> tuples, IReadOnlyList<string> types)
+    private static List<string> Literals(IEnumerable<string[]> tuples, IReadOnlyList<string> types)
     {
         if (types.Count == 1) return [SqlArrays.Literal(tuples.Select(t => t[0]), types[0])];
         var all = tuples.ToList();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;
@@ -25,6 +26,10 @@ internal sealed class CopyWorkers : IAsyncDisposable
     /// (the server closure's whole-row tables stay on the main connection), keeping a connection spare for cancellation.
     /// </summary>
     /// <param name="worksOnWorker">Whether a worker can take the table (the closure store knows where its row set is).</param>
+    /// <param name="main">The connection holding the snapshot.</param>
+    /// <param name="request">The export (its <see cref="ExportRequest.Parallel"/>).</param>
+    /// <param name="plan">The planned tables.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task<int> CountAsync(NpgsqlConnection main, ExportRequest request, SubsetPlan plan, Func<PlannedTable, bool> worksOnWorker,
         CancellationToken cancellationToken)
     {
@@ -37,7 +42,7 @@ internal sealed class CopyWorkers : IAsyncDisposable
                  - 1
             """, main);
         await using var cmdScope = cmd.ConfigureAwait(false);
-        return Math.Min(wanted, Math.Max(0, Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))));
+        return Math.Min(wanted, Math.Max(0, Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Opens up to <paramref name="count"/> workers; one that cannot connect is a warning, and the export goes on with fewer.</summary>

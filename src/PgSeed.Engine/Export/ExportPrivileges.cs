@@ -12,6 +12,9 @@ namespace PgSeed.Engine.Export;
 internal static class ExportPrivileges
 {
     /// <param name="serverClosure">The subset is computed in temporary tables (<see cref="ClosureMode.Server"/>): TEMP is needed.</param>
+    /// <param name="connection">The exporting connection.</param>
+    /// <param name="plan">The planned tables and columns.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task CheckAsync(NpgsqlConnection connection, SubsetPlan plan, bool serverClosure, CancellationToken cancellationToken)
     {
         var needsTemp = serverClosure && plan.Tables.Any(t => !t.All);

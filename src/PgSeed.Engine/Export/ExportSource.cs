@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Connection;
@@ -132,7 +133,7 @@ internal sealed class ExportSource : IAsyncDisposable
                 $"AND NOT COALESCE(({t.Where}), false)", Main);
             await using var cmdScope = cmd.ConfigureAwait(false);
             foreach (var (name, value) in t.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
+            var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (kept == 0) continue;
             var message = $"{t.Name.Display}: the where rule could not drop {kept} rows because other exported rows reference them; they are kept so the seed imports.";
             if (strict) throw new PgSeedException(ErrorCode.RuleKeptParents, message + " (--strict)") { Table = t.Name.Display };

@@ -87,14 +87,14 @@ internal static class ImportOrder
                 {
                     work.Push((node, edge + 1));
                     var next = edges[node][edge];
-                    if (!index.ContainsKey(next))
+                    if (!index.TryGetValue(next, out var nextIndex))
                     {
                         index[next] = low[next] = counter++;
                         stack.Push(next);
                         onStack.Add(next);
                         work.Push((next, 0));
                     }
-                    else if (onStack.Contains(next)) low[node] = Math.Min(low[node], index[next]);
+                    else if (onStack.Contains(next)) low[node] = Math.Min(low[node], nextIndex);
                     continue;
                 }
                 if (low[node] == index[node])

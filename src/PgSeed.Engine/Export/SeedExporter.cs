@@ -15,6 +15,7 @@ namespace PgSeed.Engine.Export;
 /// </summary>
 public static class SeedExporter
 {
+    /// <summary>The most connections <see cref="ExportRequest.Parallel"/> may ask for.</summary>
     public const int MaxParallel = 16;
 
     /// <exception cref="PgSeedException">Any failure, with its code (server errors, I/O errors and bugs included).</exception>
@@ -124,7 +125,7 @@ public static class SeedExporter
     private static string? Note(Picture.SeedGraphTable t) => t.Notes.Count == 0 ? null : string.Join("; ", t.Notes);
 
     private static SeedManifest BuildManifest(ExportRequest request, DatabaseCatalog catalog, SubsetPlan plan,
-        IReadOnlyDictionary<TableName, string> files, IReadOnlyDictionary<TableName, CopyResult> results)
+        IReadOnlyDictionary<TableName, string> files, Dictionary<TableName, CopyResult> results)
     {
         var names = plan.Tables.Select(t => t.Name).ToHashSet();
         return new SeedManifest

@@ -38,6 +38,10 @@ internal static class CsvCopy
     }
 
     /// <param name="progress">Called once per chunk with the bytes sent so far.</param>
+    /// <param name="connection">The importing connection.</param>
+    /// <param name="copySql">The <c>COPY ... FROM STDIN</c> statement.</param>
+    /// <param name="path">The CSV file to send.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task CopyFileAsync(NpgsqlConnection connection, string copySql, string path, CancellationToken cancellationToken,
         Action<long>? progress = null)
     {

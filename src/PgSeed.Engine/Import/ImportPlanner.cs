@@ -76,7 +76,7 @@ internal static class ImportPlanner
     }
 
     /// <summary>Tables outside the seed referencing it, directly or through each other.</summary>
-    private static IReadOnlyList<TableName> ReferencingClosure(IEnumerable<TableName> start, IReadOnlySet<TableName> seed, DatabaseCatalog catalog)
+    private static List<TableName> ReferencingClosure(IEnumerable<TableName> start, HashSet<TableName> seed, DatabaseCatalog catalog)
     {
         var found = new SortedSet<TableName>();
         var queue = new Queue<TableName>(start);
@@ -182,8 +182,8 @@ internal static class ImportPlanner
     /// works when the parent is loaded first. An FK whose parent loads later and that can be neither
     /// dropped nor deferred is a cycle PgSeed cannot load: PGSEED048.
     /// </summary>
-    private static IReadOnlyList<ForeignKeyPlan> PlanForeignKeys(ImportRequest request, IReadOnlyList<TablePlan> tables,
-        IReadOnlySet<TableName> seedSet, TargetPrivileges privileges, IReadOnlyList<ForeignKeyInfo> onCycles)
+    private static List<ForeignKeyPlan> PlanForeignKeys(ImportRequest request, IReadOnlyList<TablePlan> tables,
+        HashSet<TableName> seedSet, TargetPrivileges privileges, IReadOnlyList<ForeignKeyInfo> onCycles)
     {
         var cycle = onCycles.ToHashSet();
         var position = tables.Select((t, i) => (t.Target.Name, i)).ToDictionary(x => x.Name, x => x.i);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PgSeed.Engine.Catalog;
 
@@ -34,7 +35,7 @@ internal static class SeedFileNames
         {
             var c = (char)b;
             if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || c is '_' or '-')) sb.Append(c);
-            else sb.Append('%').Append(b.ToString("X2"));
+            else sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
         }
         return sb.ToString();
     }

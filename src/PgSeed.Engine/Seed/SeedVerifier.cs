@@ -90,5 +90,6 @@ public static class SeedVerifier
 /// <summary>The outcome of <see cref="SeedVerifier.VerifyAsync"/>.</summary>
 public sealed record SeedVerification(SeedManifest Manifest, IReadOnlyList<PgSeedException> Problems)
 {
+    /// <summary>No problems: the folder matches its manifest.</summary>
     public bool Ok => Problems.Count == 0;
 }

@@ -103,8 +103,8 @@ internal static class CatalogSchemaWriter
             {
                 var line = new StringBuilder($"    {c["qname"]} {c["type"]}");
                 if (c["collation"].Length > 0) line.Append(" COLLATE ").Append(c["collation"]);
-                if (c["generated"] == "s") line.Append($" GENERATED ALWAYS AS ({c["expression"]}) STORED");
-                else if (c["generated"] == "v") line.Append($" GENERATED ALWAYS AS ({c["expression"]}) VIRTUAL");
+                if (c["generated"] == "s") line.Append(CultureInfo.InvariantCulture, $" GENERATED ALWAYS AS ({c["expression"]}) STORED");
+                else if (c["generated"] == "v") line.Append(CultureInfo.InvariantCulture, $" GENERATED ALWAYS AS ({c["expression"]}) VIRTUAL");
                 else if (c["expression"].Length > 0) line.Append(" DEFAULT ").Append(c["expression"]);
                 if (c["identity"].Length > 0) line.Append(c["identity"]);
                 if (c["not_null"] == "true") line.Append(" NOT NULL");
@@ -121,7 +121,7 @@ internal static class CatalogSchemaWriter
         $"ALTER TABLE {(table["partitioned"] == "true" ? "" : "ONLY ")}{table["qname"]}\n    ADD CONSTRAINT {constraint["qname"]} {constraint["definition"]};";
 
     private static void Object(StringBuilder sb, string name, string type, string schema, string ddl) =>
-        sb.Append($"\n--\n-- Name: {name}; Type: {type}; Schema: {schema}; Owner: -\n--\n\n{ddl}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"\n--\n-- Name: {name}; Type: {type}; Schema: {schema}; Owner: -\n--\n\n{ddl}\n\n");
 
     private const string TablesSql = """
         SELECT c.oid::text AS oid, n.nspname::text AS schema, c.relname::text AS name,

@@ -53,6 +53,12 @@ internal static class PiiLint
     private static readonly Regex TextType = new(@"^(text|citext|character varying|character|varchar|char|bpchar)(\(\d+\))?$");
 
     /// <param name="exportedRows">A table's exported rows as the text after FROM, alias <c>t</c> (the closure store knows where they are).</param>
+    /// <param name="connection">The connection holding the export's snapshot.</param>
+    /// <param name="catalog">The source catalog.</param>
+    /// <param name="plan">The planned tables.</param>
+    /// <param name="request">The export (its allow list and strictness).</param>
+    /// <param name="log">Receives the findings as warnings.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task<IReadOnlyList<PiiFinding>> RunAsync(NpgsqlConnection connection, DatabaseCatalog catalog, SubsetPlan plan,
         ExportRequest request, ISeedLog log, CancellationToken cancellationToken, Func<PlannedTable, string>? exportedRows = null)
     {
@@ -99,7 +105,7 @@ internal static class PiiLint
     /// One query per table over at most <see cref="SampleRows"/> exported rows: a column is flagged when at least
     /// half of its non-null sampled values match one pattern.
     /// </summary>
-    private static async Task<IEnumerable<PiiFinding>> SampleAsync(NpgsqlConnection connection, PlannedTable t, IReadOnlyList<ColumnInfo> columns,
+    private static async Task<IEnumerable<PiiFinding>> SampleAsync(NpgsqlConnection connection, PlannedTable t, List<ColumnInfo> columns,
         string from, CancellationToken cancellationToken)
     {
         var select = string.Join(", ", columns.Select((c, i) => $"t.{Identifier.Quote(c.Name)}::text AS c{i}"));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Npgsql;
 using PgSeed.Engine.Catalog;
@@ -53,16 +54,16 @@ internal static class SchemaDependencies
             FROM (SELECT DISTINCT typ FROM used) u JOIN pg_type t ON t.oid = u.typ JOIN pg_namespace n ON n.oid = t.typnamespace
             WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND {string.Format(notExtension, "t.oid")}
+              AND {string.Format(CultureInfo.InvariantCulture, notExtension, "t.oid")}
             ORDER BY t.oid
             """, rels, cancellationToken).ConfigureAwait(false);
-        var typeOids = types.Select(t => long.Parse(t[0])).ToArray();
+        var typeOids = types.Select(t => long.Parse(t[0], CultureInfo.InvariantCulture)).ToArray();
 
         var functions = await ListAsync(connection, $"""
             SELECT DISTINCT p.oid::bigint, n.nspname::text, pg_get_functiondef(p.oid)
             FROM pg_depend d JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid
             JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p') AND {string.Format(notExtension, "p.oid")}
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p') AND {string.Format(CultureInfo.InvariantCulture, notExtension, "p.oid")}
               AND ((d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_attrdef WHERE adrelid = ANY(@rels::oid[])))
                 OR (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = ANY(@rels::oid[]) OR contypid = ANY(@types::oid[])))
                 OR (d.classid = 'pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_trigger WHERE tgrelid = ANY(@rels::oid[]) AND NOT tgisinternal))
@@ -103,7 +104,7 @@ internal static class SchemaDependencies
         foreach (var t in types.Where(t => t[1] == "e"))
         {
             schemas.Add(t[2]);
-            ddl.Append($"CREATE TYPE {t[3]} AS ENUM ({t[4]});\n");
+            ddl.Append(CultureInfo.InvariantCulture, $"CREATE TYPE {t[3]} AS ENUM ({t[4]});\n");
         }
         // Functions before domains: a domain's check may call one (a function taking a domain is rare). Domains,
         // composite and range types in creation (oid) order, since one may use another.

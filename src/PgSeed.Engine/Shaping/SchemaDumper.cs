@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
@@ -190,9 +191,9 @@ internal static class SchemaDumper
         var sb = new StringBuilder();
         sb.Append(header).Append('\n');
         foreach (var schema in schemas.Where(s => s != "public").Distinct().OrderBy(s => s, StringComparer.Ordinal))
-            sb.Append($"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(schema)};\n");
+            sb.Append(CultureInfo.InvariantCulture, $"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(schema)};\n");
         foreach (var (name, schema) in extensions ?? [])
-            sb.Append($"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} WITH SCHEMA {Identifier.Quote(schema)};\n");
+            sb.Append(CultureInfo.InvariantCulture, $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} WITH SCHEMA {Identifier.Quote(schema)};\n");
         if (dependencyDdl.Length > 0) sb.Append("\n-- Types and functions the tables use (pg_dump -t leaves them out).\n").Append(dependencyDdl);
         sb.Append('\n');
         var blank = true; // no blank line right after the preamble
@@ -200,7 +201,7 @@ internal static class SchemaDumper
         {
             var line = raw.TrimEnd();
             if (line.StartsWith("-- Dumped from", StringComparison.Ordinal) || line.StartsWith("-- Dumped by", StringComparison.Ordinal) ||
-                line.StartsWith("\\", StringComparison.Ordinal) || line is "--" or "-- PostgreSQL database dump" or "-- PostgreSQL database dump complete")
+                line.StartsWith('\\') || line is "--" or "-- PostgreSQL database dump" or "-- PostgreSQL database dump complete")
                 continue;
             if (line.Length == 0)
             {

@@ -23,6 +23,11 @@ namespace PgSeed.Engine.Upgrade;
 /// </summary>
 public static class SeedUpgrader
 {
+    /// <summary>Loads the seed into an empty scratch database, migrates it, and re-exports the seed's own rows into its folder.</summary>
+    /// <param name="request">The seed folder, the migrations and the scratch database.</param>
+    /// <param name="log">Receives progress; null for none.</param>
+    /// <param name="cancellationToken">Cancels the upgrade (and its server queries).</param>
+    /// <exception cref="PgSeedException">Any failure, with its code; the seed folder is then left as it was.</exception>
     public static async Task<UpgradeReport> UpgradeAsync(UpgradeRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default)
     {
         log ??= NullSeedLog.Instance;

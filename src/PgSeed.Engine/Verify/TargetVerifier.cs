@@ -9,6 +9,7 @@ namespace PgSeed.Engine.Verify;
 /// <summary>The outcome of <see cref="TargetVerifier.VerifyAsync"/>.</summary>
 public sealed record TargetVerification
 {
+    /// <summary>The target database, described without its password.</summary>
     public required string Target { get; init; }
 
     /// <summary>Problems that stop an import: the offline checks', the schema drift's, the rehearsed import's.</summary>
@@ -20,6 +21,7 @@ public sealed record TargetVerification
     /// <summary>The rehearsed import, when it ran and succeeded (it was rolled back).</summary>
     public ImportReport? Import { get; init; }
 
+    /// <summary>No errors: the seed would import into the target.</summary>
     public bool Ok => Errors.Count == 0;
 }
 
@@ -30,6 +32,12 @@ public sealed record TargetVerification
 /// </summary>
 public static class TargetVerifier
 {
+    /// <summary>Checks that the seed in <paramref name="seedFolder"/> would import into the target database, changing nothing there.</summary>
+    /// <param name="seedFolder">The seed folder.</param>
+    /// <param name="connectionString">Npgsql connection string of the target database.</param>
+    /// <param name="mode">The import mode to rehearse.</param>
+    /// <param name="log">Receives progress; null for none.</param>
+    /// <param name="cancellationToken">Cancels the checks (and their server queries).</param>
     public static async Task<TargetVerification> VerifyAsync(string seedFolder, string connectionString, ImportMode mode = ImportMode.Append,
         ISeedLog? log = null, CancellationToken cancellationToken = default)
     {

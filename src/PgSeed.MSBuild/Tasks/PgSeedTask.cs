@@ -120,7 +120,7 @@ public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTa
     {
         try
         {
-            await work();
+            await work().ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException and not OutOfMemoryException)
