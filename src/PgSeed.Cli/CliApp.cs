@@ -10,7 +10,7 @@ namespace PgSeed.Cli;
 /// 3 differences found (<c>export --check</c>: the seed is stale; <c>diff --exit-code</c>), 130 cancelled (Ctrl+C /
 /// SIGTERM; PGSEED060). Every failure prints one <c>error PGSEEDnnn: ...</c> line, never a stack trace.
 /// </summary>
-public static class CliApp
+internal static class CliApp
 {
     public const int Ok = 0;
     public const int Failure = 1;

@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Catalog;
 /// tables here: they are listed under their partitioned table, and FKs declared on (or referencing) a partition
 /// are attributed to the partitioned table at the top of its tree.
 /// </summary>
-public static class CatalogReader
+internal static class CatalogReader
 {
     /// <summary>Schemas PgSeed never touches: system schemas and PgSeed's own bookkeeping schemas.</summary>
     public const string InternalSchemaPrefix = "pgseed_";
@@ -20,22 +20,26 @@ public static class CatalogReader
         var schemaFilter = schemas is { Count: > 0 } ? schemas.ToArray() : null;
 
         var tables = new Dictionary<uint, (TableName Name, bool Partitioned, double Rows)>();
-        await using (var cmd = new NpgsqlCommand(TablesSql, connection))
         {
+            var cmd = new NpgsqlCommand(TablesSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.AddWithValue("schemas", (object?)schemaFilter ?? DBNull.Value);
             cmd.Parameters[0].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                 tables[r.GetFieldValue<uint>(0)] = (new TableName(r.GetString(1), r.GetString(2)), r.GetBoolean(3), r.GetFloat(4));
         }
         var oids = tables.Keys.ToArray();
 
         var columns = new Dictionary<uint, List<ColumnInfo>>();
-        await using (var cmd = new NpgsqlCommand(ColumnsSql, connection))
         {
+            var cmd = new NpgsqlCommand(ColumnsSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids });
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var oid = r.GetFieldValue<uint>(0);
                 if (!columns.TryGetValue(oid, out var list)) columns[oid] = list = new List<ColumnInfo>();
@@ -55,11 +59,13 @@ public static class CatalogReader
 
         var primary = new Dictionary<uint, List<string>>();
         var unique = new Dictionary<uint, List<(string, IReadOnlyList<string>)>>();
-        await using (var cmd = new NpgsqlCommand(KeysSql, connection))
         {
+            var cmd = new NpgsqlCommand(KeysSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids });
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var oid = r.GetFieldValue<uint>(0);
                 var cols = r.GetFieldValue<string[]>(3);
@@ -75,12 +81,14 @@ public static class CatalogReader
         // Partitions of the partitioned tables, at any depth: each maps to the table at the top of its tree.
         var partitions = new Dictionary<uint, List<PartitionInfo>>();
         var partitionRoot = new Dictionary<uint, (uint Root, PartitionInfo Partition)>();
-        await using (var cmd = new NpgsqlCommand(PartitionsSql, connection))
         {
+            var cmd = new NpgsqlCommand(PartitionsSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid)
                 { Value = tables.Where(t => t.Value.Partitioned).Select(t => t.Key).ToArray() });
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var root = r.GetFieldValue<uint>(0);
                 var partition = new PartitionInfo(new TableName(r.GetString(2), r.GetString(3)), r.GetFieldValue<uint>(1),
@@ -92,11 +100,13 @@ public static class CatalogReader
         }
 
         var fks = new List<ForeignKeyInfo>();
-        await using (var cmd = new NpgsqlCommand(ForeignKeysSql, connection))
         {
+            var cmd = new NpgsqlCommand(ForeignKeysSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids.Concat(partitionRoot.Keys).ToArray() });
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var childOid = r.GetFieldValue<uint>(1);
                 var parentOid = r.GetFieldValue<uint>(2);
@@ -123,11 +133,13 @@ public static class CatalogReader
 
         // Leading columns of each index: the closure asks whether an FK's columns can be looked up by index.
         var indexes = new Dictionary<uint, List<IReadOnlyList<string>>>();
-        await using (var cmd = new NpgsqlCommand(IndexesSql, connection))
         {
+            var cmd = new NpgsqlCommand(IndexesSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = oids });
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var oid = r.GetFieldValue<uint>(0);
                 var byNumber = columns.TryGetValue(oid, out var cols) ? cols : new List<ColumnInfo>();
@@ -155,10 +167,12 @@ public static class CatalogReader
 
         int version;
         string[] searchPath;
-        await using (var cmd = new NpgsqlCommand("SELECT current_setting('server_version_num')::int, current_schemas(false)::text[]", connection))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken))
         {
-            await r.ReadAsync(cancellationToken);
+            var cmd = new NpgsqlCommand("SELECT current_setting('server_version_num')::int, current_schemas(false)::text[]", connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            await r.ReadAsync(cancellationToken).ConfigureAwait(false);
             version = r.GetInt32(0);
             searchPath = r.GetFieldValue<string[]>(1);
         }

@@ -1,7 +1,7 @@
 namespace PgSeed.Engine.Catalog;
 
 /// <summary>One column of a table as the catalog describes it.</summary>
-public sealed record ColumnInfo
+internal sealed record ColumnInfo
 {
     public required string Name { get; init; }
     public required int Number { get; init; }

@@ -4,7 +4,7 @@ using PgSeed.Engine.Sql;
 namespace PgSeed.Engine.Catalog;
 
 /// <summary>The tables, columns, keys and foreign keys of one database, as read by <see cref="CatalogReader"/>.</summary>
-public sealed class DatabaseCatalog
+internal sealed class DatabaseCatalog
 {
     private readonly Dictionary<TableName, TableInfo> _tables;
 
@@ -171,7 +171,9 @@ public sealed class DatabaseCatalog
     {
         if (actual == typed) return 3;
         if (quoted) return 0;
+#pragma warning disable CA1862 // Not a case-insensitive comparison: an exact match with the name as PostgreSQL folds it.
         if (actual == typed.ToLowerInvariant()) return 2;
+#pragma warning restore CA1862
         return string.Equals(actual, typed, StringComparison.OrdinalIgnoreCase) ? 1 : 0;
     }
 

@@ -8,13 +8,17 @@ namespace PgSeed.Engine.Catalog;
 /// choosing a root: estimated rows and size (from the statistics, no table is scanned), keys, FKs in and out, and
 /// the columns the personal-data lint flags by name or type.
 /// </summary>
-public static class DatabaseOverview
+internal static class DatabaseOverview
 {
     /// <param name="patterns">Table names or globs (<c>order*</c>, <c>sales.*</c>); empty: every table.</param>
+    /// <param name="connectionString">The database to describe.</param>
+    /// <param name="schemas">Limit to these schemas; empty: every non-system schema.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task<IReadOnlyList<TableOverview>> ReadAsync(string connectionString, IReadOnlyList<string> schemas,
         IReadOnlyList<string> patterns, CancellationToken cancellationToken = default)
     {
-        await using var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
         var catalog = await CatalogReader.ReadAsync(connection, schemas, cancellationToken).ConfigureAwait(false);
         var tables = patterns.Count == 0
             ? catalog.Tables.ToList()
@@ -22,10 +26,12 @@ public static class DatabaseOverview
         if (tables.Count == 0) return [];
 
         var sizes = new Dictionary<uint, (long Bytes, long? Rows)>();
-        await using (var cmd = new NpgsqlCommand(SizesSql, connection))
         {
+            var cmd = new NpgsqlCommand(SizesSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = tables.Select(t => t.Oid).ToArray() });
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 sizes[reader.GetFieldValue<uint>(0)] = (reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
         }

@@ -1,7 +1,7 @@
 namespace PgSeed.Engine.Catalog;
 
 /// <summary>A foreign key: <see cref="Columns"/> of <see cref="Child"/> reference <see cref="ParentColumns"/> of <see cref="Parent"/>.</summary>
-public sealed record ForeignKeyInfo
+internal sealed record ForeignKeyInfo
 {
     public required string Name { get; init; }
     public required TableName Child { get; init; }

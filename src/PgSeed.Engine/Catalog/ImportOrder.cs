@@ -6,7 +6,7 @@ namespace PgSeed.Engine.Catalog;
 /// satisfy later — deferrable FKs, then nullable ones — ties by name, so the order is deterministic.
 /// Self-references need no break (one statement loads them).
 /// </summary>
-public static class ImportOrder
+internal static class ImportOrder
 {
     /// <summary>The order, and the FKs whose parent loads after their child (each on a cycle).</summary>
     public sealed record Result(IReadOnlyList<TableName> Tables, IReadOnlyList<ForeignKeyInfo> BrokenForeignKeys);
@@ -85,14 +85,14 @@ public static class ImportOrder
                 {
                     work.Push((node, edge + 1));
                     var next = edges[node][edge];
-                    if (!index.ContainsKey(next))
+                    if (!index.TryGetValue(next, out var nextIndex))
                     {
                         index[next] = low[next] = counter++;
                         stack.Push(next);
                         onStack.Add(next);
                         work.Push((next, 0));
                     }
-                    else if (onStack.Contains(next)) low[node] = Math.Min(low[node], index[next]);
+                    else if (onStack.Contains(next)) low[node] = Math.Min(low[node], nextIndex);
                     continue;
                 }
                 if (low[node] == index[node])

@@ -1,7 +1,7 @@
 namespace PgSeed.Engine.Catalog;
 
 /// <summary>A table (plain or partitioned) with its columns, keys and foreign keys.</summary>
-public sealed class TableInfo
+internal sealed class TableInfo
 {
     public required TableName Name { get; init; }
     public required uint Oid { get; init; }

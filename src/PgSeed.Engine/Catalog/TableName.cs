@@ -3,7 +3,7 @@ using PgSeed.Engine.Sql;
 namespace PgSeed.Engine.Catalog;
 
 /// <summary>A schema-qualified table name, exactly as stored in the catalog (case preserved).</summary>
-public readonly record struct TableName(string Schema, string Name) : IComparable<TableName>
+internal readonly record struct TableName(string Schema, string Name) : IComparable<TableName>
 {
     /// <summary>Quoted for SQL: <c>"public"."Order"</c>.</summary>
     public string Sql => Identifier.Quote(Schema) + "." + Identifier.Quote(Name);

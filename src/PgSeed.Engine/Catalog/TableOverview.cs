@@ -1,7 +1,7 @@
 namespace PgSeed.Engine.Catalog;
 
 /// <summary>What <c>pgseed list</c> shows about one table: size, keys, relations and columns that look personal.</summary>
-public sealed record TableOverview
+internal sealed record TableOverview
 {
     /// <summary>Display name, e.g. <c>public."GiftCard"</c>.</summary>
     public required string Name { get; init; }
@@ -29,7 +29,7 @@ public sealed record TableOverview
 }
 
 /// <summary>An FK as <c>pgseed list</c> shows it.</summary>
-public sealed record ForeignKeyOverview(string Name, string Table, IReadOnlyList<string> Columns, string References, IReadOnlyList<string> ReferencedColumns);
+internal sealed record ForeignKeyOverview(string Name, string Table, IReadOnlyList<string> Columns, string References, IReadOnlyList<string> ReferencedColumns);
 
 /// <summary>A column that looks personal, and what it looks like (email, name, phone, ...).</summary>
-public sealed record PersonalColumn(string Column, string Kind);
+internal sealed record PersonalColumn(string Column, string Kind);

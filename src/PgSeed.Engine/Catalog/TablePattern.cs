@@ -7,7 +7,7 @@ namespace PgSeed.Engine.Catalog;
 /// pattern matches the table name in any schema (<c>audit_*</c>); with one it matches schema and table
 /// (<c>public.*</c>, <c>sales.order_*</c>). A pattern without wildcards resolves like any table name.
 /// </summary>
-public static class TablePattern
+internal static class TablePattern
 {
     public static bool IsGlob(string pattern) => pattern.IndexOfAny(['*', '?']) >= 0;
 

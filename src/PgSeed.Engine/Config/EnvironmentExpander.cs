@@ -4,7 +4,7 @@ using PgSeed.Engine.Diagnostics;
 namespace PgSeed.Engine.Config;
 
 /// <summary>Replaces <c>${env:NAME}</c> with the variable's value; a missing variable is an error naming it (never a value).</summary>
-public static class EnvironmentExpander
+internal static class EnvironmentExpander
 {
     private static readonly Regex Reference = new(@"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}");
 

@@ -9,6 +9,7 @@ namespace PgSeed.Engine.Config;
 /// </summary>
 public static class SeedConfig
 {
+    /// <summary>The file name <c>pgseed export --config</c> looks for by default.</summary>
     public const string DefaultFileName = "pgseed.config.json";
 
     /// <summary>Every seed of the file, in file order. Errors are PGSEED090 (with the file and, for syntax, the line) or PGSEED097.</summary>
@@ -50,7 +51,7 @@ public static class SeedConfig
             var hits = seeds.Where(s => regex.IsMatch(s.Name)).ToList();
             if (hits.Count == 0)
                 throw new PgSeedException(ErrorCode.NoSeedMatched,
-                    $"No seed named '{pattern}' in {seeds.FirstOrDefault()?.ConfigFile ?? "the seed definition file"}. Seeds: {(seeds.Count == 0 ? "none" : string.Join(", ", seeds.Select(s => s.Name)))}.");
+                    $"No seed named '{pattern}' in {(seeds.Count > 0 ? seeds[0].ConfigFile : null) ?? "the seed definition file"}. Seeds: {(seeds.Count == 0 ? "none" : string.Join(", ", seeds.Select(s => s.Name)))}.");
             foreach (var hit in hits) if (!selected.Contains(hit)) selected.Add(hit);
         }
         return seeds.Where(selected.Contains).ToList();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using PgSeed.Engine.Diagnostics;
 
@@ -8,7 +9,7 @@ namespace PgSeed.Engine.Connection;
 /// Npgsql connection string. With nothing given, <c>PGSEED_CONNECTION</c> is used, then the standard
 /// PG* variables (PGHOST, PGPORT, PGDATABASE, PGUSER; Npgsql itself reads PGPASSWORD and PGPASSFILE).
 /// </summary>
-public static class ConnectionResolver
+internal static class ConnectionResolver
 {
     public const string EnvironmentVariable = "PGSEED_CONNECTION";
 
@@ -89,10 +90,10 @@ public static class ConnectionResolver
             {
                 case "sslmode": b.SslMode = Enum.Parse<SslMode>(value, ignoreCase: true); break;
                 case "application_name": b.ApplicationName = value; break;
-                case "connect_timeout": b.Timeout = int.Parse(value); break;
+                case "connect_timeout": b.Timeout = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "options": b.Options = value; break;
                 case "host": b.Host = value; break;
-                case "port": b.Port = int.Parse(value); break;
+                case "port": b.Port = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "user": b.Username = value; break;
                 case "password": b.Password = value; break;
                 case "dbname": b.Database = value; break;

@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Connection;
 /// calling <c>pg_cancel_backend</c> from a second connection. Disposing waits (briefly) for that request, so a
 /// process that exits right after a cancellation does not leave its statements running.
 /// </summary>
-public sealed class ServerCancellation : IAsyncDisposable, IDisposable
+internal sealed class ServerCancellation : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
     private CancellationTokenRegistration _registration;
@@ -47,9 +47,11 @@ public sealed class ServerCancellation : IAsyncDisposable, IDisposable
     {
         try
         {
-            await using var side = sideConnection();
+            var side = sideConnection();
+            await using var sideScope = side.ConfigureAwait(false);
             await side.OpenAsync().ConfigureAwait(false);
-            await using var cmd = new NpgsqlCommand("SELECT pg_catalog.pg_cancel_backend(@pid)", side);
+            var cmd = new NpgsqlCommand("SELECT pg_catalog.pg_cancel_backend(@pid)", side);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.AddWithValue("pid", pid);
             await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
         }

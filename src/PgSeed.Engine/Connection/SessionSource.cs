@@ -58,7 +58,8 @@ internal sealed class SessionSource
         if (_dataSource is null)
             return await Sessions.OpenAsync(_errorDetail ? WithErrorDetail(_connectionString!) : _connectionString!, cancellationToken).ConfigureAwait(false);
         NpgsqlConnection connection;
-        await using (var template = _dataSource.CreateConnection())
+        var template = _dataSource.CreateConnection();
+        await using (template.ConfigureAwait(false))
         {
             var own = Sessions.OwnSessionSettings(template.ConnectionString);
             if (_errorDetail) own = WithErrorDetail(own);

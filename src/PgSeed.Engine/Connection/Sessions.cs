@@ -4,7 +4,7 @@ using PgSeed.Engine.Diagnostics;
 namespace PgSeed.Engine.Connection;
 
 /// <summary>Opening connections with the session settings that make seed text deterministic.</summary>
-public static class Sessions
+internal static class Sessions
 {
     /// <summary>
     /// Settings that fix the text form of values, so a seed does not depend on the server's or client's
@@ -56,7 +56,8 @@ public static class Sessions
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        await using (var cmd = new NpgsqlCommand(DeterministicSettings, connection))
+        var cmd = new NpgsqlCommand(DeterministicSettings, connection);
+        await using (cmd.ConfigureAwait(false))
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
@@ -69,14 +70,16 @@ public static class Sessions
 
     public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Exports the open transaction's snapshot for other sessions (<c>SET TRANSACTION SNAPSHOT</c>, <c>pg_dump --snapshot</c>).</summary>
     public static async Task<string> ExportSnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", connection);
-        return (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        var cmd = new NpgsqlCommand("SELECT pg_export_snapshot()", connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        return (string)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 }

@@ -51,15 +51,22 @@ public sealed record CopyRequest
 /// <summary>What a copy did: one entry per table, in the order the target loaded them.</summary>
 public sealed record CopyReport
 {
+    /// <summary>One entry per copied table, in load order.</summary>
     public required IReadOnlyList<TableReport> Tables { get; init; }
+    /// <summary>Wall-clock time of the whole copy.</summary>
     public required TimeSpan Elapsed { get; init; }
+    /// <summary>How the target treated rows it already had.</summary>
     public ImportMode Mode { get; init; }
+    /// <summary>The plan was printed; nothing was read or written.</summary>
     public bool DryRun { get; init; }
+    /// <summary>Rows copied, summed over <see cref="Tables"/>.</summary>
     public long TotalRows => Tables.Sum(t => t.Rows);
+    /// <summary>CSV bytes streamed, summed over <see cref="Tables"/>.</summary>
     public long TotalBytes => Tables.Sum(t => t.Bytes);
 
     /// <summary>Where the subset was computed on the source, and why there.</summary>
     public ClosureMode Closure { get; init; }
+    /// <summary>Why the closure ran where it did (see <see cref="Closure"/>).</summary>
     public string? ClosureReason { get; init; }
 
     /// <summary>The summary tree, ready to print.</summary>

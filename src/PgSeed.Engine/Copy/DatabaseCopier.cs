@@ -56,40 +56,43 @@ public static class DatabaseCopier
             DryRun = request.DryRun,
         };
 
-        await using var source = await ExportSource.OpenAsync(selection, log, watch, cancellationToken);
-        await using var target = await ImportTarget.OpenAsync(request.TargetSessionSource, cancellationToken);
-        await DatabaseIdentity.RefuseSameAsync(source.Main, target.Connection, selection.SessionSource.Description, target.Description, cancellationToken);
+        var source = await ExportSource.OpenAsync(selection, log, watch, cancellationToken).ConfigureAwait(false);
+        await using var sourceScope = source.ConfigureAwait(false);
+        var target = await ImportTarget.OpenAsync(request.TargetSessionSource, cancellationToken).ConfigureAwait(false);
+        await using var targetScope = target.ConfigureAwait(false);
+        await DatabaseIdentity.RefuseSameAsync(source.Main, target.Connection, selection.SessionSource.Description, target.Description, cancellationToken).ConfigureAwait(false);
         log.Detail($"copying into {target.Description}");
 
         // The target's pre-flight runs before the closure: a missing table or column costs no reading.
-        await using var streams = new SourceStreams(source, log, cancellationToken);
+        var streams = new SourceStreams(source, log, cancellationToken);
+        await using var streamsScope = streams.ConfigureAwait(false);
         var plan = source.Plan;
         var sources = plan.ImportOrder.Select(t => new ImportTableSource(SeedTableOf(t), t.ExportColumns.Select(c => c.Name).ToList(),
             new StreamedCsv(t, streams, () => source.Sizes.GetValueOrDefault(t.Name, (long)Math.Max(0, t.Info.EstimatedRows))))).ToList();
-        await target.PlanAsync(load, sources, log, cancellationToken);
+        await target.PlanAsync(load, sources, log, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<TableReport> reports;
         if (request.DryRun)
         {
-            await source.DescribeAsync(log, cancellationToken);
-            reports = await target.LoadAsync(load, log, cancellationToken);
+            await source.DescribeAsync(log, cancellationToken).ConfigureAwait(false);
+            reports = await target.LoadAsync(load, log, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             // The extra source connections open on the snapshot while the closure runs.
             using var sideCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var workerCount = await CopyWorkers.CountAsync(source.Main, selection, plan, SourceStreams.WorksOnWorker(source), cancellationToken);
-            var snapshot = workerCount > 0 ? await Sessions.ExportSnapshotAsync(source.Main, cancellationToken) : null;
+            var workerCount = await CopyWorkers.CountAsync(source.Main, selection, plan, SourceStreams.WorksOnWorker(source), cancellationToken).ConfigureAwait(false);
+            var snapshot = workerCount > 0 ? await Sessions.ExportSnapshotAsync(source.Main, cancellationToken).ConfigureAwait(false) : null;
             var opening = workerCount > 0 ? CopyWorkers.OpenAsync(selection, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
             try
             {
-                await source.ComputeAsync(selection, log, watch, cancellationToken);
-                var workers = (await opening).Connections;
-                foreach (var w in workers) await source.Store.PrepareWorkerAsync(w, [], cancellationToken);
+                await source.ComputeAsync(selection, log, watch, cancellationToken).ConfigureAwait(false);
+                var workers = (await opening.ConfigureAwait(false)).Connections;
+                foreach (var w in workers) await source.Store.PrepareWorkerAsync(w, [], cancellationToken).ConfigureAwait(false);
                 if (workers.Count > 0) log.Detail($"reading the source with {workers.Count + 1} connections sharing one snapshot");
                 var byName = plan.Tables.ToDictionary(t => t.Name);
                 streams.Start([source.Main, .. workers], target.Plan.Tables.Select(t => byName[t.Target.Name]).ToList());
-                reports = await target.LoadAsync(load, log, cancellationToken);
+                reports = await target.LoadAsync(load, log, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -98,10 +101,10 @@ public static class DatabaseCopier
             }
             finally
             {
-                await streams.DisposeAsync();
-                try { await (await opening).DisposeAsync(); } catch { /* failed to open: nothing to close */ }
+                await streams.DisposeAsync().ConfigureAwait(false);
+                try { await (await opening.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false); } catch { /* failed to open: nothing to close */ }
             }
-            await Sessions.ExecuteAsync(source.Main, "COMMIT", cancellationToken);
+            await Sessions.ExecuteAsync(source.Main, "COMMIT", cancellationToken).ConfigureAwait(false);
         }
 
         watch.Stop();

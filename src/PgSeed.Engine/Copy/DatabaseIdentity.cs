@@ -34,8 +34,10 @@ internal static class DatabaseIdentity
                         THEN (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) END
             FROM pg_catalog.pg_database d WHERE d.datname = current_database()
             """;
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
         await r.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new Identity(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3));
     }

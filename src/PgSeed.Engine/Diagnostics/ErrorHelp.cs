@@ -1,7 +1,7 @@
 namespace PgSeed.Engine.Diagnostics;
 
 /// <summary>Where each error code is explained.</summary>
-public static class ErrorHelp
+internal static class ErrorHelp
 {
     public const string DocsBase = "https://github.com/pgseed/pgseed/blob/main/docs/errors.md";
 

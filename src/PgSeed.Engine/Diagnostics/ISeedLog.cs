@@ -24,15 +24,20 @@ public interface ISeedLog
 /// <summary>A log that drops everything.</summary>
 public sealed class NullSeedLog : ISeedLog
 {
+    /// <summary>The shared instance (the log holds no state).</summary>
     public static readonly NullSeedLog Instance = new();
+    /// <inheritdoc/>
     public void Summary(string message) { }
+    /// <inheritdoc/>
     public void Detail(string message) { }
+    /// <inheritdoc/>
     public void Sql(string sql) { }
+    /// <inheritdoc/>
     public void Warning(string code, string message) { }
 }
 
 /// <summary>A log that keeps every line; handy in tests and for dry runs.</summary>
-public sealed class RecordingSeedLog : ISeedLog
+internal sealed class RecordingSeedLog : ISeedLog
 {
     private readonly object _gate = new();
     private readonly List<(string Level, string Text)> _lines = new();

@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Diagnostics;
 /// server error, a lost connection, an I/O failure or a bug always reaches the user as a coded, one-line error
 /// naming the fix, never as a stack trace.
 /// </summary>
-public static class PgSeedErrors
+internal static class PgSeedErrors
 {
     /// <summary>
     /// <paramref name="e"/> itself when it is a <see cref="PgSeedException"/>, otherwise a coded wrapper around it.

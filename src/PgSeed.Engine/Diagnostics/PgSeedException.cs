@@ -7,6 +7,10 @@ namespace PgSeed.Engine.Diagnostics;
 /// </summary>
 public sealed class PgSeedException : Exception
 {
+    /// <summary>An error with its stable code.</summary>
+    /// <param name="code">One of <see cref="ErrorCode"/> (<c>PGSEEDnnn</c>).</param>
+    /// <param name="message">What went wrong, naming the table, column or line where known; never a password.</param>
+    /// <param name="inner">The underlying exception, if any.</param>
     public PgSeedException(string code, string message, Exception? inner = null)
         : base(message, inner)
     {

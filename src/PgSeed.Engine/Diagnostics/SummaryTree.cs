@@ -7,9 +7,12 @@ namespace PgSeed.Engine.Diagnostics;
 /// Renders per-table results as a tree: each table under the table that brought it into the seed,
 /// with rows, bytes and time, then a totals line.
 /// </summary>
-public static class SummaryTree
+internal static class SummaryTree
 {
     /// <param name="showSizes">False for a plan (nothing read yet): names, reasons and notes only.</param>
+    /// <param name="tables">The per-table results, each naming its tree parent.</param>
+    /// <param name="total">Wall-clock time of the whole run.</param>
+    /// <param name="showTimes">Show per-table times (off for output that must not change between runs).</param>
     public static string Render(IReadOnlyList<TableReport> tables, TimeSpan total, bool showTimes = true, bool showSizes = true)
     {
         var sb = new StringBuilder();

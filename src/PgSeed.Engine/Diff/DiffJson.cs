@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace PgSeed.Engine.Diff;
 
 /// <summary>A <see cref="SeedDiff"/> as JSON for tools: camelCase properties, enums as strings, two-space indentation.</summary>
-public static class DiffJson
+internal static class DiffJson
 {
     private static readonly JsonSerializerOptions Options = new()
     {

@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Diff;
 /// per changed seed table, the listed rows and schema.sql changes in collapsed sections. Stays under GitHub's
 /// 65,536-character limit for a body by leaving out the last sections when needed.
 /// </summary>
-public static class DiffMarkdown
+internal static class DiffMarkdown
 {
     public const int MaxLength = 60_000;
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace PgSeed.Engine.Diff;
 
 /// <summary>Renders a <see cref="SeedDiff"/> for a terminal: a tree of changed tables with their listed rows, and a totals line.</summary>
-public static class DiffText
+internal static class DiffText
 {
     private sealed record Node(string Text, IReadOnlyList<Node> Children);
 

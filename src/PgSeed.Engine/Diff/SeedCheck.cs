@@ -26,6 +26,11 @@ public sealed record SeedCheckResult
 /// </summary>
 public static class SeedCheck
 {
+    /// <summary>Exports <paramref name="request"/> into a temporary folder and compares it with <see cref="ExportRequest.OutputDirectory"/>, which is never written.</summary>
+    /// <param name="request">The export that produced (or would produce) the checked-in seed.</param>
+    /// <param name="log">Receives the export's progress; null for none.</param>
+    /// <param name="options">How to compare (sample sizes, labels); null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the export (and its server queries).</param>
     public static async Task<SeedCheckResult> CheckAsync(ExportRequest request, ISeedLog? log = null, SeedDiffOptions? options = null,
         CancellationToken cancellationToken = default)
     {

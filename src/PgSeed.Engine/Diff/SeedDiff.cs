@@ -18,21 +18,28 @@ public sealed record SeedDiff
     /// <summary>Every table of either side: the after side's order, then tables only the before side has.</summary>
     public required IReadOnlyList<TableDiff> Tables { get; init; }
 
+    /// <summary>Differences of <c>schema.sql</c>.</summary>
     public required SchemaSqlDiff Schema { get; init; }
 
+    /// <summary>Anything differs: the manifest, schema.sql or a table.</summary>
     public bool HasChanges => ManifestChanges.Count > 0 || Schema.HasChanges || Tables.Any(t => t.HasChanges);
 
+    /// <summary>The tables that differ, in <see cref="Tables"/> order.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<TableDiff> ChangedTables => Tables.Where(t => t.HasChanges);
 
+    /// <summary>Rows only the after side has, over every table.</summary>
     public long RowsAdded => Tables.Sum(t => t.Added);
+    /// <summary>Rows only the before side has, over every table.</summary>
     public long RowsRemoved => Tables.Sum(t => t.Removed);
+    /// <summary>Rows with the same key and different values, over every table.</summary>
     public long RowsChanged => Tables.Sum(t => t.Changed);
 }
 
 /// <summary>How a table differs.</summary>
 public enum TableChange
 {
+    /// <summary>Same rows and columns in both seeds.</summary>
     Unchanged,
 
     /// <summary>In both seeds, with different rows or columns.</summary>
@@ -48,18 +55,27 @@ public enum TableChange
 /// <summary>One table's differences. Rows are matched by the table's key (or compared whole when it has none).</summary>
 public sealed record TableDiff
 {
+    /// <summary>The table, e.g. <c>public.customer</c>.</summary>
     public required string Table { get; init; }
+    /// <summary>Whether the table was added, removed, changed or not.</summary>
     public TableChange Change { get; init; }
+    /// <summary>Rows on the before side (0 when the table is new).</summary>
     public long RowsBefore { get; init; }
+    /// <summary>Rows on the after side (0 when the table is gone).</summary>
     public long RowsAfter { get; init; }
+    /// <summary>Rows whose key only the after side has.</summary>
     public long Added { get; init; }
+    /// <summary>Rows whose key only the before side has.</summary>
     public long Removed { get; init; }
 
     /// <summary>Rows whose key is in both seeds with a different value in at least one column both have.</summary>
     public long Changed { get; init; }
 
+    /// <summary>Columns only the after side has.</summary>
     public IReadOnlyList<string> ColumnsAdded { get; init; } = Array.Empty<string>();
+    /// <summary>Columns only the before side has.</summary>
     public IReadOnlyList<string> ColumnsRemoved { get; init; } = Array.Empty<string>();
+    /// <summary>Columns on both sides whose recorded type differs.</summary>
     public IReadOnlyList<ColumnTypeChange> TypeChanges { get; init; } = Array.Empty<ColumnTypeChange>();
 
     /// <summary>The columns keep their names but not their order in the file.</summary>
@@ -80,21 +96,37 @@ public sealed record TableDiff
     /// <summary>How rows were matched when not by the key (e.g. the table has no key: whole rows are compared).</summary>
     public string? Note { get; init; }
 
+    /// <summary>The table differs in rows or columns.</summary>
     public bool HasChanges => Change != TableChange.Unchanged;
 }
 
+/// <summary>A column whose type differs between the seeds.</summary>
+/// <param name="Column">The column.</param>
+/// <param name="Before">Its type on the before side.</param>
+/// <param name="After">Its type on the after side.</param>
 public sealed record ColumnTypeChange(string Column, string Before, string After);
 
+/// <summary>A row present on both sides (same key) with different values.</summary>
+/// <param name="Key">The row's key, e.g. <c>id=17</c>.</param>
+/// <param name="Values">The columns whose values differ.</param>
 public sealed record ChangedRow(string Key, IReadOnlyList<ValueChange> Values);
 
+/// <summary>One differing value of a changed row (null: SQL NULL).</summary>
+/// <param name="Column">The column.</param>
+/// <param name="Before">The value on the before side, as CSV text.</param>
+/// <param name="After">The value on the after side, as CSV text.</param>
 public sealed record ValueChange(string Column, string? Before, string? After);
 
 /// <summary>Differences of <c>schema.sql</c>, by pg_dump object (<c>TABLE public.book</c>, <c>CONSTRAINT ...</c>).</summary>
 public sealed record SchemaSqlDiff
 {
+    /// <summary>The before side has a <c>schema.sql</c>.</summary>
     public bool BeforeExists { get; init; }
+    /// <summary>The after side has a <c>schema.sql</c>.</summary>
     public bool AfterExists { get; init; }
+    /// <summary>The pg_dump objects that were added, removed or changed.</summary>
     public IReadOnlyList<SchemaObjectChange> Objects { get; init; } = Array.Empty<SchemaObjectChange>();
+    /// <summary>schema.sql appeared, disappeared or changed.</summary>
     public bool HasChanges => BeforeExists != AfterExists || Objects.Count > 0;
 }
 

@@ -18,6 +18,7 @@ public sealed record SeedDiffOptions
 
     /// <summary>How to name the sides in the output (default: the folder paths).</summary>
     public string? BeforeLabel { get; init; }
+    /// <summary>How to name the after side in the output (default: its folder path).</summary>
     public string? AfterLabel { get; init; }
 }
 
@@ -29,6 +30,12 @@ public sealed record SeedDiffOptions
 /// </summary>
 public static class SeedDiffer
 {
+    /// <summary>Compares the seed in <paramref name="beforeFolder"/> with the one in <paramref name="afterFolder"/>; neither is written.</summary>
+    /// <param name="beforeFolder">The old seed folder.</param>
+    /// <param name="afterFolder">The new seed folder.</param>
+    /// <param name="options">Sample sizes, labels and whether the roots must match; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the comparison.</param>
+    /// <exception cref="PgSeedException">A folder is missing or damaged (its manifest, checksums or headers), or the roots differ while <see cref="SeedDiffOptions.RequireSameRoots"/> is set.</exception>
     public static async Task<SeedDiff> DiffAsync(string beforeFolder, string afterFolder, SeedDiffOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SeedDiffOptions();
@@ -135,6 +142,6 @@ public static class SeedDiffer
 
     private static string Quoted(string? text) => text is null ? "(none)" : $"'{text}'";
 
-    private static string Json(IReadOnlyList<SeedVirtualForeignKey>? value) => JsonSerializer.Serialize(value, SeedJsonContext.Default.IReadOnlyListSeedVirtualForeignKey);
-    private static string Json(IReadOnlyList<SeedRule>? value) => JsonSerializer.Serialize(value, SeedJsonContext.Default.IReadOnlyListSeedRule);
+    private static string Json(IReadOnlyList<SeedVirtualForeignKey>? value) => JsonSerializer.Serialize(value!, SeedJsonContext.Default.IReadOnlyListSeedVirtualForeignKey);
+    private static string Json(IReadOnlyList<SeedRule>? value) => JsonSerializer.Serialize(value!, SeedJsonContext.Default.IReadOnlyListSeedRule);
 }

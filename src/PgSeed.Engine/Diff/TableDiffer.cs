@@ -173,7 +173,7 @@ internal sealed class TableDiffer
         return result.Finish(columns);
     }
 
-    private void Compare(IEnumerable<string?[]> before, IEnumerable<string?[]> after, int[] matchBefore, int[] matchAfter, Accumulator result)
+    private static void Compare(IEnumerable<string?[]> before, IEnumerable<string?[]> after, int[] matchBefore, int[] matchAfter, Accumulator result)
     {
         var pending = new Dictionary<string, Pending>(StringComparer.Ordinal);
         foreach (var row in before)

@@ -25,14 +25,14 @@ internal static class ClientClosureSql
     }
 
     /// <summary>Key and payload expressions of a row alias, as they are (to compare) or as text (to read).</summary>
-    private static IReadOnlyList<string> Values(PlannedTable t, string alias, bool asText, bool ctidColumns = false)
+    private static List<string> Values(PlannedTable t, string alias, bool asText, bool ctidColumns = false)
     {
         var keys = ctidColumns ? new[] { $"{alias}.pgseed_tableoid", $"{alias}.pgseed_ctid" } : t.KeyExpressions(alias);
         return keys.Concat(t.Payload.Select(c => $"{alias}.{Identifier.Quote(c)}"))
             .Select(v => asText ? v + "::text" : v).ToList();
     }
 
-    private static IReadOnlyList<string> Names(PlannedTable t) =>
+    private static List<string> Names(PlannedTable t) =>
         Enumerable.Range(0, KeyCount(t) + t.Payload.Count).Select(i => $"pgseed_c{i}").ToList();
 
     /// <summary>A root's rows (see <see cref="ClosureSql.RootSelect"/>), read as text.</summary>

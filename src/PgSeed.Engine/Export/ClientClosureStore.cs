@@ -62,7 +62,8 @@ internal sealed class ClientClosureStore(NpgsqlConnection connection, SubsetPlan
     {
         var sql = ClientClosureSql.Root(root);
         log.Sql(sql);
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         if (root.Table.Where is not null)
             foreach (var (name, value) in root.Table.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         try
@@ -94,7 +95,8 @@ internal sealed class ClientClosureStore(NpgsqlConnection connection, SubsetPlan
     private async Task<long> RunAsync(ClosureStatement statement, CancellationToken cancellationToken)
     {
         var steps = statement.Steps;
-        await using var cmd = new NpgsqlCommand(steps[0].Downward ? ClientClosureSql.ChildStep(steps) : ClientClosureSql.ParentStep(steps[0]), connection);
+        var cmd = new NpgsqlCommand(steps[0].Downward ? ClientClosureSql.ChildStep(steps) : ClientClosureSql.ParentStep(steps[0]), connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         var any = false;
         for (var i = 0; i < steps.Count; i++)
         {
@@ -159,7 +161,8 @@ internal sealed class ClientClosureStore(NpgsqlConnection connection, SubsetPlan
         var current = Rows(_current, target);
         var next = Rows(_next, target);
         long count = 0;
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var values = new string?[width];
@@ -215,10 +218,12 @@ internal sealed class ClientClosureStore(NpgsqlConnection connection, SubsetPlan
         _current.Clear();
         _next.Clear();
         var estimates = new Dictionary<uint, double>();
-        await using (var cmd = new NpgsqlCommand("SELECT oid, GREATEST(reltuples, 0)::float8 FROM pg_catalog.pg_class WHERE oid = ANY (@oids)", connection))
         {
+            var cmd = new NpgsqlCommand("SELECT oid, GREATEST(reltuples, 0)::float8 FROM pg_catalog.pg_class WHERE oid = ANY (@oids)", connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = plan.Tables.Select(t => t.Info.Oid).ToArray() });
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) estimates[reader.GetFieldValue<uint>(0)] = reader.GetDouble(1);
         }
         double Estimate(PlannedTable t) => estimates.GetValueOrDefault(t.Info.Oid);
@@ -255,7 +260,7 @@ internal sealed class ClientClosureStore(NpgsqlConnection connection, SubsetPlan
     }
 
     /// <summary>One array literal per column of the tuples.</summary>
-    private static IReadOnlyList<string> Literals(IEnumerable<string[]> tuples, IReadOnlyList<string> types)
+    private static List<string> Literals(IEnumerable<string[]> tuples, IReadOnlyList<string> types)
     {
         if (types.Count == 1) return [SqlArrays.Literal(tuples.Select(t => t[0]), types[0])];
         var all = tuples.ToList();

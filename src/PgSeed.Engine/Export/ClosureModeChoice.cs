@@ -12,10 +12,12 @@ internal static class ClosureModeChoice
     public static async Task<(ClosureMode Mode, string Reason)> ChooseAsync(NpgsqlConnection connection, ClosureMode requested, SubsetPlan plan,
         CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(
+        var cmd = new NpgsqlCommand(
             "SELECT pg_catalog.pg_is_in_recovery(), pg_catalog.has_database_privilege(current_database(), 'TEMP'), current_user::text, current_database()::text",
             connection);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var (standby, temp, role, database) = (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetString(2), reader.GetString(3));
         var computed = plan.Tables.Any(t => !t.All);

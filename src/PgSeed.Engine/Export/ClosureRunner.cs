@@ -125,7 +125,7 @@ internal sealed class ClosureRunner(SubsetPlan plan, ClosureStore store, ISeedLo
     /// FK: each such row's parent is the row that brought it in. (On a large subset this skips the most
     /// expensive steps, e.g. order lines looking up orders they were just found from.)
     /// </summary>
-    private static bool Redundant(ClosureStep step, IReadOnlyDictionary<PlannedTable, HashSet<ClosureStep?>> addedBy) =>
+    private static bool Redundant(ClosureStep step, Dictionary<PlannedTable, HashSet<ClosureStep?>> addedBy) =>
         !step.Downward && !step.Source.All && addedBy.TryGetValue(step.Source, out var by) && by.Count > 0 &&
         by.All(s => s is not null && s.Downward && s.Fk == step.Fk);
 

@@ -13,6 +13,8 @@ namespace PgSeed.Engine.Export;
 /// </summary>
 internal static class ClosureSql
 {
+    private static readonly string[] DerivedKeyColumns = ["c.pgseed_tableoid", "c.pgseed_ctid"];
+
     public const string Descendant = "pgseed_d";
     public const string Round = "pgseed_r";
 
@@ -245,7 +247,7 @@ internal static class ClosureSql
         var childRows = ChildRows(child);
         var ctidRows = child.UsesCtid && child.Where is not null;
         var values = ctidRows
-            ? new[] { "c.pgseed_tableoid", "c.pgseed_ctid" }.Concat(child.Payload.Select(p => "c." + Identifier.Quote(p))).ToList()
+            ? DerivedKeyColumns.Concat(child.Payload.Select(p => "c." + Identifier.Quote(p))).ToList()
             : child.RowValues("c");
         // The key of each row, in key-table column order (a whole-row key table stores the key wherever the table
         // has it, not in its first columns).

@@ -35,7 +35,7 @@ internal static class CopyPhase
         }
 
         for (var w = 1; w < connections.Count; w++)
-            await store.PrepareWorkerAsync(connections[w], queues[w], cancellationToken);
+            await store.PrepareWorkerAsync(connections[w], queues[w], cancellationToken).ConfigureAwait(false);
         if (connections.Count > 1) log.Detail($"copying with {connections.Count} connections sharing one snapshot");
 
         var sortInstead = await KeyOrderScans.SortInsteadAsync(main, plan.Tables, cancellationToken).ConfigureAwait(false);
@@ -46,7 +46,7 @@ internal static class CopyPhase
         var tasks = connections.Select((c, i) => RunQueueAsync(c, i == 0, queues[i])).ToList();
         try
         {
-            await Task.WhenAll(tasks);
+            await Task.WhenAll(tasks).ConfigureAwait(false);
         }
         catch
         {
@@ -57,7 +57,7 @@ internal static class CopyPhase
             throw;
         }
 
-        foreach (var w in workers) await Sessions.ExecuteAsync(w, "COMMIT", cancellationToken);
+        foreach (var w in workers) await Sessions.ExecuteAsync(w, "COMMIT", cancellationToken).ConfigureAwait(false);
         return results;
 
         async Task RunQueueAsync(NpgsqlConnection connection, bool isMain, List<PlannedTable> queue)
@@ -80,7 +80,7 @@ internal static class CopyPhase
                 {
                     var name = t.Name.Display;
                     r = await TableCopier.CopyToFileAsync(connection, sql, folder.PathFor(files[t.Name]), failFast.Token,
-                        (rows, bytes) => progress.TableProgress(name, rows, bytes));
+                        (rows, bytes) => progress.TableProgress(name, rows, bytes)).ConfigureAwait(false);
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
                 {

@@ -12,6 +12,9 @@ namespace PgSeed.Engine.Export;
 internal static class ExportPrivileges
 {
     /// <param name="serverClosure">The subset is computed in temporary tables (<see cref="ClosureMode.Server"/>): TEMP is needed.</param>
+    /// <param name="connection">The exporting connection.</param>
+    /// <param name="plan">The planned tables and columns.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task CheckAsync(NpgsqlConnection connection, SubsetPlan plan, bool serverClosure, CancellationToken cancellationToken)
     {
         var needsTemp = serverClosure && plan.Tables.Any(t => !t.All);
@@ -26,15 +29,17 @@ internal static class ExportPrivileges
             JOIN pg_catalog.pg_class c ON c.oid = t.oid
             ORDER BY t.i
             """;
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = tables.Select(t => t.Info.Oid).ToArray() });
         cmd.Parameters.AddWithValue("columns", tables.Select(t => string.Join('\x1f', ColumnsRead(plan, t))).ToArray());
         var missing = new List<string>();
         var grants = new List<string>();
         string role = "", database = "";
         var schemasReported = new HashSet<string>();
-        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 role = reader.GetString(0);

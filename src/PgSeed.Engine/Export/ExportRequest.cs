@@ -67,6 +67,7 @@ public sealed record ExportRequest
     /// <summary>The main root first, then <c>--include</c> roots.</summary>
     public required IReadOnlyList<RootSelection> Roots { get; init; }
 
+    /// <summary>Whether rows referencing the roots are exported too (default: all of them).</summary>
     public ChildrenMode Children { get; init; } = ChildrenMode.All;
 
     /// <summary>FKs not to descend along, as <c>[schema.]child.fk_name</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 using PgSeed.Engine.Catalog;
 using PgSeed.Engine.Connection;
@@ -127,11 +128,12 @@ internal sealed class ExportSource : IAsyncDisposable
             // The rule names the table's columns plainly, so the table is the only one in scope outside the subquery
             // (a wide key table has the same column names).
             var keys = string.Join(", ", t.KeyExpressions(t.Name.Sql));
-            await using var cmd = new NpgsqlCommand(
+            var cmd = new NpgsqlCommand(
                 $"SELECT count(*) FROM {t.Name.Sql} WHERE ({keys}) IN (SELECT {string.Join(", ", t.KeyExpressions("pgseed_k"))} FROM {Store.ExportedRows(t, "pgseed_k")}) " +
                 $"AND NOT COALESCE(({t.Where}), false)", Main);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             foreach (var (name, value) in t.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
+            var kept = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (kept == 0) continue;
             var message = $"{t.Name.Display}: the where rule could not drop {kept} rows because other exported rows reference them; they are kept so the seed imports.";
             if (strict) throw new PgSeedException(ErrorCode.RuleKeptParents, message + $" ({OptionNames.ExportStrict})") { Table = t.Name.Display };

@@ -31,12 +31,14 @@ internal static class KeyOrderScans
             "SELECT c.table_schema, c.table_name FROM unnest(@schemas, @names, @columns) AS c(table_schema, table_name, column_name) " +
             "JOIN pg_catalog.pg_stats s ON s.schemaname = c.table_schema AND s.tablename = c.table_name AND s.attname = c.column_name " +
             "GROUP BY c.table_schema, c.table_name HAVING bool_and(s.correlation IS NOT NULL AND abs(s.correlation) < @threshold)";
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         cmd.Parameters.Add(new NpgsqlParameter("schemas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = candidates.Select(t => t.Name.Schema).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("names", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = candidates.Select(t => t.Name.Name).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("columns", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = candidates.Select(t => t.KeyColumns![0]).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("threshold", NpgsqlDbType.Double) { Value = CorrelationThreshold });
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             result.Add(new Catalog.TableName(reader.GetString(0), reader.GetString(1)));
         return result;

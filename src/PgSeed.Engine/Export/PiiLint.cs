@@ -8,7 +8,7 @@ using PgSeed.Engine.Sql;
 namespace PgSeed.Engine.Export;
 
 /// <summary>A column that looks personal and is exported as it is.</summary>
-public sealed record PiiFinding(string Table, string Column, string Kind, string Evidence)
+internal sealed record PiiFinding(string Table, string Column, string Kind, string Evidence)
 {
     public override string ToString() => $"{Table}.{Identifier.QuoteIfNeeded(Column)} ({Kind}, by {Evidence})";
 }
@@ -35,6 +35,12 @@ internal static class PiiLint
     private static readonly Regex TextType = new(@"^(text|citext|character varying|character|varchar|char|bpchar)(\(\d+\))?$");
 
     /// <param name="exportedRows">A table's exported rows as the text after FROM, alias <c>t</c> (the closure store knows where they are).</param>
+    /// <param name="connection">The connection holding the export's snapshot.</param>
+    /// <param name="catalog">The source catalog.</param>
+    /// <param name="plan">The planned tables.</param>
+    /// <param name="request">The export (its allow list and strictness).</param>
+    /// <param name="log">Receives the findings as warnings.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task<IReadOnlyList<PiiFinding>> RunAsync(NpgsqlConnection connection, DatabaseCatalog catalog, SubsetPlan plan,
         ExportRequest request, ISeedLog log, CancellationToken cancellationToken, Func<PlannedTable, string>? exportedRows = null)
     {
@@ -54,7 +60,7 @@ internal static class PiiLint
                 else if (TextType.IsMatch(c.Type)) sampled.Add(c);
             }
             if (sampled.Count > 0) findings.AddRange(await SampleAsync(connection, t, sampled,
-                exportedRows?.Invoke(t) ?? ClosureSql.ExportedRows(t, "t"), cancellationToken));
+                exportedRows?.Invoke(t) ?? ClosureSql.ExportedRows(t, "t"), cancellationToken).ConfigureAwait(false));
         }
         if (findings.Count > 0 && request.Strict)
             throw new PgSeedException(ErrorCode.PersonalData,
@@ -73,7 +79,7 @@ internal static class PiiLint
     /// One query per table over at most <see cref="SampleRows"/> exported rows: a column is flagged when at least
     /// half of its non-null sampled values match one pattern.
     /// </summary>
-    private static async Task<IEnumerable<PiiFinding>> SampleAsync(NpgsqlConnection connection, PlannedTable t, IReadOnlyList<ColumnInfo> columns,
+    private static async Task<IEnumerable<PiiFinding>> SampleAsync(NpgsqlConnection connection, PlannedTable t, List<ColumnInfo> columns,
         string from, CancellationToken cancellationToken)
     {
         var select = string.Join(", ", columns.Select((c, i) => $"t.{Identifier.Quote(c.Name)}::text AS c{i}"));
@@ -84,9 +90,11 @@ internal static class PiiLint
             measures.AddRange(ContentPatterns.Select(p => $"count(*) FILTER (WHERE c{i} ~ {Identifier.Literal(p.Regex)})"));
         }
         var sql = $"SELECT {string.Join(", ", measures)} FROM (SELECT {select} FROM {from} LIMIT {SampleRows}) s";
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var found = new List<PiiFinding>();
         var width = 1 + ContentPatterns.Length;
         for (var i = 0; i < columns.Count; i++)

@@ -10,7 +10,7 @@ namespace PgSeed.Engine.Export;
 /// Everything needed to export the seed again is recorded except secrets: a mask's salt is not, so re-computing
 /// salted masks needs the seed definition file (<see cref="SeedMask.Salted"/>).
 /// </summary>
-public static class RecordedDefinition
+internal static class RecordedDefinition
 {
     /// <summary>What <paramref name="request"/> asked for, with the roots as the catalog resolved them.</summary>
     internal static SeedDefinition From(ExportRequest request, IReadOnlyList<SeedRoot> roots) => new()

@@ -15,6 +15,7 @@ namespace PgSeed.Engine.Export;
 /// </summary>
 public static class SeedExporter
 {
+    /// <summary>The most connections <see cref="ExportRequest.Parallel"/> may ask for.</summary>
     public const int MaxParallel = 16;
 
     /// <exception cref="PgSeedException">Any failure, with its code (server errors, I/O errors and bugs included).</exception>
@@ -43,12 +44,13 @@ public static class SeedExporter
             throw new PgSeedException(ErrorCode.InvalidOption, $"No output folder given ({OptionNames.ExportOutputDirectory}).") { Option = OptionNames.ExportOutputDirectory };
 
         var watch = Stopwatch.StartNew();
-        await using var source = await ExportSource.OpenAsync(request, log, watch, cancellationToken);
+        var source = await ExportSource.OpenAsync(request, log, watch, cancellationToken).ConfigureAwait(false);
+        await using var sourceScope = source.ConfigureAwait(false);
         var (main, catalog, plan, mode, why) = (source.Main, source.Catalog, source.Plan, source.Mode, source.ModeReason);
 
         if (request.DryRun)
         {
-            await source.DescribeAsync(log, cancellationToken);
+            await source.DescribeAsync(log, cancellationToken).ConfigureAwait(false);
             var planGraph = SeedGraphBuilder.Build(plan);
             var dry = planGraph.Tables.Select(t => new TableReport { Table = t.Name, Reason = t.Reason, TreeParent = t.TreeParent, Note = Note(t) }).ToList();
             return new ExportReport
@@ -62,35 +64,35 @@ public static class SeedExporter
         // pg_dump (schema.sql) and the parallel copy connections start now, in their own sessions on this
         // transaction's snapshot (one exported id for all), while this connection computes the subset.
         using var sideCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workerCount = await CopyWorkers.CountAsync(main, request, plan, t => !source.Store.StaysOnMain(t), cancellationToken);
-        var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken) : null;
+        var workerCount = await CopyWorkers.CountAsync(main, request, plan, t => !source.Store.StaysOnMain(t), cancellationToken).ConfigureAwait(false);
+        var snapshot = request.WriteSchema || workerCount > 0 ? await Sessions.ExportSnapshotAsync(main, cancellationToken).ConfigureAwait(false) : null;
         var schemaDump = request.WriteSchema
             ? await Shaping.SchemaDumper.StartAsync(main, request.SessionSource, request.PgDump, catalog.ServerMajorVersion,
-                Shaping.SchemaDumper.TablesToDump(catalog, plan.Tables.Select(t => t.Info)), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot)
+                Shaping.SchemaDumper.TablesToDump(catalog, plan.Tables.Select(t => t.Info)), folder.PathFor(Shaping.SchemaDumper.FileName), log, sideCancel.Token, snapshot).ConfigureAwait(false)
             : Task.FromResult(false);
         var opening = workerCount > 0 ? CopyWorkers.OpenAsync(request, snapshot!, workerCount, log, sideCancel.Token) : Task.FromResult(CopyWorkers.None);
         Dictionary<TableName, CopyResult> results;
         try
         {
-            await source.ComputeAsync(request, log, watch, cancellationToken);
-            results = await CopyPhase.RunAsync(main, (await opening).Connections, plan, source.Store, source.Sizes, files, folder, log, cancellationToken);
+            await source.ComputeAsync(request, log, watch, cancellationToken).ConfigureAwait(false);
+            results = await CopyPhase.RunAsync(main, (await opening.ConfigureAwait(false)).Connections, plan, source.Store, source.Sizes, files, folder, log, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             sideCancel.Cancel();
-            try { await schemaDump; } catch { /* the export's own error is the one to report */ }
+            try { await schemaDump.ConfigureAwait(false); } catch { /* the export's own error is the one to report */ }
             throw;
         }
         finally
         {
-            try { await (await opening).DisposeAsync(); } catch { /* failed to open: nothing to close */ }
+            try { await (await opening.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false); } catch { /* failed to open: nothing to close */ }
         }
-        await schemaDump;
-        await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken);
+        await schemaDump.ConfigureAwait(false);
+        await Sessions.ExecuteAsync(main, "COMMIT", cancellationToken).ConfigureAwait(false);
 
         var manifest = BuildManifest(request, catalog, plan, files, results) with { EfMigration = source.EfMigration };
         if (request.ManifestOverride is { } adjust) manifest = adjust(manifest);
-        await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken);
+        await ManifestSerializer.WriteAsync(manifest, folder.PathFor(SeedManifest.FileName), cancellationToken).ConfigureAwait(false);
         var graph = SeedGraphBuilder.Build(plan, results.ToDictionary(r => r.Key, r => (r.Value.Rows, r.Value.Bytes)), source.Closure);
         if (request.WriteReadme && SeedReadme.MayWrite(folder.Target))
             await File.WriteAllTextAsync(folder.PathFor(SeedReadme.FileName),
@@ -123,7 +125,7 @@ public static class SeedExporter
     private static string? Note(Picture.SeedGraphTable t) => t.Notes.Count == 0 ? null : string.Join("; ", t.Notes);
 
     private static SeedManifest BuildManifest(ExportRequest request, DatabaseCatalog catalog, SubsetPlan plan,
-        IReadOnlyDictionary<TableName, string> files, IReadOnlyDictionary<TableName, CopyResult> results)
+        IReadOnlyDictionary<TableName, string> files, Dictionary<TableName, CopyResult> results)
     {
         var names = plan.Tables.Select(t => t.Name).ToHashSet();
         return new SeedManifest

@@ -9,6 +9,7 @@ internal static class SeedGraphBuilder
 {
     /// <param name="rows">Rows and bytes per table after the copy; null for a plan.</param>
     /// <param name="closure">The closure that ran (explains a root table's extra rows); null for a plan.</param>
+    /// <param name="plan">The planned tables and FKs.</param>
     public static SeedGraph Build(SubsetPlan plan, IReadOnlyDictionary<TableName, (long Rows, long Bytes)>? rows = null, ClosureRunner? closure = null)
     {
         var edges = plan.ParentEdges.Concat(plan.ChildEdges).Distinct()

@@ -35,7 +35,8 @@ internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan
     {
         var sql = ClosureSql.SeedRoot(root);
         log.Sql(sql);
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         if (root.Table.Where is not null)
             foreach (var (name, value) in root.Table.WhereParameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         try
@@ -91,7 +92,8 @@ internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan
     /// <summary>A round's commands in one batch; returns the rows each affected.</summary>
     private async Task<long[]> BatchAsync(IReadOnlyList<Command> commands, int round, Action<int> failing, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection);
+        var batch = new NpgsqlBatch(connection);
+        await using var batchScope = batch.ConfigureAwait(false);
         foreach (var c in commands)
         {
             var command = new NpgsqlBatchCommand(c.Sql);
@@ -119,7 +121,8 @@ internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan
         {
             failing(i);
             var clock = Stopwatch.StartNew();
-            await using var single = new NpgsqlCommand(commands[i].Sql, connection);
+            var single = new NpgsqlCommand(commands[i].Sql, connection);
+            await using var singleScope = single.ConfigureAwait(false);
             if (commands[i].UsesRound) single.Parameters.AddWithValue("r", round);
             foreach (var (name, value) in commands[i].Parameters) single.Parameters.AddWithValue(name, value ?? DBNull.Value);
             counts[i] = await single.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -143,8 +146,10 @@ internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan
             : t.Derived ? $"SELECT {t.Index}, ((SELECT count(*) FROM ({ClosureSql.DerivedKeys(t)}) s) * {Reltuples(t.Info)} / GREATEST({Reltuples(t.DerivedParent!.Info)}, 1))::bigint"
             : $"SELECT {t.Index}, count(*) FROM {t.KeyTable}"));
         var sizes = plan.Tables.ToDictionary(t => t.Name, _ => 0L);
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             sizes[plan.Tables[reader.GetInt32(0)].Name] = reader.GetInt64(1);
         return sizes;
@@ -185,9 +190,11 @@ internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan
             $"CREATE TEMP TABLE {WorkerKeyTable(t)} ({string.Join(", ", columns.Zip(types, (c, ty) => $"{c} {ty}"))}) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
         var list = string.Join(", ", columns);
         var keys = t.Derived ? ClosureSql.DerivedKeys(t) : $"SELECT {list} FROM {t.KeyTable}";
-        await using (var source = await connection.BeginRawBinaryCopyAsync($"COPY ({keys}) TO STDOUT (FORMAT binary)", cancellationToken).ConfigureAwait(false))
-        await using (var target = await worker.BeginRawBinaryCopyAsync($"COPY {WorkerKeyTable(t)} ({list}) FROM STDIN (FORMAT binary)", cancellationToken).ConfigureAwait(false))
+        var source = await connection.BeginRawBinaryCopyAsync($"COPY ({keys}) TO STDOUT (FORMAT binary)", cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
         {
+            var target = await worker.BeginRawBinaryCopyAsync($"COPY {WorkerKeyTable(t)} ({list}) FROM STDIN (FORMAT binary)", cancellationToken).ConfigureAwait(false);
+            await using var targetScope = target.ConfigureAwait(false);
             await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
         }
         await Sessions.ExecuteAsync(worker, $"ANALYZE {WorkerKeyTable(t)}", cancellationToken).ConfigureAwait(false);

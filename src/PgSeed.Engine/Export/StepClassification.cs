@@ -29,7 +29,7 @@ internal sealed record StepClassification(IReadOnlyDictionary<TableName, TableRo
             ReachedByParentSteps: reachedByParentSteps.Contains(t.Name),
             FromCompleteTablesOnly: FromCompleteTablesOnly(t, reach, rules, complete),
             Payload: Payload(t, reach)));
-        var importOrder = Export.ImportOrder.Sort(reach.Tables.Select(t => t.Name).ToList(), reach.ParentEdges.Concat(reach.ChildEdges).Distinct().ToList());
+        var importOrder = PgSeed.Engine.Catalog.ImportOrder.Sort(reach.Tables.Select(t => t.Name).ToList(), reach.ParentEdges.Concat(reach.ChildEdges).Distinct().ToList());
         return new StepClassification(roles, importOrder);
     }
 

@@ -21,6 +21,10 @@ internal static class TableCopier
     private const int ChunkSize = 1 << 16;
 
     /// <param name="progress">Called once per chunk with the data rows and bytes so far (never per row).</param>
+    /// <param name="connection">The connection holding the snapshot.</param>
+    /// <param name="copySql">The <c>COPY ... TO STDOUT</c> statement.</param>
+    /// <param name="path">The CSV file to write.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task<(long Rows, long Bytes, string Sha256)> CopyToFileAsync(NpgsqlConnection connection, string copySql, string path,
         CancellationToken cancellationToken, Action<long, long>? progress = null)
     {
@@ -29,7 +33,8 @@ internal static class TableCopier
         try
         {
             // No FileStream buffer: every write is a whole chunk already.
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true);
+            var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true);
+            await using var fileScope = file.ConfigureAwait(false);
             using (var reader = await connection.BeginTextExportAsync(copySql, cancellationToken).ConfigureAwait(false))
             {
                 var copy = reader.BaseStream;

@@ -6,6 +6,7 @@ namespace PgSeed.Engine.Export;
 /// </summary>
 public sealed record TableRule
 {
+    /// <summary>The table the rule applies to: a name or a glob (<c>public.*</c>).</summary>
     public required string Table { get; init; }
 
     /// <summary>
@@ -35,10 +36,12 @@ public sealed record VirtualForeignKey
 {
     /// <summary>Referencing table (the child).</summary>
     public required string Table { get; init; }
+    /// <summary>The referencing columns of <see cref="Table"/>.</summary>
     public required IReadOnlyList<string> Columns { get; init; }
 
     /// <summary>Referenced table (the parent).</summary>
     public required string References { get; init; }
+    /// <summary>The referenced columns of <see cref="References"/>, in the order of <see cref="Columns"/>.</summary>
     public required IReadOnlyList<string> ReferencedColumns { get; init; }
 
     /// <summary>Name used in plans and <c>--exclude-edge</c>; defaults to <c>virtual_&lt;child&gt;_&lt;columns&gt;</c>.</summary>

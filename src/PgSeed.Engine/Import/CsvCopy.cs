@@ -38,23 +38,28 @@ internal static class CsvCopy
     }
 
     /// <param name="progress">Called once per chunk with the bytes sent so far.</param>
+    /// <param name="connection">The importing connection.</param>
+    /// <param name="copySql">The <c>COPY ... FROM STDIN</c> statement.</param>
+    /// <param name="path">The CSV file to send.</param>
+    /// <param name="cancellationToken">Cancels the work (and its server queries).</param>
     public static async Task CopyFileAsync(NpgsqlConnection connection, string copySql, string path, CancellationToken cancellationToken,
         Action<long>? progress = null)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
-            var writer = await connection.BeginTextImportAsync(copySql, cancellationToken);
+            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+            await using var fileScope = file.ConfigureAwait(false);
+            var writer = await connection.BeginTextImportAsync(copySql, cancellationToken).ConfigureAwait(false);
             try
             {
                 if (writer is StreamWriter { BaseStream: { } raw })
                 {
                     int n;
                     long sent = 0;
-                    while ((n = await file.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken)) > 0)
+                    while ((n = await file.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
                     {
-                        await raw.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+                        await raw.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                         progress?.Invoke(sent += n);
                     }
                 }
@@ -64,19 +69,19 @@ internal static class CsvCopy
                     using var reader = new StreamReader(file, new UTF8Encoding(false, true), false, ChunkSize);
                     var chars = new char[ChunkSize];
                     int n;
-                    while ((n = await reader.ReadAsync(chars.AsMemory(), cancellationToken)) > 0)
-                        await writer.WriteAsync(chars.AsMemory(0, n), cancellationToken);
+                    while ((n = await reader.ReadAsync(chars.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+                        await writer.WriteAsync(chars.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is not PostgresException)
             {
                 // Our side failed (cancelled, unreadable file): abort the COPY instead of completing it.
-                try { if (writer is NpgsqlCopyTextWriter copy) await copy.CancelAsync(); } catch { /* the transaction is rolled back anyway */ }
-                await writer.DisposeAsync();
+                try { if (writer is NpgsqlCopyTextWriter copy) await copy.CancelAsync().ConfigureAwait(false); } catch { /* the transaction is rolled back anyway */ }
+                await writer.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
             // Completing the COPY is where the server reports bad rows.
-            await writer.DisposeAsync();
+            await writer.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {

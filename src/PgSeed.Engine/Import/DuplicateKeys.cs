@@ -37,17 +37,21 @@ internal static class DuplicateKeys
         // The unique index first (the usual answer is no); numbering the records costs two sorts, so only on a yes.
         try
         {
-            await using var unique = new NpgsqlCommand(UniqueIndexSql(stage, key), connection);
+            var unique = new NpgsqlCommand(UniqueIndexSql(stage, key), connection);
+            await using var uniqueScope = unique.ConfigureAwait(false);
             await unique.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return null;
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            await using var back = new NpgsqlCommand($"ROLLBACK TO SAVEPOINT {Savepoint}; RELEASE SAVEPOINT {Savepoint}", connection);
+            var back = new NpgsqlCommand($"ROLLBACK TO SAVEPOINT {Savepoint}; RELEASE SAVEPOINT {Savepoint}", connection);
+            await using var backScope = back.ConfigureAwait(false);
             await back.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        await using var cmd = new NpgsqlCommand(FirstSql(stage, key), connection);
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var cmd = new NpgsqlCommand(FirstSql(stage, key), connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
         if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
         return Error(table, key, r.GetString(2), r.GetInt64(0), r.GetInt64(1));
     }
@@ -63,7 +67,8 @@ internal static class DuplicateKeys
         if (constraint is null) return null;
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
             // The violated unique index's columns (a unique constraint's index has its name); none for an expression index.
             const string keySql = """
                 SELECT array_agg(a.attname::text ORDER BY k.ord) FILTER (WHERE a.attname IS NOT NULL), bool_or(k.attnum = 0)
@@ -74,17 +79,20 @@ internal static class DuplicateKeys
                 WHERE i.indrelid = @table AND ic.relname = @index AND k.ord <= i.indnkeyatts
                 """;
             string[] key;
-            await using (var read = new NpgsqlCommand(keySql, connection))
             {
+                var read = new NpgsqlCommand(keySql, connection);
+                await using var readScope = read.ConfigureAwait(false);
                 read.Parameters.Add(new NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Target.Oid });
                 read.Parameters.AddWithValue("index", constraint);
-                await using var r = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var r = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using var rScope = r.ConfigureAwait(false);
                 if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false) || r.IsDBNull(0) || (!r.IsDBNull(1) && r.GetBoolean(1))) return null;
                 key = r.GetFieldValue<string[]>(0);
             }
             if (key.Length == 0 || key.Any(k => !table.CsvColumns.Contains(k))) return null;
             const string scratch = "pg_temp.pgseed_duplicates";
-            await using (var create = new NpgsqlCommand(ImportStatements.CreateStage(table, scratch), connection))
+            var create = new NpgsqlCommand(ImportStatements.CreateStage(table, scratch), connection);
+            await using (create.ConfigureAwait(false))
                 await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (table.FilePath is not { } file) return null; // a streamed CSV cannot be read twice
             await CsvCopy.CopyFileAsync(connection, ImportStatements.CopyFrom(scratch, table.CsvColumns, freeze: false), file, cancellationToken)

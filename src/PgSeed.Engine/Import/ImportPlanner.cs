@@ -21,7 +21,7 @@ internal static class ImportPlanner
 
         IReadOnlyList<TablePlan> matched = sources.Select(t => MatchTable(request, t, catalog, log)).ToList();
         if (request.Mode == ImportMode.Upsert)
-            matched = await UserTriggers.SilenceForUpsertAsync(connection, matched, privileges, request.DisableTriggers, log, cancellationToken);
+            matched = await UserTriggers.SilenceForUpsertAsync(connection, matched, privileges, request.DisableTriggers, log, cancellationToken).ConfigureAwait(false);
         var seedSet = matched.Select(t => t.Target.Name).ToHashSet();
         if (seedSet.Count != matched.Count)
             throw new PgSeedException(ErrorCode.ManifestInvalid, "The manifest lists a table more than once.");
@@ -39,7 +39,7 @@ internal static class ImportPlanner
                 // TRUNCATE must take every table that references a truncated one, transitively. Empty ones lose
                 // nothing (a fresh database, a test template), so they go along; rows outside the seed need --cascade.
                 var referencing = ReferencingClosure(outside.Select(fk => fk.Child), seedSet, catalog);
-                var nonEmpty = await NonEmptyAsync(connection, referencing, cancellationToken);
+                var nonEmpty = await NonEmptyAsync(connection, referencing, cancellationToken).ConfigureAwait(false);
                 if (nonEmpty.Count > 0 && !request.Cascade)
                     throw new PgSeedException(ErrorCode.TruncateReferenced,
                         "Cannot truncate the seed's tables: tables outside the seed that hold rows reference them: " +
@@ -57,7 +57,7 @@ internal static class ImportPlanner
 
         var owned = tables.SelectMany(t => t.Target.Columns.Where(c => c.Sequence is not null && !c.Generated)
             .Select(c => (t.Target.Name, c.Name, Sequence: c.Sequence!))).ToList();
-        var increments = await TargetPrivileges.ReadSequenceIncrementsAsync(connection, owned.Select(o => o.Sequence).Distinct().ToList(), cancellationToken);
+        var increments = await TargetPrivileges.ReadSequenceIncrementsAsync(connection, owned.Select(o => o.Sequence).Distinct().ToList(), cancellationToken).ConfigureAwait(false);
         var sequences = owned.Where(o => increments.ContainsKey(o.Sequence))
             .Select(o => new SequencePlan(o.Item1, o.Item2, o.Sequence, increments[o.Sequence])).ToList();
 
@@ -76,7 +76,7 @@ internal static class ImportPlanner
     }
 
     /// <summary>Tables outside the seed referencing it, directly or through each other.</summary>
-    private static IReadOnlyList<TableName> ReferencingClosure(IEnumerable<TableName> start, IReadOnlySet<TableName> seed, DatabaseCatalog catalog)
+    private static List<TableName> ReferencingClosure(IEnumerable<TableName> start, HashSet<TableName> seed, DatabaseCatalog catalog)
     {
         var found = new SortedSet<TableName>();
         var queue = new Queue<TableName>(start);
@@ -95,8 +95,9 @@ internal static class ImportPlanner
         var result = new List<TableName>();
         foreach (var t in tables)
         {
-            await using var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {t.Sql})", connection);
-            if ((bool)(await cmd.ExecuteScalarAsync(cancellationToken))!) result.Add(t);
+            var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {t.Sql})", connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
+            if ((bool)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!) result.Add(t);
         }
         return result;
     }
@@ -181,8 +182,8 @@ internal static class ImportPlanner
     /// works when the parent is loaded first. An FK whose parent loads later and that can be neither
     /// dropped nor deferred is a cycle PgSeed cannot load: PGSEED048.
     /// </summary>
-    private static IReadOnlyList<ForeignKeyPlan> PlanForeignKeys(ImportRequest request, IReadOnlyList<TablePlan> tables,
-        IReadOnlySet<TableName> seedSet, TargetPrivileges privileges, IReadOnlyList<ForeignKeyInfo> onCycles)
+    private static List<ForeignKeyPlan> PlanForeignKeys(ImportRequest request, IReadOnlyList<TablePlan> tables,
+        HashSet<TableName> seedSet, TargetPrivileges privileges, IReadOnlyList<ForeignKeyInfo> onCycles)
     {
         var cycle = onCycles.ToHashSet();
         var position = tables.Select((t, i) => (t.Target.Name, i)).ToDictionary(x => x.Name, x => x.i);

@@ -63,13 +63,15 @@ internal static class ImportPrivileges
             """;
         var granted = new bool[checks.Count];
         var database = "";
-        await using (var cmd = new NpgsqlCommand(sql, connection))
         {
+            var cmd = new NpgsqlCommand(sql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.AddWithValue("kinds", checks.Select(c => c.Kind).ToArray());
             cmd.Parameters.AddWithValue("targets", checks.Select(c => c.Target).ToArray());
             cmd.Parameters.AddWithValue("privileges", checks.Select(c => c.Privilege).ToArray());
             cmd.Parameters.AddWithValue("columns", checks.Select(c => string.Join('\x1f', c.Columns)).ToArray());
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 granted[reader.GetInt64(0) - 1] = !reader.IsDBNull(1) && reader.GetBoolean(1);

@@ -32,6 +32,7 @@ public sealed record ImportRequest
     /// <summary>The seed folder (with its pgseed.json).</summary>
     public required string SeedDirectory { get; init; }
 
+    /// <summary>How rows already in the target are treated (default: <see cref="ImportMode.Append"/>).</summary>
     public ImportMode Mode { get; init; } = ImportMode.Append;
 
     /// <summary>With <see cref="ImportMode.Truncate"/>: also truncate tables outside the seed that reference seed tables.</summary>

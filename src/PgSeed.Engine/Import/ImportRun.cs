@@ -23,29 +23,31 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
         {
             // The same statements, logged and never sent: no transaction is opened.
             log.Sql("BEGIN");
-            var planned = await RunStepsAsync(cancellationToken);
+            var planned = await RunStepsAsync(cancellationToken).ConfigureAwait(false);
             log.Sql("COMMIT");
             return planned;
         }
 
-        await using var serverCancel = ServerCancellation.Register(connection, cancellationToken);
+        var serverCancel = ServerCancellation.Register(connection, cancellationToken);
+        await using var serverCancelScope = serverCancel.ConfigureAwait(false);
         log.Sql("BEGIN");
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
         try
         {
-            var reports = await RunStepsAsync(cancellationToken);
+            var reports = await RunStepsAsync(cancellationToken).ConfigureAwait(false);
             if (plan.Rehearse)
             {
                 // Deferred FKs are checked at COMMIT: check them now, then undo everything.
-                await RunForeignKeyCheckAsync("SET CONSTRAINTS ALL IMMEDIATE", cancellationToken);
+                await RunForeignKeyCheckAsync("SET CONSTRAINTS ALL IMMEDIATE", cancellationToken).ConfigureAwait(false);
                 log.Sql("ROLLBACK");
-                await transaction.RollbackAsync(cancellationToken);
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
                 return reports;
             }
             log.Sql("COMMIT");
             try
             {
-                await transaction.CommitAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
             {
@@ -56,12 +58,12 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
         }
         catch (Exception e)
         {
-            await RollbackAsync(transaction);
-            await _sequences.UndoAsync();
+            await RollbackAsync(transaction).ConfigureAwait(false);
+            await _sequences.UndoAsync().ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
                 throw new OperationCanceledException("The import was cancelled; nothing was written.", e, cancellationToken);
             if (e is PgSeedException { Code: ErrorCode.UniqueViolation, InnerException: PostgresException unique } duplicate &&
-                await DiagnoseDuplicateAsync(duplicate, unique, cancellationToken) is { } inSeed)
+                await DiagnoseDuplicateAsync(duplicate, unique, cancellationToken).ConfigureAwait(false) is { } inSeed)
                 throw inSeed;
             if (e is PostgresException pe) throw ImportErrors.Other(pe, "importing");
             throw;
@@ -76,21 +78,21 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
     {
         var table = plan.Tables.FirstOrDefault(t => t.Display == error.Table);
         if (table is null || table.Staged || table.FilePath is null) return null;
-        return await DuplicateKeys.DiagnoseAsync(connection, table, unique.ConstraintName, cancellationToken);
+        return await DuplicateKeys.DiagnoseAsync(connection, table, unique.ConstraintName, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<TableReport>> RunStepsAsync(CancellationToken cancellationToken)
     {
-        if (plan.DisableTriggers) await RunAsync(ImportStatements.DisableTriggers, cancellationToken);
-        if (plan.Mode == ImportMode.Upsert) await RunAsync(ImportStatements.UpsertWorkMem, cancellationToken);
-        foreach (var fk in plan.Deferred) await RunAsync(ImportStatements.Defer(fk.Key), cancellationToken);
-        foreach (var fk in plan.Dropped) await RunAsync(ImportStatements.DropForeignKey(fk.Key), cancellationToken);
+        if (plan.DisableTriggers) await RunAsync(ImportStatements.DisableTriggers, cancellationToken).ConfigureAwait(false);
+        if (plan.Mode == ImportMode.Upsert) await RunAsync(ImportStatements.UpsertWorkMem, cancellationToken).ConfigureAwait(false);
+        foreach (var fk in plan.Deferred) await RunAsync(ImportStatements.Defer(fk.Key), cancellationToken).ConfigureAwait(false);
+        foreach (var fk in plan.Dropped) await RunAsync(ImportStatements.DropForeignKey(fk.Key), cancellationToken).ConfigureAwait(false);
 
         if (plan.Mode == ImportMode.Truncate)
             await RunAsync(plan.Cascade
                 ? ImportStatements.Truncate(plan.Tables.Select(t => t.Target.Name), cascade: plan.CascadedTables.Count > 0)
-                : ImportStatements.Truncate(plan.Tables.Select(t => t.Target.Name).Concat(plan.CascadedTables), cascade: false), cancellationToken);
-        var rebuilt = await DropIndexesToRebuildAsync(cancellationToken);
+                : ImportStatements.Truncate(plan.Tables.Select(t => t.Target.Name).Concat(plan.CascadedTables), cascade: false), cancellationToken).ConfigureAwait(false);
+        var rebuilt = await DropIndexesToRebuildAsync(cancellationToken).ConfigureAwait(false);
 
         var reports = new List<TableReport>();
         if (!dryRun)
@@ -102,7 +104,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
             (long Rows, long Bytes) loaded;
             try
             {
-                loaded = await LoadAsync(table, i + 1, cancellationToken);
+                loaded = await LoadAsync(table, i + 1, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -121,19 +123,19 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
             if (!dryRun) _progress.TableFinished(table.Display, report.Rows, report.Bytes, report.Elapsed);
         }
 
-        await RebuildIndexesAsync(rebuilt, cancellationToken);
+        await RebuildIndexesAsync(rebuilt, cancellationToken).ConfigureAwait(false);
 
         foreach (var fk in plan.CheckedReferences)
         {
             log.Sql(ReferencingRowsCheck.Sql(fk));
-            if (!dryRun) await ReferencingRowsCheck.RunAsync(connection, fk, cancellationToken);
+            if (!dryRun) await ReferencingRowsCheck.RunAsync(connection, fk, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var fk in plan.Dropped)
         {
             try
             {
-                await RunAsync(ImportStatements.AddForeignKey(fk.Key), cancellationToken);
+                await RunAsync(ImportStatements.AddForeignKey(fk.Key), cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
             {
@@ -144,7 +146,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
         // Last before COMMIT: everything that can refuse the import has run.
         try
         {
-            await _sequences.AdvanceAsync(cancellationToken);
+            await _sequences.AdvanceAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -160,7 +162,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
         var emptied = plan.Tables.Where(t => t.Freeze).Select(t => t.Target.Name).ToList();
         var rebuilt = await IndexRebuild.ReadAsync(connection, emptied, cancellationToken).ConfigureAwait(false);
         if (rebuilt.Count > 0) log.Detail($"{rebuilt.Count} secondary index(es) dropped for the load and built again after it");
-        foreach (var index in rebuilt) await RunAsync(index.DropSql, cancellationToken);
+        foreach (var index in rebuilt) await RunAsync(index.DropSql, cancellationToken).ConfigureAwait(false);
         return rebuilt;
     }
 
@@ -170,8 +172,8 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
         {
             try
             {
-                await RunAsync(index.CreateSql, cancellationToken);
-                if (index.CommentSql is { } comment) await RunAsync(comment, cancellationToken);
+                await RunAsync(index.CreateSql, cancellationToken).ConfigureAwait(false);
+                if (index.CommentSql is { } comment) await RunAsync(comment, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -185,29 +187,29 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
     private async Task<(long Rows, long Bytes)> LoadAsync(TablePlan table, int index, CancellationToken cancellationToken)
     {
         if (!table.Staged)
-            return await CopyAsync(ImportStatements.CopyFrom(table.Target.Name.Sql, table.CsvColumns, table.Freeze), table, cancellationToken);
+            return await CopyAsync(ImportStatements.CopyFrom(table.Target.Name.Sql, table.CsvColumns, table.Freeze), table, cancellationToken).ConfigureAwait(false);
         var stage = ImportStatements.StageName(index);
-        await RunAsync(ImportStatements.CreateStage(table, stage), cancellationToken);
-        var loaded = await CopyAsync(ImportStatements.CopyFrom(stage, table.CsvColumns, freeze: false), table, cancellationToken);
+        await RunAsync(ImportStatements.CreateStage(table, stage), cancellationToken).ConfigureAwait(false);
+        var loaded = await CopyAsync(ImportStatements.CopyFrom(stage, table.CsvColumns, freeze: false), table, cancellationToken).ConfigureAwait(false);
         if (table.ConflictKey is null)
         {
-            await RunAsync(ImportStatements.InsertFromStage(table, stage), cancellationToken);
+            await RunAsync(ImportStatements.InsertFromStage(table, stage), cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await RunAsync(ImportStatements.AnalyzeStage(stage), cancellationToken);
+            await RunAsync(ImportStatements.AnalyzeStage(stage), cancellationToken).ConfigureAwait(false);
             // A key twice in the file would let one of its rows win at random: refused before anything is written.
-            if (!dryRun && await DuplicateKeys.FindAsync(connection, table, stage, table.ConflictKey, cancellationToken) is { } duplicate)
+            if (!dryRun && await DuplicateKeys.FindAsync(connection, table, stage, table.ConflictKey, cancellationToken).ConfigureAwait(false) is { } duplicate)
                 throw duplicate;
             if (table.UpdatedColumns.Count > 0)
             {
-                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.DisableSql, cancellationToken);
-                await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken);
-                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.EnableSql, cancellationToken);
+                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.DisableSql, cancellationToken).ConfigureAwait(false);
+                await RunAsync(ImportStatements.UpdateFromStage(table, stage), cancellationToken).ConfigureAwait(false);
+                foreach (var trigger in table.SilencedTriggers) await RunAsync(trigger.EnableSql, cancellationToken).ConfigureAwait(false);
             }
-            await RunAsync(ImportStatements.InsertMissingFromStage(table, stage), cancellationToken);
+            await RunAsync(ImportStatements.InsertMissingFromStage(table, stage), cancellationToken).ConfigureAwait(false);
         }
-        await RunAsync(ImportStatements.DropStage(stage), cancellationToken);
+        await RunAsync(ImportStatements.DropStage(stage), cancellationToken).ConfigureAwait(false);
         return loaded;
     }
 
@@ -215,12 +217,12 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
     {
         log.Sql($"-- from {table.Csv.Name}\n{copySql}");
         if (dryRun) return table.Csv.Expected;
-        return await table.Csv.CopyIntoAsync(connection, copySql, (rows, sent) => _progress.TableProgress(table.Display, rows, sent), cancellationToken);
+        return await table.Csv.CopyIntoAsync(connection, copySql, (rows, sent) => _progress.TableProgress(table.Display, rows, sent), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RunForeignKeyCheckAsync(string sql, CancellationToken cancellationToken)
     {
-        try { await RunAsync(sql, cancellationToken); }
+        try { await RunAsync(sql, cancellationToken).ConfigureAwait(false); }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation) { throw ImportErrors.ForeignKey(e, null); }
     }
 
@@ -228,14 +230,14 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
     {
         log.Sql(sql);
         if (dryRun) return;
-        await Sessions.ExecuteAsync(connection, sql, cancellationToken);
+        await Sessions.ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task RollbackAsync(NpgsqlTransaction transaction)
     {
         try
         {
-            await transaction.RollbackAsync(CancellationToken.None);
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {

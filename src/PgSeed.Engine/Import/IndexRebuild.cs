@@ -47,10 +47,12 @@ internal sealed record IndexRebuild(TableName Table, string DropSql, string Crea
     {
         var result = new List<IndexRebuild>();
         if (tables.Count == 0) return result;
-        await using var cmd = new NpgsqlCommand(Sql, connection);
+        var cmd = new NpgsqlCommand(Sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         cmd.Parameters.Add(new NpgsqlParameter("schemas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = tables.Select(t => t.Schema).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("tables", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = tables.Select(t => t.Name).ToArray() });
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var index = $"{Identifier.Quote(reader.GetString(2))}.{Identifier.Quote(reader.GetString(3))}";

@@ -32,7 +32,8 @@ internal static class ReferencingRowsCheck
 
     public static async Task RunAsync(NpgsqlConnection connection, ForeignKeyInfo fk, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(Sql(fk), connection);
+        var cmd = new NpgsqlCommand(Sql(fk), connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string values)
             throw new PgSeedException(ErrorCode.ForeignKeyViolation,
                 $"FK violation: table {fk.ConstraintTable.Display}, constraint {fk.Name}: ({string.Join(", ", fk.Columns)})={values} no longer has its row in " +

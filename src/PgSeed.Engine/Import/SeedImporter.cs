@@ -38,14 +38,15 @@ public static class SeedImporter
         var clock = Stopwatch.StartNew();
 
         // Pre-flight, part 1: the folder on its own (no database yet).
-        var manifest = await SeedVerifier.EnsureValidAsync(request.SeedDirectory, cancellationToken);
+        var manifest = await SeedVerifier.EnsureValidAsync(request.SeedDirectory, cancellationToken).ConfigureAwait(false);
 
-        await using var target = await ImportTarget.OpenAsync(request.SessionSource, cancellationToken);
+        var target = await ImportTarget.OpenAsync(request.SessionSource, cancellationToken).ConfigureAwait(false);
+        await using var targetScope = target.ConfigureAwait(false);
 
         // Pre-flight, part 2: the seed against the target's catalog.
-        await target.PlanAsync(request, ImportTableSource.FromSeedFolder(request.SeedDirectory, manifest), log, cancellationToken);
+        await target.PlanAsync(request, ImportTableSource.FromSeedFolder(request.SeedDirectory, manifest), log, cancellationToken).ConfigureAwait(false);
         var plan = target.Plan;
-        var reports = await target.LoadAsync(request, log, cancellationToken);
+        var reports = await target.LoadAsync(request, log, cancellationToken).ConfigureAwait(false);
 
         clock.Stop();
         var tree = SummaryTree.Render(reports, clock.Elapsed, showTimes: !request.DryRun);

@@ -35,9 +35,11 @@ internal sealed class SequenceStep(NpgsqlConnection connection, IReadOnlyList<Se
 
         // Several columns may draw from one sequence (shared through their defaults): it must clear all of them.
         var targets = new Dictionary<string, (SequencePlan Plan, long Value, long Last, bool Called, long Min, long Max)>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand(read, connection))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        var cmd = new NpgsqlCommand(read, connection);
+        await using (cmd.ConfigureAwait(false))
         {
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (r.IsDBNull(1)) continue; // empty table: leave the sequence alone
@@ -84,7 +86,8 @@ internal sealed class SequenceStep(NpgsqlConnection connection, IReadOnlyList<Se
             var (s, previous, previousCalled, value) = _setval[i];
             try
             {
-                await using var cmd = new NpgsqlCommand(ImportStatements.UndoSequence(s, previous, previousCalled, value), connection);
+                var cmd = new NpgsqlCommand(ImportStatements.UndoSequence(s, previous, previousCalled, value), connection);
+                await using var cmdScope = cmd.ConfigureAwait(false);
                 await cmd.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
@@ -101,7 +104,8 @@ internal sealed class SequenceStep(NpgsqlConnection connection, IReadOnlyList<Se
     private async Task RunAsync(string sql, CancellationToken cancellationToken)
     {
         log.Sql(sql);
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -21,10 +21,14 @@ internal sealed record TargetPrivileges(IReadOnlySet<TableName> OwnedTables, boo
             WHERE c.relkind IN ('r', 'p') AND pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
             """;
-        await using (var cmd = new NpgsqlCommand(ownedSql, connection))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken))
-            while (await r.ReadAsync(cancellationToken))
+        {
+            var cmd = new NpgsqlCommand(ownedSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                 owned.Add(new TableName(r.GetString(0), r.GetString(1)));
+        }
 
         // session_replication_role is superuser-only, unless granted (PostgreSQL 15+: GRANT SET ON PARAMETER).
         var replicaSql = catalog.ServerMajorVersion >= 15
@@ -32,10 +36,12 @@ internal sealed record TargetPrivileges(IReadOnlySet<TableName> OwnedTables, boo
             : "SELECT rolsuper, current_user::text FROM pg_catalog.pg_roles WHERE rolname = current_user";
         bool canReplica;
         string role;
-        await using (var cmd = new NpgsqlCommand(replicaSql, connection))
-        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken))
         {
-            await r.ReadAsync(cancellationToken);
+            var cmd = new NpgsqlCommand(replicaSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            await r.ReadAsync(cancellationToken).ConfigureAwait(false);
             canReplica = r.GetBoolean(0);
             role = r.GetString(1);
         }
@@ -53,10 +59,12 @@ internal sealed record TargetPrivileges(IReadOnlySet<TableName> OwnedTables, boo
             FROM unnest(@names::text[]) n(name)
             JOIN pg_catalog.pg_sequence s ON s.seqrelid = pg_catalog.to_regclass(n.name)
             """;
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         cmd.Parameters.AddWithValue("names", sequences.ToArray());
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await r.ReadAsync(cancellationToken)) result[r.GetString(0)] = r.GetInt64(1);
+        var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) result[r.GetString(0)] = r.GetInt64(1);
         return result;
     }
 }

@@ -38,13 +38,15 @@ internal static class UserTriggers
             .ToDictionary(r => r.Oid, r => r.Table);
 
         var found = new List<(TableName Table, UserTrigger Trigger)>();
-        await using (var cmd = new NpgsqlCommand(UpdateTriggersSql, connection))
         {
+            var cmd = new NpgsqlCommand(UpdateTriggersSql, connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(new NpgsqlParameter("oids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid) { Value = relations.Keys.ToArray() });
             // What fires in this session: 'O'rigin triggers normally, 'R'eplica ones under session_replication_role = replica, 'A'lways both.
             cmd.Parameters.AddWithValue("firing", replica ? "RA" : "OA");
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
+            var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
                 found.Add((relations[r.GetFieldValue<uint>(0)], new UserTrigger(new TableName(r.GetString(1), r.GetString(2)), r.GetString(3), r.GetChar(4))));
         }
 

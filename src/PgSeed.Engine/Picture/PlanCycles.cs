@@ -27,7 +27,7 @@ internal static class PlanCycles
     {
         var next = tables.ToDictionary(t => t, _ => new List<TableName>());
         foreach (var e in edges)
-            if (next.ContainsKey(e.Child) && next.ContainsKey(e.Parent) && !e.IsSelfReference) next[e.Child].Add(e.Parent);
+            if (next.TryGetValue(e.Child, out var parents) && next.ContainsKey(e.Parent) && !e.IsSelfReference) parents.Add(e.Parent);
         var index = new Dictionary<TableName, int>();
         var low = new Dictionary<TableName, int>();
         var onStack = new HashSet<TableName>();
@@ -50,14 +50,14 @@ internal static class PlanCycles
                 {
                     work.Push((node, edge + 1));
                     var target = next[node][edge];
-                    if (!index.ContainsKey(target))
+                    if (!index.TryGetValue(target, out var targetIndex))
                     {
                         index[target] = low[target] = counter++;
                         stack.Push(target);
                         onStack.Add(target);
                         work.Push((target, 0));
                     }
-                    else if (onStack.Contains(target)) low[node] = Math.Min(low[node], index[target]);
+                    else if (onStack.Contains(target)) low[node] = Math.Min(low[node], targetIndex);
                     continue;
                 }
                 if (low[node] == index[node])

@@ -7,7 +7,7 @@ namespace PgSeed.Engine.Picture;
 /// tree shows as text and the seed's README and <c>pgseed plan</c> draw as a Mermaid or Graphviz picture.
 /// Tables are in import order, edges by child table and FK name, so every rendering is deterministic.
 /// </summary>
-public sealed class SeedGraph
+internal sealed class SeedGraph
 {
     public required IReadOnlyList<SeedGraphTable> Tables { get; init; }
     public required IReadOnlyList<SeedGraphEdge> Edges { get; init; }
@@ -32,7 +32,7 @@ public sealed class SeedGraph
 }
 
 /// <summary>Why a table is in a seed: selected by a filter, reached as a descendant of a root, or only as a referenced row.</summary>
-public enum SeedTableRole
+internal enum SeedTableRole
 {
     /// <summary>The table rows start from (<c>--table</c>, <c>--include</c>).</summary>
     Root,
@@ -45,7 +45,7 @@ public enum SeedTableRole
 }
 
 /// <summary>One table of a <see cref="SeedGraph"/>.</summary>
-public sealed record SeedGraphTable
+internal sealed record SeedGraphTable
 {
     /// <summary>Display name, e.g. <c>public."GiftCard"</c>.</summary>
     public required string Name { get; init; }
@@ -69,7 +69,7 @@ public sealed record SeedGraphTable
 }
 
 /// <summary>An FK between two tables of a seed: <see cref="From"/> (the referencing table) references <see cref="To"/>.</summary>
-public sealed record SeedGraphEdge
+internal sealed record SeedGraphEdge
 {
     public required string ForeignKey { get; init; }
     public required string From { get; init; }
@@ -88,7 +88,7 @@ public sealed record SeedGraphEdge
 }
 
 /// <summary>Output formats of <c>pgseed plan</c>.</summary>
-public enum PlanFormat
+internal enum PlanFormat
 {
     /// <summary>The summary tree.</summary>
     Text,

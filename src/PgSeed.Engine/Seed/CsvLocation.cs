@@ -7,7 +7,7 @@ namespace PgSeed.Engine.Seed;
 /// lines it spans (a quoted value may hold line breaks, so record and line numbers can differ). Errors show both:
 /// the record is what the manifest counts, the line is what an editor shows.
 /// </summary>
-public readonly record struct CsvLocation(long Record, long FirstLine, long LastLine)
+internal readonly record struct CsvLocation(long Record, long FirstLine, long LastLine)
 {
     public override string ToString() =>
         FirstLine == LastLine ? $"record {Record} (line {FirstLine})" : $"record {Record} (lines {FirstLine}-{LastLine})";

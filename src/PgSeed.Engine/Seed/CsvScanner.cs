@@ -9,7 +9,7 @@ namespace PgSeed.Engine.Seed;
 /// Streaming facts about a PostgreSQL CSV file: SHA-256, size, number of records (quote-aware, so a
 /// newline inside a quoted value is not a new record). Memory stays flat whatever the file size.
 /// </summary>
-public sealed class CsvScanner(bool hash = true)
+internal sealed class CsvScanner(bool hash = true)
 {
     /// <summary>Null when only counting (a streamed copy has no file to sign).</summary>
     private readonly IncrementalHash? _hash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
@@ -59,9 +59,10 @@ public sealed class CsvScanner(bool hash = true)
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using var streamScope = stream.ConfigureAwait(false);
             int n;
-            while ((n = await stream.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+            while ((n = await stream.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
                 scanner.Append(buffer.AsSpan(0, n));
         }
         finally

@@ -22,13 +22,13 @@ public static class ManifestSerializer
     private static System.Text.Json.Serialization.Metadata.JsonTypeInfo<SeedManifest> Manifest =>
         (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SeedManifest>)Options.GetTypeInfo(typeof(SeedManifest));
 
-    public static string Serialize(SeedManifest manifest) =>
+    internal static string Serialize(SeedManifest manifest) =>
         JsonSerializer.Serialize(manifest, Manifest).Replace("\r\n", "\n") + "\n";
 
-    public static async Task WriteAsync(SeedManifest manifest, string path, CancellationToken cancellationToken)
+    internal static async Task WriteAsync(SeedManifest manifest, string path, CancellationToken cancellationToken)
     {
         var text = Serialize(manifest);
-        await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), cancellationToken);
+        await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a manifest, with PGSEED030/031/036 errors for a missing, malformed or unknown-version file.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PgSeed.Engine.Catalog;
 
@@ -9,7 +10,7 @@ namespace PgSeed.Engine.Seed;
 /// file systems) get a <c>~2</c>, <c>~3</c> suffix in table order. The manifest maps tables to files,
 /// so readers never parse file names.
 /// </summary>
-public static class SeedFileNames
+internal static class SeedFileNames
 {
     public static IReadOnlyDictionary<TableName, string> Assign(IEnumerable<TableName> tables)
     {
@@ -34,7 +35,7 @@ public static class SeedFileNames
         {
             var c = (char)b;
             if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || c is '_' or '-')) sb.Append(c);
-            else sb.Append('%').Append(b.ToString("X2"));
+            else sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
         }
         return sb.ToString();
     }

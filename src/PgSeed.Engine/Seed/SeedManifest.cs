@@ -6,7 +6,9 @@ namespace PgSeed.Engine.Seed;
 /// </summary>
 public sealed record SeedManifest
 {
+    /// <summary>The manifest's file name inside a seed folder.</summary>
     public const string FileName = "pgseed.json";
+    /// <summary>The <see cref="FormatVersion"/> this version of PgSeed writes and reads.</summary>
     public const int CurrentFormatVersion = 1;
 
     /// <summary>Version of this format; readers refuse versions they do not know.</summary>
@@ -34,12 +36,15 @@ public sealed record SeedManifest
 /// <summary>What the export was asked for.</summary>
 public sealed record SeedDefinition
 {
+    /// <summary>The tables whose rows started the subset, main root first.</summary>
     public required IReadOnlyList<SeedRoot> Roots { get; init; }
 
     /// <summary><c>all</c> or <c>none</c>.</summary>
     public string Children { get; init; } = "all";
 
+    /// <summary>FKs not descended along, as <c>[schema.]child.fk_name</c>.</summary>
     public IReadOnlyList<string> ExcludedEdges { get; init; } = Array.Empty<string>();
+    /// <summary>The schemas the catalog was limited to; empty for every non-system schema.</summary>
     public IReadOnlyList<string> Schemas { get; init; } = Array.Empty<string>();
 
     // The shaping rules of a seed definition file, recorded so the seed can be re-exported from its manifest alone
@@ -62,8 +67,11 @@ public sealed record SeedDefinition
 /// <summary>A root table and the filter or raw query that selected its rows.</summary>
 public sealed record SeedRoot
 {
+    /// <summary>The root table as the user wrote it.</summary>
     public required string Table { get; init; }
+    /// <summary>The WHERE / ORDER BY / LIMIT text that selected its rows; null for every row.</summary>
     public string? Filter { get; init; }
+    /// <summary>The full SELECT that selected its rows, when a raw query was given.</summary>
     public string? Raw { get; init; }
 }
 
@@ -72,7 +80,9 @@ public sealed record SeedTable
 {
     /// <summary>Display name, e.g. <c>public.customer</c> or <c>sales."Order"</c>.</summary>
     public required string Name { get; init; }
+    /// <summary>The table's schema, unquoted.</summary>
     public required string Schema { get; init; }
+    /// <summary>The table's name, unquoted.</summary>
     public required string Table { get; init; }
 
     /// <summary>File name inside the seed folder, e.g. <c>public.customer.csv</c>.</summary>
@@ -97,15 +107,24 @@ public sealed record SeedTable
     public required IReadOnlyList<SeedColumn> Columns { get; init; }
 }
 
+/// <summary>A CSV column.</summary>
+/// <param name="Name">The column's name, unquoted.</param>
+/// <param name="Type">Its type in the source database, e.g. <c>integer</c> or <c>character varying(80)</c>.</param>
 public sealed record SeedColumn(string Name, string Type);
 
 /// <summary>An FK between two exported tables.</summary>
 public sealed record SeedForeignKey
 {
+    /// <summary>The constraint's name.</summary>
     public required string Name { get; init; }
+    /// <summary>The referencing (child) table.</summary>
     public required string Table { get; init; }
+    /// <summary>The referencing columns.</summary>
     public required IReadOnlyList<string> Columns { get; init; }
+    /// <summary>The referenced (parent) table.</summary>
     public required string References { get; init; }
+    /// <summary>The referenced columns, in the order of <see cref="Columns"/>.</summary>
     public required IReadOnlyList<string> ReferencedColumns { get; init; }
+    /// <summary>The FK is declared DEFERRABLE.</summary>
     public bool Deferrable { get; init; }
 }

@@ -24,7 +24,7 @@ public static class SeedVerifier
         foreach (var table in manifest.Tables)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var problem = await CheckTableAsync(seedFolder, table, cancellationToken);
+            var problem = await CheckTableAsync(seedFolder, table, cancellationToken).ConfigureAwait(false);
             if (problem is not null) problems.Add(problem);
         }
         return new SeedVerification(manifest, problems);
@@ -33,17 +33,17 @@ public static class SeedVerifier
     /// <summary>Throws the first problem, if any; returns the manifest otherwise.</summary>
     public static async Task<SeedManifest> EnsureValidAsync(string seedFolder, CancellationToken cancellationToken = default)
     {
-        var result = await VerifyAsync(seedFolder, cancellationToken);
+        var result = await VerifyAsync(seedFolder, cancellationToken).ConfigureAwait(false);
         if (result.Problems.Count > 0) throw result.Problems[0];
         return result.Manifest;
     }
 
-    public static async Task<PgSeedException?> CheckTableAsync(string seedFolder, SeedTable table, CancellationToken cancellationToken)
+    internal static async Task<PgSeedException?> CheckTableAsync(string seedFolder, SeedTable table, CancellationToken cancellationToken)
     {
         var path = Path.Combine(seedFolder, table.File);
         try
         {
-            return await CheckFileAsync(path, table, cancellationToken);
+            return await CheckFileAsync(path, table, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -58,7 +58,7 @@ public static class SeedVerifier
         if (!File.Exists(path))
             return new PgSeedException(ErrorCode.SeedFileMissing, $"{table.File} (table {table.Name}) is listed in the manifest but missing from {Path.GetDirectoryName(path)}.")
                 { Table = table.Name, File = path };
-        var scan = await CsvScanner.ScanFileAsync(path, cancellationToken);
+        var scan = await CsvScanner.ScanFileAsync(path, cancellationToken).ConfigureAwait(false);
         var sha = scan.Sha256Hex();
         if (!string.Equals(sha, table.Sha256, StringComparison.OrdinalIgnoreCase))
             return new PgSeedException(ErrorCode.ChecksumMismatch,
@@ -90,5 +90,6 @@ public static class SeedVerifier
 /// <summary>The outcome of <see cref="SeedVerifier.VerifyAsync"/>.</summary>
 public sealed record SeedVerification(SeedManifest Manifest, IReadOnlyList<PgSeedException> Problems)
 {
+    /// <summary>No problems: the folder matches its manifest.</summary>
     public bool Ok => Problems.Count == 0;
 }

@@ -103,8 +103,8 @@ internal static class CatalogSchemaWriter
             {
                 var line = new StringBuilder($"    {c["qname"]} {c["type"]}");
                 if (c["collation"].Length > 0) line.Append(" COLLATE ").Append(c["collation"]);
-                if (c["generated"] == "s") line.Append($" GENERATED ALWAYS AS ({c["expression"]}) STORED");
-                else if (c["generated"] == "v") line.Append($" GENERATED ALWAYS AS ({c["expression"]}) VIRTUAL");
+                if (c["generated"] == "s") line.Append(CultureInfo.InvariantCulture, $" GENERATED ALWAYS AS ({c["expression"]}) STORED");
+                else if (c["generated"] == "v") line.Append(CultureInfo.InvariantCulture, $" GENERATED ALWAYS AS ({c["expression"]}) VIRTUAL");
                 else if (c["expression"].Length > 0) line.Append(" DEFAULT ").Append(c["expression"]);
                 if (c["identity"].Length > 0) line.Append(c["identity"]);
                 if (c["not_null"] == "true") line.Append(" NOT NULL");
@@ -121,7 +121,7 @@ internal static class CatalogSchemaWriter
         $"ALTER TABLE {(table["partitioned"] == "true" ? "" : "ONLY ")}{table["qname"]}\n    ADD CONSTRAINT {constraint["qname"]} {constraint["definition"]};";
 
     private static void Object(StringBuilder sb, string name, string type, string schema, string ddl) =>
-        sb.Append($"\n--\n-- Name: {name}; Type: {type}; Schema: {schema}; Owner: -\n--\n\n{ddl}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"\n--\n-- Name: {name}; Type: {type}; Schema: {schema}; Owner: -\n--\n\n{ddl}\n\n");
 
     private const string TablesSql = """
         SELECT c.oid::text AS oid, n.nspname::text AS schema, c.relname::text AS name,
@@ -229,10 +229,12 @@ internal static class CatalogSchemaWriter
     private static async Task<List<Dictionary<string, string>>> ReadAsync(NpgsqlConnection connection, string sql, long[] rels,
         IReadOnlyList<string> sequences, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         if (sql.Contains("@rels", StringComparison.Ordinal)) cmd.Parameters.AddWithValue("rels", rels);
         if (sql.Contains("@sequences", StringComparison.Ordinal)) cmd.Parameters.AddWithValue("sequences", sequences.ToArray());
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         var rows = new List<Dictionary<string, string>>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -246,7 +248,8 @@ internal static class CatalogSchemaWriter
 
     private static async Task ExecAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -38,6 +38,7 @@ public enum MaskKind
 /// </summary>
 public sealed record ColumnMask
 {
+    /// <summary>Which masker.</summary>
     public required MaskKind Kind { get; init; }
 
     /// <summary>The replacement for <see cref="MaskKind.Fixed"/>.</summary>

@@ -9,7 +9,7 @@ namespace PgSeed.Engine.Shaping;
 /// The SQL expression of each masker, over the row alias <c>t</c> of the export's COPY query. Only functions
 /// built into PostgreSQL 11+ are used (<c>sha256</c>, <c>encode</c>, <c>get_byte</c>): no pgcrypto needed.
 /// </summary>
-public static class MaskSql
+internal static class MaskSql
 {
     private static readonly string[] FirstNames =
     [

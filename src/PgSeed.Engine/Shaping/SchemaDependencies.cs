@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Npgsql;
 using PgSeed.Engine.Catalog;
@@ -26,7 +27,7 @@ internal static class SchemaDependencies
         // PostgreSQL 14 added multirange types: a range type brings its multirange, so a column of the multirange needs the range.
         var multiranges = serverMajor >= 14;
         var usedTypes = UsedTypes(multiranges);
-        await Exec(connection, "SET LOCAL search_path = pg_catalog", cancellationToken);
+        await Exec(connection, "SET LOCAL search_path = pg_catalog", cancellationToken).ConfigureAwait(false);
         var rels = tableOids.Select(o => (long)o).ToArray();
         var ddl = new StringBuilder();
         var schemas = new SortedSet<string>(StringComparer.Ordinal);
@@ -53,22 +54,22 @@ internal static class SchemaDependencies
             FROM (SELECT DISTINCT typ FROM used) u JOIN pg_type t ON t.oid = u.typ JOIN pg_namespace n ON n.oid = t.typnamespace
             WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND {string.Format(notExtension, "t.oid")}
+              AND {string.Format(CultureInfo.InvariantCulture, notExtension, "t.oid")}
             ORDER BY t.oid
-            """, rels, cancellationToken);
-        var typeOids = types.Select(t => long.Parse(t[0])).ToArray();
+            """, rels, cancellationToken).ConfigureAwait(false);
+        var typeOids = types.Select(t => long.Parse(t[0], CultureInfo.InvariantCulture)).ToArray();
 
         var functions = await ListAsync(connection, $"""
             SELECT DISTINCT p.oid::bigint, n.nspname::text, pg_get_functiondef(p.oid)
             FROM pg_depend d JOIN pg_proc p ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid
             JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p') AND {string.Format(notExtension, "p.oid")}
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p') AND {string.Format(CultureInfo.InvariantCulture, notExtension, "p.oid")}
               AND ((d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_attrdef WHERE adrelid = ANY(@rels::oid[])))
                 OR (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = ANY(@rels::oid[]) OR contypid = ANY(@types::oid[])))
                 OR (d.classid = 'pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_trigger WHERE tgrelid = ANY(@rels::oid[]) AND NOT tgisinternal))
                 OR (d.classid = 'pg_type'::regclass AND d.objid = ANY(@types::oid[])))
             ORDER BY 1
-            """, rels, cancellationToken, typeOids);
+            """, rels, cancellationToken, typeOids).ConfigureAwait(false);
 
         var sequences = await ListAsync(connection, """
             SELECT DISTINCT quote_ident(n.nspname) || '.' || quote_ident(s.relname), n.nspname::text
@@ -76,7 +77,7 @@ internal static class SchemaDependencies
             JOIN pg_namespace n ON n.oid = s.relnamespace
             WHERE d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_attrdef WHERE adrelid = ANY(@rels::oid[]))
             ORDER BY 1
-            """, rels, cancellationToken);
+            """, rels, cancellationToken).ConfigureAwait(false);
 
         // Extensions owning a type the columns use (also as array element or domain base), or an object that a
         // default, check, trigger, index or domain of the tables depends on (functions, operator classes...).
@@ -97,13 +98,13 @@ internal static class SchemaDependencies
             JOIN pg_extension x ON x.oid = e.refobjid
             JOIN pg_namespace n ON n.oid = x.extnamespace
             ORDER BY 1
-            """, rels, cancellationToken, typeOids);
+            """, rels, cancellationToken, typeOids).ConfigureAwait(false);
         foreach (var e in extensions) schemas.Add(e[1]);
 
         foreach (var t in types.Where(t => t[1] == "e"))
         {
             schemas.Add(t[2]);
-            ddl.Append($"CREATE TYPE {t[3]} AS ENUM ({t[4]});\n");
+            ddl.Append(CultureInfo.InvariantCulture, $"CREATE TYPE {t[3]} AS ENUM ({t[4]});\n");
         }
         // Functions before domains: a domain's check may call one (a function taking a domain is rare). Domains,
         // composite and range types in creation (oid) order, since one may use another.
@@ -123,7 +124,7 @@ internal static class SchemaDependencies
             });
         }
         foreach (var s in sequences) schemas.Add(s[1]);
-        await Exec(connection, "RESET search_path", cancellationToken);
+        await Exec(connection, "RESET search_path", cancellationToken).ConfigureAwait(false);
         return new Result(ddl.ToString(), sequences.Select(s => s[0]).ToList(), schemas.ToList())
         {
             Extensions = extensions.Select(e => (e[0], e[1])).ToList(),
@@ -150,12 +151,14 @@ internal static class SchemaDependencies
 
     private static async Task<List<string[]>> ListAsync(NpgsqlConnection connection, string sql, long[] rels, CancellationToken cancellationToken, long[]? types = null)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         cmd.Parameters.AddWithValue("rels", rels);
         cmd.Parameters.AddWithValue("types", types ?? Array.Empty<long>());
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         var rows = new List<string[]>();
-        while (await reader.ReadAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var row = new string[reader.FieldCount];
             for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!;
@@ -166,7 +169,8 @@ internal static class SchemaDependencies
 
     private static async Task Exec(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
@@ -48,7 +49,7 @@ internal static class SchemaDumper
     /// <summary>Returns false (after a PGSEED096 warning) when schema.sql could not be written; the export goes on.</summary>
     public static async Task<bool> TryWriteAsync(NpgsqlConnection connection, string connectionString, int serverMajor, IReadOnlyList<TableInfo> exported,
         string path, ISeedLog log, CancellationToken cancellationToken, string? pgDump = null) =>
-        await await StartAsync(connection, connectionString, pgDump, serverMajor, exported, path, log, cancellationToken).ConfigureAwait(false);
+        await (await StartAsync(connection, connectionString, pgDump, serverMajor, exported, path, log, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
     /// <summary>As <see cref="StartAsync(NpgsqlConnection, string, string?, int, IReadOnlyList{TableInfo}, string, ISeedLog, CancellationToken, string?, bool)"/>, for a request's sessions.</summary>
     internal static Task<Task<bool>> StartAsync(NpgsqlConnection connection, SessionSource source, string? pgDump, int serverMajor, IReadOnlyList<TableInfo> exported,
@@ -80,9 +81,9 @@ internal static class SchemaDumper
                 : PgDumpLocator.FindAsync(serverMajor, configured, null, cancellationToken);
 
         // pg_dump reads this transaction's snapshot, so schema.sql matches the rows exactly.
-        var dependencies = await SchemaDependencies.ReadAsync(connection, oids, serverMajor, cancellationToken);
+        var dependencies = await SchemaDependencies.ReadAsync(connection, oids, serverMajor, cancellationToken).ConfigureAwait(false);
         var schemas = tables.Select(t => t.Schema).Concat(dependencies.Schemas).ToList();
-        var found = locating is null ? null : await locating;
+        var found = locating is null ? null : await locating.ConfigureAwait(false);
         // A PGSEED_PG_DUMP that cannot be used is said once: with the pg_dump used instead, or in the catalog's warning.
         var configuredNote = found is { Configured: not null } && found.Chosen != found.ConfiguredCandidate
             ? found.ConfiguredCandidate is { } tooOld
@@ -90,12 +91,12 @@ internal static class SchemaDumper
                 : $"{OptionNames.ExportPgDump} = {found.Configured} is not a pg_dump that runs here (no such file, or not pg_dump's --version)"
             : null;
         if (found?.Chosen is null)
-            return Task.FromResult(await WriteFromCatalogAsync(connection, found, configuredNote, serverMajor, oids, dependencies, schemas, path, log, cancellationToken));
+            return Task.FromResult(await WriteFromCatalogAsync(connection, found, configuredNote, serverMajor, oids, dependencies, schemas, path, log, cancellationToken).ConfigureAwait(false));
         if (configuredNote is not null)
             log.Warning(ErrorCode.SchemaFromCatalog, $"{configuredNote}; schema.sql is written by pg_dump {found.Chosen.Major} ({found.Chosen.Path}) instead.");
 
         var chosen = found.Chosen;
-        snapshot ??= await Sessions.ExportSnapshotAsync(connection, cancellationToken);
+        snapshot ??= await Sessions.ExportSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
         var cs = new NpgsqlConnectionStringBuilder(connectionString);
         var conninfo = string.Join(" ", new[]
         {
@@ -113,7 +114,7 @@ internal static class SchemaDumper
 
         async Task<bool> DumpAsync()
         {
-            var result = await RunAsync(chosen.Path, args, env, cancellationToken);
+            var result = await RunAsync(chosen.Path, args, env, cancellationToken).ConfigureAwait(false);
             if (result is not { ExitCode: 0 })
             {
                 log.Warning(ErrorCode.SchemaNotWritten,
@@ -124,7 +125,7 @@ internal static class SchemaDumper
                         : ""));
                 return false;
             }
-            await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl, dependencies.Extensions), new UTF8Encoding(false), cancellationToken);
+            await File.WriteAllTextAsync(path, Normalize(result.Value.Stdout, schemas, dependencies.Ddl, dependencies.Extensions), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
             log.Detail($"schema.sql written by pg_dump {chosen.Major} ({chosen.Path})");
             return true;
         }
@@ -151,19 +152,19 @@ internal static class SchemaDumper
                 $"({OptionNames.ExportPgDumpNone}: the catalog, without this warning).");
         }
         string body;
-        await Sessions.ExecuteAsync(connection, "SAVEPOINT pgseed_schema_sql", cancellationToken);
+        await Sessions.ExecuteAsync(connection, "SAVEPOINT pgseed_schema_sql", cancellationToken).ConfigureAwait(false);
         try
         {
-            body = await CatalogSchemaWriter.WriteAsync(connection, oids, dependencies.Sequences, cancellationToken);
-            await Sessions.ExecuteAsync(connection, "RELEASE SAVEPOINT pgseed_schema_sql", cancellationToken);
+            body = await CatalogSchemaWriter.WriteAsync(connection, oids, dependencies.Sequences, cancellationToken).ConfigureAwait(false);
+            await Sessions.ExecuteAsync(connection, "RELEASE SAVEPOINT pgseed_schema_sql", cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e)
         {
-            await Sessions.ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT pgseed_schema_sql", cancellationToken);
+            await Sessions.ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT pgseed_schema_sql", cancellationToken).ConfigureAwait(false);
             log.Warning(ErrorCode.SchemaNotWritten, $"schema.sql could not be read from the catalog ({e.MessageText}); the seed has no schema.sql.");
             return false;
         }
-        await File.WriteAllTextAsync(path, Normalize(body, schemas, dependencies.Ddl, dependencies.Extensions, FromCatalogHeader), new UTF8Encoding(false), cancellationToken);
+        await File.WriteAllTextAsync(path, Normalize(body, schemas, dependencies.Ddl, dependencies.Extensions, FromCatalogHeader), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
         log.Detail("schema.sql written from the catalog");
         return true;
     }
@@ -202,9 +203,9 @@ internal static class SchemaDumper
         var sb = new StringBuilder();
         sb.Append(header).Append('\n');
         foreach (var schema in schemas.Where(s => s != "public").Distinct().OrderBy(s => s, StringComparer.Ordinal))
-            sb.Append($"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(schema)};\n");
+            sb.Append(CultureInfo.InvariantCulture, $"CREATE SCHEMA IF NOT EXISTS {Identifier.Quote(schema)};\n");
         foreach (var (name, schema) in extensions ?? [])
-            sb.Append($"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} WITH SCHEMA {Identifier.Quote(schema)};\n");
+            sb.Append(CultureInfo.InvariantCulture, $"CREATE EXTENSION IF NOT EXISTS {Identifier.Quote(name)} WITH SCHEMA {Identifier.Quote(schema)};\n");
         if (dependencyDdl.Length > 0) sb.Append("\n-- Types and functions the tables use (pg_dump -t leaves them out).\n").Append(dependencyDdl);
         sb.Append('\n');
         var blank = true; // no blank line right after the preamble
@@ -212,7 +213,7 @@ internal static class SchemaDumper
         {
             var line = raw.TrimEnd();
             if (line.StartsWith("-- Dumped from", StringComparison.Ordinal) || line.StartsWith("-- Dumped by", StringComparison.Ordinal) ||
-                line.StartsWith("\\", StringComparison.Ordinal) || line is "--" or "-- PostgreSQL database dump" or "-- PostgreSQL database dump complete")
+                line.StartsWith('\\') || line is "--" or "-- PostgreSQL database dump" or "-- PostgreSQL database dump complete")
                 continue;
             if (line.Length == 0)
             {
@@ -239,8 +240,8 @@ internal static class SchemaDumper
             using var kill = cancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            return (process.ExitCode, await stdout, await stderr);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
         }
     }
 }

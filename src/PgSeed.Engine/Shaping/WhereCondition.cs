@@ -3,7 +3,30 @@ namespace PgSeed.Engine.Shaping;
 /// <summary>Comparison operators of structured where rules.</summary>
 public enum WhereOperator
 {
-    Eq, Ne, In, NotIn, Gt, Gte, Lt, Lte, Like, ILike, IsNull, IsNotNull,
+    /// <summary>Equal to the value (<c>=</c>).</summary>
+    Eq,
+    /// <summary>Not equal to the value (<c>&lt;&gt;</c>).</summary>
+    Ne,
+    /// <summary>Equal to one of the values.</summary>
+    In,
+    /// <summary>Equal to none of the values.</summary>
+    NotIn,
+    /// <summary>Greater than the value.</summary>
+    Gt,
+    /// <summary>Greater than or equal to the value.</summary>
+    Gte,
+    /// <summary>Less than the value.</summary>
+    Lt,
+    /// <summary>Less than or equal to the value.</summary>
+    Lte,
+    /// <summary>Matches the <c>LIKE</c> pattern.</summary>
+    Like,
+    /// <summary>Matches the <c>ILIKE</c> (case-insensitive) pattern.</summary>
+    ILike,
+    /// <summary>Is NULL (no value).</summary>
+    IsNull,
+    /// <summary>Is not NULL (no value).</summary>
+    IsNotNull,
 }
 
 /// <summary>
@@ -12,7 +35,9 @@ public enum WhereOperator
 /// </summary>
 public sealed record WhereCondition
 {
+    /// <summary>The column tested, unquoted.</summary>
     public required string Column { get; init; }
+    /// <summary>The comparison.</summary>
     public required WhereOperator Operator { get; init; }
 
     /// <summary>One value for scalar operators, any number for <c>in</c> / <c>notIn</c>, none for the null tests.</summary>

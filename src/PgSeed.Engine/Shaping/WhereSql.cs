@@ -9,7 +9,7 @@ namespace PgSeed.Engine.Shaping;
 /// text parameter cast to the column's type (<c>"created_at" &gt;= CAST(@p AS timestamp)</c>), so the server
 /// parses it exactly as it would a literal of that type, and nothing the user wrote reaches the SQL text.
 /// </summary>
-public static class WhereSql
+internal static class WhereSql
 {
     public static (string Sql, IReadOnlyDictionary<string, object?> Parameters) Build(
         TableInfo table, IReadOnlyList<WhereCondition> conditions, string parameterPrefix)

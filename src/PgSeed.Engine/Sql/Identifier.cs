@@ -12,7 +12,7 @@ public static class Identifier
     public static string Literal(string value) => "'" + value.Replace("'", "''") + "'";
 
     /// <summary>Quotes only when PostgreSQL would need it (for display, not for SQL we execute).</summary>
-    public static string QuoteIfNeeded(string name)
+    internal static string QuoteIfNeeded(string name)
     {
         if (name.Length == 0) return Quote(name);
         var simple = (name[0] is >= 'a' and <= 'z' or '_') &&
@@ -21,17 +21,17 @@ public static class Identifier
     }
 
     /// <summary>Quoted, comma-separated column list.</summary>
-    public static string List(IEnumerable<string> names) => string.Join(", ", names.Select(Quote));
+    internal static string List(IEnumerable<string> names) => string.Join(", ", names.Select(Quote));
 
     /// <summary>Quoted, comma-separated column list with a table alias: <c>t."a", t."b"</c>.</summary>
-    public static string List(string alias, IEnumerable<string> names) =>
+    internal static string List(string alias, IEnumerable<string> names) =>
         string.Join(", ", names.Select(n => alias + "." + Quote(n)));
 
     /// <summary>
     /// Parses a possibly schema-qualified, possibly quoted name such as <c>public."Order"</c> into parts.
     /// Returns each part with a flag telling whether it was quoted (quoted parts match exactly).
     /// </summary>
-    public static IReadOnlyList<(string Name, bool Quoted)> ParseQualified(string text, int maxParts = 2)
+    internal static IReadOnlyList<(string Name, bool Quoted)> ParseQualified(string text, int maxParts = 2)
     {
         var parts = new List<(string, bool)>();
         var sb = new StringBuilder();

@@ -15,7 +15,7 @@ namespace PgSeed.Engine.Sql;
 /// data of <c>COPY ... FROM stdin</c> up to <c>\.</c>. Any other backslash command is PGSEED077, naming its line.
 /// The script is read line by line (COPY data is streamed), so its size does not matter.
 /// </summary>
-public static class SqlScript
+internal static class SqlScript
 {
     /// <summary>Statements sent in one round trip (one implicit transaction) at most.</summary>
     private const int BatchSize = 200;
@@ -87,7 +87,8 @@ public static class SqlScript
     private static async Task FlushAsync(NpgsqlConnection connection, List<ScriptStatement> batch, string name, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
-        await using var command = new NpgsqlBatch(connection);
+        var command = new NpgsqlBatch(connection);
+        await using var commandScope = command.ConfigureAwait(false);
         foreach (var statement in batch) command.BatchCommands.Add(new NpgsqlBatchCommand(statement.Sql));
         try
         {

@@ -28,7 +28,8 @@ internal static class MigrationRunner
 
     public static async Task ApplyFilesAsync(string connectionString, IReadOnlyList<string> files, ISeedLog log, CancellationToken cancellationToken)
     {
-        await using var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        var connection = await Sessions.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
         foreach (var file in files)
         {
             log.Detail($"migration {Path.GetFileName(file)}");

@@ -23,6 +23,11 @@ namespace PgSeed.Engine.Upgrade;
 /// </summary>
 public static class SeedUpgrader
 {
+    /// <summary>Loads the seed into an empty scratch database, migrates it, and re-exports the seed's own rows into its folder.</summary>
+    /// <param name="request">The seed folder, the migrations and the scratch database.</param>
+    /// <param name="log">Receives progress; null for none.</param>
+    /// <param name="cancellationToken">Cancels the upgrade (and its server queries).</param>
+    /// <exception cref="PgSeedException">Any failure, with its code; the seed folder is then left as it was.</exception>
     public static async Task<UpgradeReport> UpgradeAsync(UpgradeRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default)
     {
         log ??= NullSeedLog.Instance;
@@ -43,8 +48,9 @@ public static class SeedUpgrader
         var scratch = request.ScratchConnectionString;
         log.Detail($"upgrading {folder} in {ConnectionResolver.Describe(scratch)}");
         Dictionary<TableName, List<string>> omitted;
-        await using (var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false))
         {
+            var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
             var empty = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
             if (empty.Tables.Any())
                 throw new PgSeedException(ErrorCode.InvalidOption, $"The upgrade's database {ConnectionResolver.Describe(scratch)} is not empty; it must be a new, throwaway database.");
@@ -59,8 +65,11 @@ public static class SeedUpgrader
         else await MigrationRunner.ApplyFilesAsync(scratch, migrations, log, cancellationToken).ConfigureAwait(false);
 
         DatabaseCatalog migrated;
-        await using (var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false))
+        {
+            var connection = await Sessions.OpenAsync(scratch, cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
             migrated = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        }
         var export = CarryOverRequest(manifest, migrated, omitted, scratch, folder) with { Parallel = request.Parallel, PgDump = request.PgDump };
         var report = await SeedExporter.ExportAsync(export, log, cancellationToken).ConfigureAwait(false);
         return new UpgradeReport { SeedDirectory = report.OutputDirectory ?? folder, Migrations = migrations.Select(Path.GetFileName).ToList()!, Export = report };

@@ -34,6 +34,7 @@ public sealed record UpgradeRequest
 /// <summary>What an upgrade did.</summary>
 public sealed record UpgradeReport
 {
+    /// <summary>The seed folder that was rewritten.</summary>
     public required string SeedDirectory { get; init; }
 
     /// <summary>Migration files applied, in order (empty for a migrate command).</summary>

@@ -10,6 +10,7 @@ namespace PgSeed.Engine.Verify;
 /// <summary>The outcome of <see cref="TargetVerifier.VerifyAsync"/>.</summary>
 public sealed record TargetVerification
 {
+    /// <summary>The target database, described without its password.</summary>
     public required string Target { get; init; }
 
     /// <summary>Problems that stop an import: the offline checks', the schema drift's, the rehearsed import's.</summary>
@@ -21,6 +22,7 @@ public sealed record TargetVerification
     /// <summary>The rehearsed import, when it ran and succeeded (it was rolled back).</summary>
     public ImportReport? Import { get; init; }
 
+    /// <summary>No errors: the seed would import into the target.</summary>
     public bool Ok => Errors.Count == 0;
 }
 
@@ -49,7 +51,8 @@ public static class TargetVerifier
         if (!offline.Ok) return new TargetVerification { Target = target, Errors = offline.Problems, Warnings = [] };
 
         DatabaseCatalog catalog;
-        await using (var connection = await sessions.OpenAsync(cancellationToken).ConfigureAwait(false))
+        var connection = await sessions.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
             catalog = await CatalogReader.ReadAsync(connection, null, cancellationToken).ConfigureAwait(false);
         var (errors, warnings) = SchemaDrift.Compare(offline.Manifest, catalog, seedFolder);
         if (errors.Count > 0) return new TargetVerification { Target = target, Errors = errors, Warnings = warnings };

@@ -12,6 +12,8 @@ internal static class SeedFilter
 {
     public static IReadOnlyList<SeedItem> Apply(IReadOnlyList<SeedItem> items, string? only) => Apply(items, only, elsewhere: false, out _);
 
+    /// <param name="items">The project's <c>PgSeed</c> items.</param>
+    /// <param name="only">The <c>PgSeedOnly</c> names, separated by ';' or ','; empty: every item.</param>
     /// <param name="elsewhere">True in a solution run: names this project lacks are not an error here.</param>
     /// <param name="matched">The names (as given) that matched an item of this project.</param>
     public static IReadOnlyList<SeedItem> Apply(IReadOnlyList<SeedItem> items, string? only, bool elsewhere, out IReadOnlyList<string> matched)

@@ -99,10 +99,10 @@ public sealed class PgSeedExport : PgSeedTask
                 var log = new SeedScopedLog(SeedLog, seed.Spec);
                 if (Check)
                 {
-                    await CheckAsync(seed, request, log, cancellationToken);
+                    await CheckAsync(seed, request, log, cancellationToken).ConfigureAwait(false);
                     return;
                 }
-                var report = await Operations.ExportAsync(request, log, cancellationToken);
+                var report = await Operations.ExportAsync(request, log, cancellationToken).ConfigureAwait(false);
                 // The engine logs the tree and summary of a real export; a dry run returns its plan instead.
                 if (report.DryRun && !string.IsNullOrEmpty(report.Tree)) log.Detail(report.Tree);
                 if (!log.WroteSummary)
@@ -116,7 +116,7 @@ public sealed class PgSeedExport : PgSeedTask
                         log.Detail($"the database is at EF Core migration {efMigration}; no migrations found in this project's sources to compare " +
                                    "(set PgSeedEfMigrations to the folder holding them)");
                 }
-            }, cancellationToken);
+            }, cancellationToken).ConfigureAwait(false);
             if (ok && !Check) exported.Add(SeedTaskItems.For(seed));
         }
         ExportedSeeds = exported.ToArray();
@@ -138,7 +138,7 @@ public sealed class PgSeedExport : PgSeedTask
 
     private async System.Threading.Tasks.Task CheckAsync(SeedItem seed, ExportRequest request, SeedScopedLog log, CancellationToken cancellationToken)
     {
-        var result = await Operations.CheckAsync(request, log, cancellationToken);
+        var result = await Operations.CheckAsync(request, log, cancellationToken).ConfigureAwait(false);
         if (result.UpToDate)
         {
             log.Summary("up to date");

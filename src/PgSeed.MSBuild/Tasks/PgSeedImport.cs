@@ -53,14 +53,14 @@ public sealed class PgSeedImport : PgSeedTask
                     DryRun = DryRun,
                 };
                 var log = new SeedScopedLog(SeedLog, seed.Spec);
-                var report = await Operations.ImportAsync(request, log, cancellationToken);
+                var report = await Operations.ImportAsync(request, log, cancellationToken).ConfigureAwait(false);
                 if (!log.WroteSummary)
                 {
                     if (!string.IsNullOrEmpty(report.Tree)) log.Detail(report.Tree);
                     log.Summary($"{(report.DryRun ? "dry run, would import" : "imported")} {report.Tables.Count} tables, " +
                                 $"{SummaryTree.Count(report.TotalRows)} rows ({mode.ToString().ToLowerInvariant()}) in {SummaryTree.Time(report.Elapsed)}");
                 }
-            }, cancellationToken);
+            }, cancellationToken).ConfigureAwait(false);
             if (!ok) return;
         }
     }

@@ -14,6 +14,7 @@ namespace PgSeed.MSBuild.Tasks;
 /// error mapping (every failure becomes an MSBuild error with a PGSEED code and help link) and
 /// cancellation (Ctrl+C cancels the token; the engine then cancels the running query on the server).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "MSBuild never disposes tasks; the source only holds a token, reclaimed with the task.")]
 public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     private readonly CancellationTokenSource _cancellation = new();
@@ -120,7 +121,7 @@ public abstract class PgSeedTask : Microsoft.Build.Utilities.Task, ICancelableTa
     {
         try
         {
-            await work();
+            await work().ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException and not OutOfMemoryException)

@@ -23,11 +23,11 @@ public sealed class PgSeedVerify : PgSeedTask
             cancellationToken.ThrowIfCancellationRequested();
             await RunSeedAsync(seed, async () =>
             {
-                var result = await Operations.VerifyAsync(seed.Folder, cancellationToken);
+                var result = await Operations.VerifyAsync(seed.Folder, cancellationToken).ConfigureAwait(false);
                 foreach (var problem in result.Problems) SeedLog.Error(problem, seed.DefiningProject);
                 if (result.Ok)
                     SeedLog.Summary($"PgSeed {seed.Spec}: verified, {result.Manifest.Tables.Count} files match the manifest.");
-            }, cancellationToken);
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 }
