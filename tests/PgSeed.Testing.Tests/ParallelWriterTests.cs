@@ -51,7 +51,8 @@ public abstract class ParallelWriter(AssemblyShop db) : PgSeedTest<AssemblyShop>
             Assert.Equal(0L, await Database.ScalarAsync<long>($"SELECT count(*) FROM shop.customer WHERE name LIKE 'writer%' AND name <> '{mark}'"));
             Assert.Equal(2L, await Database.ScalarAsync<long>($"SELECT count(*) FROM shop.orders WHERE note LIKE 'writer%'"));
             Assert.Equal(0L, await Database.ScalarAsync<long>($"SELECT count(*) FROM shop.order_line WHERE order_id = {Writer}"));
-            Assert.True(Database.Pool!.Created <= MaxParallelThreads,
+            // The pool keeps a spare ready up to the machine's core count; xUnit's thread limit is not known to it.
+            Assert.True(Database.Pool!.Created <= Math.Max(MaxParallelThreads, Environment.ProcessorCount),
                 $"{Database.Pool.Created} clones for at most {Database.Pool.PeakLeased} leases at once");
         }
         finally
