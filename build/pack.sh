@@ -16,9 +16,6 @@ if [[ $# -gt 0 && "$1" == "--native" ]]; then native=true; shift; fi
 rm -rf "$out"
 mkdir -p "$out"
 
-# Packages without a README of their own (Testing*, Cli.Native) embed the repository README; fail early with a clear message rather than NU5039.
-[[ -f README.md ]] || { echo "error: README.md is missing at the repository root (every package embeds it)." >&2; exit 1; }
-
 for project in src/PgSeed.Engine src/PgSeed.Testing.Core src/PgSeed.Testing src/PgSeed.Testing.Testcontainers src/PgSeed.Testing.EntityFrameworkCore src/PgSeed.Cli src/PgSeed.MSBuild; do
   echo "packing $project"
   dotnet pack "$project" -c Release -o "$out" -nologo -v q -nodeReuse:false -p:ContinuousIntegrationBuild=true "$@"

@@ -25,18 +25,24 @@ public sealed class LoggerSeedLog : ISeedLog
 
     private readonly ILogger _logger;
 
+    /// <summary>Writes the engine's log to <paramref name="logger"/>.</summary>
+    /// <param name="logger">The logger (for example from <c>ILoggerFactory.CreateLogger("PgSeed")</c>).</param>
     public LoggerSeedLog(ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
     }
 
+    /// <inheritdoc/>
     public void Summary(string message) => Write(LogLevel.Information, SummaryEvent, null, message);
 
+    /// <inheritdoc/>
     public void Detail(string message) => Write(LogLevel.Debug, DetailEvent, null, message);
 
+    /// <inheritdoc/>
     public void Sql(string sql) => Write(LogLevel.Trace, SqlEvent, null, sql);
 
+    /// <inheritdoc/>
     public void Warning(string code, string message) => Write(LogLevel.Warning, EventOf(code), code, message);
 
     /// <summary>The event of a code: its number as the id (<c>PGSEED092</c> → 92), the code as the name.</summary>

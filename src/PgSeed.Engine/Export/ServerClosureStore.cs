@@ -9,9 +9,9 @@ namespace PgSeed.Engine.Export;
 /// <summary>
 /// The closure in the database (the default): each table's row set in a temporary table (<see cref="ClosureSql"/>),
 /// each round one batch of <c>INSERT ... SELECT</c> statements with an <c>ANALYZE</c> of the tables the previous
-/// round changed. No row data leaves the server. Needs TEMPORARY on the database, so not on a standby.
+/// round changed. No row data leaves the server. Needs TEMPORARY on the database, so not on a standby. With
+/// <c>profile</c>, statements run one at a time, each logged with its rows and time (<see cref="ExportRequest.Profile"/>).
 /// </summary>
-/// <param name="profile">Statements one at a time, each logged with its rows and time (<see cref="ExportRequest.Profile"/>).</param>
 internal sealed class ServerClosureStore(NpgsqlConnection connection, SubsetPlan plan, ISeedLog log, bool profile = false) : ClosureStore
 {
     /// <summary>Key tables changed since they were last analysed: analysed in the next round's batch, or before copying.</summary>

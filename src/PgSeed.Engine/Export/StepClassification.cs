@@ -8,7 +8,7 @@ namespace PgSeed.Engine.Export;
 /// holding one), which need conflict handling, which are filled in one statement as parents of complete tables,
 /// and which columns each row set carries — and the import order. Each fact is one small function of the ones
 /// before it. Cycles and self-references need no role of their own: the closure's rounds run to a fixpoint and
-/// the import order breaks real cycles (<see cref="Export.ImportOrder"/>).
+/// the import order breaks real cycles (<see cref="Catalog.ImportOrder"/>).
 /// </summary>
 /// <param name="Roles">Each reached table's role.</param>
 /// <param name="ImportOrder">The reached tables, referenced tables before referencing ones where the FKs allow.</param>

@@ -63,8 +63,8 @@ internal static class SchemaDumper
     /// When no pg_dump can dump the server (none found, or all older than it), schema.sql is written here, from the
     /// catalog, in this transaction (<see cref="CatalogSchemaWriter"/>), after one PGSEED029 warning naming the fix.
     /// </summary>
-    /// <param name="pgDump">The pg_dump to prefer (<see cref="Export.ExportRequest.PgDump"/>): a path, or <c>none</c> for the catalog.</param>
-    /// <param name="fromDataSource">The connection string is a data source's, which may hide the password pg_dump needs.</param>
+    /// <remarks><c>pgDump</c>: the pg_dump to prefer (<see cref="Export.ExportRequest.PgDump"/>), a path or <c>none</c> for the catalog.
+    /// <c>fromDataSource</c>: the connection string is a data source's, which may hide the password pg_dump needs.</remarks>
     public static async Task<Task<bool>> StartAsync(NpgsqlConnection connection, string connectionString, string? pgDump, int serverMajor, IReadOnlyList<TableInfo> exported,
         string path, ISeedLog log, CancellationToken cancellationToken, string? snapshot = null, bool fromDataSource = false)
     {

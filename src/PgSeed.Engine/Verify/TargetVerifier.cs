@@ -7,7 +7,7 @@ using PgSeed.Engine.Seed;
 
 namespace PgSeed.Engine.Verify;
 
-/// <summary>The outcome of <see cref="TargetVerifier.VerifyAsync"/>.</summary>
+/// <summary>The outcome of <see cref="TargetVerifier"/>.VerifyAsync.</summary>
 public sealed record TargetVerification
 {
     /// <summary>The target database, described without its password.</summary>
@@ -33,6 +33,14 @@ public sealed record TargetVerification
 /// </summary>
 public static class TargetVerifier
 {
+    /// <summary>Checks that the seed in <paramref name="seedFolder"/> would import into the target database, changing nothing there.</summary>
+    /// <param name="seedFolder">The seed folder.</param>
+    /// <param name="connectionString">Npgsql connection string of the target database.</param>
+    /// <param name="mode">The import mode to rehearse.</param>
+    /// <param name="log">Receives progress; null for none.</param>
+    /// <param name="cancellationToken">Cancels the checks (and their server queries).</param>
+    // RS0026: the overloads differ in a required parameter's type (string or NpgsqlDataSource), so no call is ambiguous.
+#pragma warning disable RS0026
     public static Task<TargetVerification> VerifyAsync(string seedFolder, string connectionString, ImportMode mode = ImportMode.Append,
         ISeedLog? log = null, CancellationToken cancellationToken = default) =>
         VerifyAsync(seedFolder, new ImportRequest { ConnectionString = connectionString, SeedDirectory = seedFolder, Mode = mode }, log, cancellationToken);
@@ -41,6 +49,7 @@ public static class TargetVerifier
     public static Task<TargetVerification> VerifyAsync(string seedFolder, NpgsqlDataSource dataSource, ImportMode mode = ImportMode.Append,
         ISeedLog? log = null, CancellationToken cancellationToken = default) =>
         VerifyAsync(seedFolder, new ImportRequest { DataSource = dataSource, SeedDirectory = seedFolder, Mode = mode }, log, cancellationToken);
+#pragma warning restore RS0026
 
     private static async Task<TargetVerification> VerifyAsync(string seedFolder, ImportRequest rehearsal, ISeedLog? log, CancellationToken cancellationToken)
     {
