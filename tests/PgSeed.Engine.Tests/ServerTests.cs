@@ -28,7 +28,7 @@ public class AbandonedServerTests(PostgresFixture pg)
 
         Assert.False(Directory.Exists(clusterDir));
         await using var c = new Npgsql.NpgsqlConnection(orphan.AdminConnectionString + ";Timeout=2;Pooling=false");
-        await Assert.ThrowsAnyAsync<Exception>(() => c.OpenAsync());
+        await Assert.ThrowsAnyAsync<Exception>(() => c.OpenAsync(TestContext.Current.CancellationToken));
         // Live clusters (this test run's own) are left alone.
         await using var live = await pg.CreateDatabaseAsync();
         Assert.Equal(1L, await live.ScalarAsync<long>("select 1::bigint"));

@@ -68,7 +68,7 @@ public sealed class CopyCliTests(PostgresFixture pg) : IDisposable
                 }
               }
             }
-            """);
+            """, TestContext.Current.CancellationToken);
 
         var result = await Run("copy", "--config", config, "--from", role.ConnectionStringFor(source), "--to", target.ConnectionString, "-v");
 

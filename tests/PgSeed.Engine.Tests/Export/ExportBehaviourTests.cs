@@ -11,7 +11,7 @@ public class ExportBehaviourTests(PostgresFixture pg)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static Dictionary<string, string> ReadFolder(string folder) =>
-        Directory.GetFiles(folder).ToDictionary(Path.GetFileName, File.ReadAllText)!;
+        Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
 
     [Fact]
     public async Task Re_exporting_unchanged_data_is_byte_identical_whatever_the_parallelism()
@@ -69,7 +69,7 @@ public class ExportBehaviourTests(PostgresFixture pg)
                 await cmd.ExecuteNonQueryAsync();
                 writes++;
             }
-        });
+        }, TestContext.Current.CancellationToken);
         try
         {
             for (var i = 0; i < 3; i++)

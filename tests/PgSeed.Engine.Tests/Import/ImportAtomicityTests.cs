@@ -34,9 +34,9 @@ public class ImportAtomicityTests(PostgresFixture pg)
         await using var _ = source;
         await using var __ = target;
         var staff = Path.Combine(seed, "public.staff.csv");
-        var lines = (await File.ReadAllLinesAsync(staff)).ToList();
+        var lines = (await File.ReadAllLinesAsync(staff, TestContext.Current.CancellationToken)).ToList();
         lines[2] = "21,not-a-number,Fay"; // third record = line 3 of the file
-        await File.WriteAllLinesAsync(staff, lines);
+        await File.WriteAllLinesAsync(staff, lines, TestContext.Current.CancellationToken);
         await TestSeedFolders.RefreshManifestAsync(seed);
 
         var e = await FailsAsync(ErrorCode.BadValue, () => ImportAsync(target.ConnectionString, seed, mode));
@@ -55,8 +55,8 @@ public class ImportAtomicityTests(PostgresFixture pg)
         await using var _ = source;
         await using var __ = target;
         var file = Path.Combine(seed, "public.orders.csv");
-        var bytes = await File.ReadAllBytesAsync(file);
-        await File.WriteAllBytesAsync(file, bytes[..^4]);
+        var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(file, bytes[..^4], TestContext.Current.CancellationToken);
         await TestSeedFolders.RefreshManifestAsync(seed); // checksum now matches: only the truncation is left to find
 
         var e = await FailsAsync(ErrorCode.CsvHeaderInvalid, () => ImportAsync(target.ConnectionString, seed, ImportMode.Truncate));
@@ -71,7 +71,7 @@ public class ImportAtomicityTests(PostgresFixture pg)
         await using var _ = source;
         await using var __ = target;
         var file = Path.Combine(seed, "public.customer.csv");
-        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("Ada", "Adb"));
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Replace("Ada", "Adb"), TestContext.Current.CancellationToken);
 
         var e = await FailsAsync(ErrorCode.ChecksumMismatch, () => ImportAsync(target.ConnectionString, seed, ImportMode.Truncate));
         Assert.Equal("public.customer", e.Table);
@@ -129,7 +129,7 @@ public class ImportAtomicityTests(PostgresFixture pg)
         await using var target = await pg.CreateDatabaseAsync(Schema());
         var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, Tables);
         var orders = Path.Combine(seed, "public.orders.csv");
-        await File.WriteAllTextAsync(orders, (await File.ReadAllTextAsync(orders)).Replace("\n3,3,", "\n3,99,"));
+        await File.WriteAllTextAsync(orders, (await File.ReadAllTextAsync(orders, TestContext.Current.CancellationToken)).Replace("\n3,3,", "\n3,99,"), TestContext.Current.CancellationToken);
         await TestSeedFolders.RefreshManifestAsync(seed);
         var before = await SnapshotAsync(target);
 

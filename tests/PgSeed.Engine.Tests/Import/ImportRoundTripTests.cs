@@ -41,7 +41,7 @@ public class ImportRoundTripTests(PostgresFixture pg)
         await SeedExporter.ExportAsync(new ExportRequest
         {
             ConnectionString = source.ConnectionString, Roots = [root], OutputDirectory = folder, ExcludedEdges = keylessEdges,
-        });
+        }, null, TestContext.Current.CancellationToken);
         await SchemaSqlCheck.AssertSufficesAsync(pg, folder);
         var manifest = ManifestSerializer.Read(folder);
         var tables = manifest.Tables.Select(t => $"{Sql.Identifier.Quote(t.Schema)}.{Sql.Identifier.Quote(t.Table)}").ToArray();
@@ -89,7 +89,7 @@ public class ImportRoundTripTests(PostgresFixture pg)
             ConnectionString = source.ConnectionString,
             Roots = [new RootSelection { Table = "everything" }],
             OutputDirectory = folder,
-        });
+        }, null, TestContext.Current.CancellationToken);
         await SchemaSqlCheck.AssertSufficesAsync(pg, folder);
 
         await ImportAsync(target.ConnectionString, folder, ImportMode.Truncate);

@@ -53,7 +53,7 @@ internal static class ImportTestKit
     }
 
     public static Task<ImportReport> ImportAsync(string connectionString, string folder, ImportMode mode = ImportMode.Append,
-        ISeedLog? log = null, bool cascade = false, bool disableTriggers = false, bool dryRun = false, CancellationToken ct = default) =>
+        ISeedLog? log = null, bool cascade = false, bool disableTriggers = false, bool dryRun = false, CancellationToken? ct = null) =>
         SeedImporter.ImportAsync(new ImportRequest
         {
             ConnectionString = connectionString,
@@ -62,7 +62,7 @@ internal static class ImportTestKit
             Cascade = cascade,
             DisableTriggers = disableTriggers,
             DryRun = dryRun,
-        }, log, ct);
+        }, log, ct ?? TestContext.Current.CancellationToken);
 
     public static async Task<PgSeedException> FailsAsync(string code, Func<Task> action)
     {

@@ -7,14 +7,14 @@ namespace PgSeed.Engine.Tests.Infrastructure;
 /// Export from a source database, load the seed into an empty copy of the schema with every FK checked by
 /// PostgreSQL, and compare the loaded rows with <see cref="ClosureOracle"/>.
 /// </summary>
-public sealed class ExportScenario(PostgresFixture pg, string schemaSql, string dataSql) : IAsyncDisposable
+public sealed class ExportScenario(PostgresFixture pg, string schemaSql) : IAsyncDisposable
 {
     private readonly List<string> _folders = new();
     public TestDatabase Source { get; private set; } = null!;
 
     public static async Task<ExportScenario> CreateAsync(PostgresFixture pg, string schemaSql, string dataSql)
     {
-        var s = new ExportScenario(pg, schemaSql, dataSql);
+        var s = new ExportScenario(pg, schemaSql);
         s.Source = await pg.CreateDatabaseAsync(schemaSql + ";\n" + dataSql);
         return s;
     }
