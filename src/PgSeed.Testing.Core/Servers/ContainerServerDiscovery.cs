@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using PgSeed.Engine.Diagnostics;
 
@@ -23,7 +24,7 @@ internal static class ContainerServerDiscovery
             $"{TestServers.ServerVariable}=container needs the {PackageName} package: add <PackageReference Include=\"{PackageName}\" /> to the test project, " +
             $"or use another server kind ({TestServers.ServerVariable}=local or existing).");
         var start = (Func<CancellationToken, Task<IPostgresServer>>)Delegate.CreateDelegate(typeof(Func<CancellationToken, Task<IPostgresServer>>),
-            entry.GetMethod("GetSharedAsync", BindingFlags.NonPublic | BindingFlags.Static, [typeof(CancellationToken)])!);
+            Method(entry, "GetSharedAsync"));
         return await start(cancellationToken).ConfigureAwait(false);
     }
 
@@ -33,11 +34,19 @@ internal static class ContainerServerDiscovery
         var entry = Find();
         if (entry is null) return (null, $"the {PackageName} package is not referenced");
         var probe = (Func<CancellationToken, Task<string?>>)Delegate.CreateDelegate(typeof(Func<CancellationToken, Task<string?>>),
-            entry.GetMethod("ProbeEngineAsync", BindingFlags.NonPublic | BindingFlags.Static, [typeof(CancellationToken)])!);
+            Method(entry, "ProbeEngineAsync"));
         if (await probe(cancellationToken).ConfigureAwait(false) is { } why) return (null, why);
         return (await StartAsync(cancellationToken).ConfigureAwait(false), "");
     }
 
+    // Trimming: a trimmed or native app (the pgseed tool) never references the package, and then Find returns null.
+    private const string NotTrimmedAway = "The container package is loaded by name from a test project that references it; trimmed apps never have it.";
+
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = NotTrimmedAway)]
+    private static MethodInfo Method(Type entry, string name) =>
+        entry.GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static, [typeof(CancellationToken)])!;
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = NotTrimmedAway)]
     private static Type? Find()
     {
         try
