@@ -42,7 +42,7 @@ internal static class ContainerServerDiscovery
     // Trimming: a trimmed or native app (the pgseed tool) never references the package, and then Find returns null.
     private const string NotTrimmedAway = "The container package is loaded by name from a test project that references it; trimmed apps never have it.";
 
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = NotTrimmedAway)]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = NotTrimmedAway)]
     private static MethodInfo Method(Type entry, string name) =>
         entry.GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static, [typeof(CancellationToken)])!;
 
