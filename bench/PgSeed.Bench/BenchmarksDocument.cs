@@ -58,6 +58,17 @@ internal static class BenchmarksDocument
     }
 
     /// <summary>Replaces (or appends) <c>## {section}</c> up to the next <c>## </c> heading.</summary>
+    /// <summary>Prints a section's report and, unless --no-docs, writes it into docs/benchmarks.md.</summary>
+    public static void Publish(string section, string report, bool writeDocs)
+    {
+        Console.WriteLine();
+        Console.WriteLine(report);
+        if (!writeDocs) return;
+        var path = Path.Combine(FindRepositoryRoot(), "docs", "benchmarks.md");
+        UpdateSection(path, section, report);
+        Console.WriteLine($"Updated {path}");
+    }
+
     public static void UpdateSection(string path, string section, string body)
     {
         var text = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : Header;

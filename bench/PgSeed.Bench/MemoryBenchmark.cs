@@ -114,14 +114,7 @@ internal static class MemoryBenchmark
                     $"| `{name}` | {r.WallSeconds:0.00} | {r.UserSeconds:0.00} | {r.SystemSeconds:0.00} | {mb:0} | {goal} |"));
             }
             var report = sb.ToString();
-            Console.WriteLine();
-            Console.WriteLine(report);
-            if (options.WriteDocs)
-            {
-                var path = Path.Combine(BenchmarksDocument.FindRepositoryRoot(), "docs", "benchmarks.md");
-                BenchmarksDocument.UpdateSection(path, Section, report);
-                Console.WriteLine($"Updated {path}");
-            }
+            BenchmarksDocument.Publish(Section, report, options.WriteDocs);
             return 0;
         }
         finally

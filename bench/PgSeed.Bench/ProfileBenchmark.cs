@@ -188,14 +188,7 @@ internal static partial class ProfileBenchmark
             sb.Append(await TraceAsync(cs, roots, target, seed, options, cancellationToken));
 
             var report = sb.ToString();
-            Console.WriteLine();
-            Console.WriteLine(report);
-            if (options.WriteDocs)
-            {
-                var path = Path.Combine(BenchmarksDocument.FindRepositoryRoot(), "docs", "benchmarks.md");
-                BenchmarksDocument.UpdateSection(path, Section, report);
-                Console.WriteLine($"Updated {path}");
-            }
+            BenchmarksDocument.Publish(Section, report, options.WriteDocs);
             return 0;
         }
         finally
