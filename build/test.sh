@@ -86,6 +86,7 @@ done
 
 python3 - "$results" <<'PY' || exit 1
 import glob, os, re, sys
+import xml.etree.ElementTree as ET
 root = sys.argv[1]
 def count(files):
     passed = failed = skipped = 0
@@ -110,6 +111,16 @@ for f in sorted(glob.glob(root + "/*.skipped")):
     n, reason = open(f, encoding="utf-8").read().strip().split("\t", 1)
     skipped += int(n)
     print(f"{reason}: {n} matrix tests skipped")
+# The failed tests by name, with the first lines of their message, so the tail of a CI log says what broke.
+failures = []
+for f in sorted(files):
+    for result in ET.parse(f).getroot().iter():
+        if not result.tag.endswith("UnitTestResult") or result.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"): continue
+        message = next((e.text or "" for e in result.iter() if e.tag.endswith("Message")), "")
+        failures.append((os.path.relpath(f, root), result.get("testName"), message.strip().splitlines()[:6]))
+for trx, name, lines in failures:
+    print(f"FAILED {name} ({trx})")
+    for line in lines: print(f"    {line}")
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 if not files or passed + failed == 0:
     print("no test results found", file=sys.stderr)
