@@ -136,34 +136,31 @@ public sealed class ContainerPostgresServer : IPostgresServer
         var reuse = Environment.GetEnvironmentVariable(ReuseVariable) is "1" or "true" or "yes";
         if (!reuse) await ContainerReaper.ReapAbandonedAsync(CreateClient, cancellationToken).ConfigureAwait(false);
 
-        var builder = new PostgreSqlBuilder(image)
-            .WithUsername("postgres")
-            .WithPassword("pgseed")
-            .WithDatabase("postgres")
-            // Throwaway data: durability off, like the local clusters; room for a pool of clones per fixture.
-            .WithCommand("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
-        builder = reuse
-            ? builder.WithReuse(true).WithLabel(ContainerReaper.ReuseLabel, "1")
-            : builder.WithLabel(ContainerReaper.Labels()).WithCleanUp(true);
-        if (configure is not null) builder = configure(builder);
-        var container = builder.Build();
-
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(startTimeout);
-        try
+        PostgreSqlContainer container;
+        for (var attempt = 1; ; attempt++)
         {
-            await container.StartAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            var logs = await TailLogsAsync(container).ConfigureAwait(false);
-            await RemoveQuietlyAsync(container).ConfigureAwait(false);
-            var why = e is OperationCanceledException or TimeoutException
-                ? $"it did not become ready within {startTimeout.TotalSeconds:0} s ({TimeoutVariable} sets the limit)"
-                : IsImageProblem(e) ? $"the image {image} cannot be pulled or found ({FirstLine(e.Message)})" : FirstLine(e.Message);
-            throw new PgSeedException(TestingErrorCode.ContainerServerFailed,
-                $"The PostgreSQL container ({image}) did not start: {why}. Set {TestServers.ImageVariable} to an image this machine has or can pull " +
-                $"(docker images lists them), or use another server: {TestServers.ServerVariable}=local or {TestServers.ConnectionVariable}." + logs, e);
+            container = Build(image, configure, reuse);
+            try
+            {
+                await container.StartAsync(timeout.Token).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                var logs = await TailLogsAsync(container).ConfigureAwait(false);
+                await RemoveQuietlyAsync(container).ConfigureAwait(false);
+                // The engine picks the host port; another process (a local test cluster, another container) can take it
+                // between that pick and the bind. Nothing of ours is wrong then: start again on another port.
+                if (attempt < 3 && IsPortTaken(e) && !timeout.IsCancellationRequested) continue;
+                var why = e is OperationCanceledException or TimeoutException
+                    ? $"it did not become ready within {startTimeout.TotalSeconds:0} s ({TimeoutVariable} sets the limit)"
+                    : IsImageProblem(e) ? $"the image {image} cannot be pulled or found ({FirstLine(e.Message)})" : FirstLine(e.Message);
+                throw new PgSeedException(TestingErrorCode.ContainerServerFailed,
+                    $"The PostgreSQL container ({image}) did not start: {why}. Set {TestServers.ImageVariable} to an image this machine has or can pull " +
+                    $"(docker images lists them), or use another server: {TestServers.ServerVariable}=local or {TestServers.ConnectionVariable}." + logs, e);
+            }
         }
 
         string admin;
@@ -236,6 +233,31 @@ public sealed class ContainerPostgresServer : IPostgresServer
         if (ClientOverride is not null) return "the endpoint set by the test";
         try { return $"endpoint {TestcontainersSettings.OS.DockerEndpointAuthConfig.Endpoint}"; }
         catch (Exception) { return "no endpoint configured: DOCKER_HOST is " + (Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "not set"); }
+    }
+
+    private static PostgreSqlContainer Build(string image, Func<PostgreSqlBuilder, PostgreSqlBuilder>? configure, bool reuse)
+    {
+        var builder = new PostgreSqlBuilder(image)
+            .WithUsername("postgres")
+            .WithPassword("pgseed")
+            .WithDatabase("postgres")
+            // Throwaway data: durability off, like the local clusters; room for a pool of clones per fixture.
+            .WithCommand("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
+        builder = reuse
+            ? builder.WithReuse(true).WithLabel(ContainerReaper.ReuseLabel, "1")
+            : builder.WithLabel(ContainerReaper.Labels()).WithCleanUp(true);
+        if (configure is not null) builder = configure(builder);
+        return builder.Build();
+    }
+
+    /// <summary>The engine could not bind the container's host port: "port is already allocated" / "address already in use".</summary>
+    internal static bool IsPortTaken(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x.Message.Contains("port is already allocated", StringComparison.OrdinalIgnoreCase)
+                || x.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
     }
 
     private static bool IsImageProblem(Exception e)

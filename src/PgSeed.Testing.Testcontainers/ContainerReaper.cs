@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using PgSeed.Testing.Servers;
 
 namespace PgSeed.Testing.Testcontainers;
 
@@ -19,13 +19,12 @@ internal static class ContainerReaper
 
     public static IReadOnlyDictionary<string, string> Labels()
     {
-        using var self = Process.GetCurrentProcess();
         return new Dictionary<string, string>
         {
             [Label] = "1",
             [HostLabel] = Environment.MachineName,
-            [PidLabel] = self.Id.ToString(CultureInfo.InvariantCulture),
-            [StartLabel] = self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture),
+            [PidLabel] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            [StartLabel] = ProcessStamp.Current,
         };
     }
 
@@ -59,19 +58,7 @@ internal static class ContainerReaper
         return removed;
     }
 
-    private static bool OwnerAlive(IDictionary<string, string> labels)
-    {
-        if (!labels.TryGetValue(PidLabel, out var pidText) || !int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid)) return false;
-        if (!labels.TryGetValue(StartLabel, out var startText) || !long.TryParse(startText, CultureInfo.InvariantCulture, out var ticks)) return false;
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            // A recycled pid belongs to a process that started at another time.
-            return Math.Abs(p.StartTime.ToUniversalTime().Ticks - ticks) < TimeSpan.TicksPerSecond;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
+    private static bool OwnerAlive(IDictionary<string, string> labels) =>
+        labels.TryGetValue(PidLabel, out var pidText) && int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid)
+        && labels.TryGetValue(StartLabel, out var stamp) && ProcessStamp.IsAlive(pid, stamp);
 }

@@ -107,9 +107,11 @@ public sealed class ContainerServerTests
         {
             var clock = Stopwatch.StartNew();
             var e = await Assert.ThrowsAsync<PgSeedException>(() => ContainerPostgresServer.StartAsync(
-                configure: b => b.WithEntrypoint("sleep", "600"), cancellationToken: Cancel));
+                // A container that runs but never serves: sh ignores the server arguments the builder appends
+                // (as "sleep 600 -c fsync=off ..." it would exit at once, and the wait would fail differently).
+                configure: b => b.WithEntrypoint("sh", "-c", "sleep 600"), cancellationToken: Cancel));
             Assert.Equal(TestingErrorCode.ContainerServerFailed, e.Code);
-            Assert.Contains("did not become ready within 6 s", e.Message);
+            Assert.True(e.Message.Contains("did not become ready within 6 s", StringComparison.Ordinal), e.ToString()); // the whole message when it fails
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(45), $"took {clock.Elapsed}");
             Assert.Empty(await PgSeedContainersAsync(c => c.Command.Contains("sleep 600", StringComparison.Ordinal)));
         }
@@ -117,6 +119,18 @@ public sealed class ContainerServerTests
         {
             Environment.SetEnvironmentVariable(ContainerPostgresServer.TimeoutVariable, before);
         }
+    }
+
+    [Fact]
+    public void A_host_port_taken_between_the_engines_pick_and_its_bind_is_retried_and_nothing_else_is()
+    {
+        // What the engine answers when another process (a local test cluster, another container) took the port first.
+        var taken = new DockerApiException(System.Net.HttpStatusCode.InternalServerError,
+            "{\"message\":\"driver failed programming external connectivity on endpoint x: Bind for 0.0.0.0:32771 failed: port is already allocated\"}");
+        Assert.True(ContainerPostgresServer.IsPortTaken(new InvalidOperationException("start failed", taken)));
+        Assert.True(ContainerPostgresServer.IsPortTaken(new Exception("listen tcp4 0.0.0.0:32771: bind: address already in use")));
+        Assert.False(ContainerPostgresServer.IsPortTaken(new Exception("No such image: pgseed-local/no-such-image:0")));
+        Assert.False(ContainerPostgresServer.IsPortTaken(new TimeoutException()));
     }
 
     [Fact]

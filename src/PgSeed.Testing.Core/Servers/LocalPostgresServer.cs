@@ -250,26 +250,12 @@ public sealed class LocalPostgresServer : IPostgresServer
         }
     }
 
-    private static string OwnerStamp()
-    {
-        using var self = Process.GetCurrentProcess();
-        return $"{self.Id}\n{self.StartTime.ToUniversalTime().Ticks}\n";
-    }
+    private static string OwnerStamp() => $"{Environment.ProcessId}\n{ProcessStamp.Current}\n";
 
     private static bool OwnerAlive(string stamp)
     {
         var lines = stamp.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (lines.Length < 2 || !int.TryParse(lines[0], out var pid) || !long.TryParse(lines[1], out var ticks)) return false;
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            // A recycled PID belongs to a process that started at another time.
-            return Math.Abs(p.StartTime.ToUniversalTime().Ticks - ticks) < TimeSpan.TicksPerSecond;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
+        return lines.Length >= 2 && int.TryParse(lines[0], CultureInfo.InvariantCulture, out var pid) && ProcessStamp.IsAlive(pid, lines[1]);
     }
 
     private static async Task StopClusterAsync(string binDir, string clusterDir)

@@ -31,7 +31,7 @@ public sealed class CancellationTests
         var result = await execution.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.False(result);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}"); // the operation waits forever without the cancellation
         Assert.Equal(ErrorCode.Cancelled, Assert.Single(build.Errors).Code);
         Assert.Single(ops.Exports); // the second seed never started
     }
