@@ -100,6 +100,36 @@ public sealed class ClosureModeTests(PostgresFixture pg, StreamingReplica replic
     }
 
     [Fact]
+    public async Task Copy_from_a_hot_standby_into_another_server_loads_the_subset()
+    {
+        Assert.SkipWhen(replica.Unavailable is not null, replica.Unavailable ?? "");
+        var database = "standby_" + Guid.NewGuid().ToString("N")[..8];
+        await replica.Primary.CreateDatabaseAsync(database, cancellationToken: Ct);
+        var primary = new NpgsqlConnectionStringBuilder(replica.Primary.AdminConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        await using (var c = new NpgsqlConnection(primary))
+        {
+            await c.OpenAsync(Ct);
+            await using var cmd = new NpgsqlCommand(IntegritySchemas.CompanySchema + ";\n" + IntegritySchemas.CompanyData, c);
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
+        await replica.CatchUpAsync(database);
+        await using var target = await pg.CreateDatabaseAsync(IntegritySchemas.CompanySchema);
+
+        var report = await Engine.Copy.DatabaseCopier.CopyAsync(new Engine.Copy.CopyRequest
+        {
+            Source = Request(replica.StandbyConnectionString(database), "") with { SeedName = null },
+            TargetConnectionString = target.ConnectionString,
+            Parallel = 3,
+        }, null, Ct);
+
+        Assert.Equal(ClosureMode.Client, report.Closure);
+        var expected = await ClosureOracle.ComputeAsync(primary, [("company", "where id = 1"), ("country", null)]);
+        var actual = await ClosureOracle.ReadAllAsync(target.ConnectionString);
+        foreach (var (table, rows) in expected)
+            Assert.True(rows.SetEquals(actual.GetValueOrDefault(table) ?? []), table);
+    }
+
+    [Fact]
     public async Task More_keys_than_the_limit_is_PGSEED027_with_the_figure_and_no_seed()
     {
         await using var db = await pg.CreateDatabaseAsync(IntegritySchemas.CompanySchema + ";\n" + IntegritySchemas.CompanyData);

@@ -60,7 +60,10 @@ public sealed class StreamingReplica : IAsyncLifetime
         await using (var primary = new NpgsqlConnection(Primary.AdminConnectionString))
         {
             await primary.OpenAsync();
-            await using var cmd = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text", primary);
+            // The insert position, not pg_current_wal_lsn() (the write position): the test clusters commit asynchronously
+            // (synchronous_commit = off), so a commit's record can still be unwritten there, and a standby that replayed
+            // up to the write position would not see the committed rows yet.
+            await using var cmd = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()::text", primary);
             lsn = (string)(await cmd.ExecuteScalarAsync())!;
         }
         var deadline = DateTime.UtcNow.AddSeconds(60);
