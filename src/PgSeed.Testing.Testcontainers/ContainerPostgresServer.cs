@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Docker.DotNet;
+using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using Npgsql;
 using PgSeed.Engine.Connection;
@@ -38,6 +39,9 @@ public sealed class ContainerPostgresServer : IPostgresServer
     internal static Func<DockerClient>? ClientOverride { get; set; }
 
     private static readonly TimeSpan EngineTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The tmpfs mount the data directory lives in (PGDATA is a directory below it, as initdb wants an empty one it can own).</summary>
+    internal const string TmpfsRoot = "/var/lib/pgseed";
     private static readonly object SharedGate = new();
     private static readonly Dictionary<string, Task<ContainerPostgresServer>> Shared = new(StringComparer.Ordinal);
 
@@ -241,8 +245,16 @@ public sealed class ContainerPostgresServer : IPostgresServer
             .WithUsername("postgres")
             .WithPassword("pgseed")
             .WithDatabase("postgres")
+            // Throwaway data in memory: initdb and every write skip the container's copy-on-write layer (first start
+            // ~0.8 s faster here). The image's entrypoint honours PGDATA; a configure callback may set it back.
+            .WithTmpfsMount(TmpfsRoot)
+            .WithEnvironment("PGDATA", TmpfsRoot + "/data")
+            .WithEnvironment("POSTGRES_INITDB_ARGS", "--no-sync")
             // Throwaway data: durability off, like the local clusters; room for a pool of clones per fixture.
-            .WithCommand("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
+            .WithCommand("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300")
+            // Ready when a client can connect over the mapped port (the image's first-run server listens on no TCP port, so
+            // this is the final server), checked every 100 ms: the default pg_isready exec every second costs ~1 s a start.
+            .WithWaitStrategy(Wait.ForUnixContainer().UntilDatabaseIsAvailable(NpgsqlFactory.Instance, o => o.WithInterval(TimeSpan.FromMilliseconds(100))));
         builder = reuse
             ? builder.WithReuse(true).WithLabel(ContainerReaper.ReuseLabel, "1")
             : builder.WithLabel(ContainerReaper.Labels()).WithCleanUp(true);

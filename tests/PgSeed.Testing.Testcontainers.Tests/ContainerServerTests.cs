@@ -59,6 +59,8 @@ public sealed class ContainerServerTests
         await using var admin = new NpgsqlConnection(server.AdminConnectionString);
         await admin.OpenAsync(Cancel);
         Assert.Contains("ready in", string.Join("\n", log));
+        // Throwaway data in memory (tmpfs), not in the container's copy-on-write layer.
+        Assert.StartsWith(ContainerPostgresServer.TmpfsRoot + "/", (string)(await new NpgsqlCommand("SHOW data_directory", admin).ExecuteScalarAsync(Cancel))!);
     }
 
     [Fact]
