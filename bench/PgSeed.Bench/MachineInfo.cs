@@ -41,6 +41,14 @@ internal static class MachineInfo
         catch (Exception e) when (e is IOException or InvalidOperationException or FormatException or UnauthorizedAccessException) { return "? GB"; }
     }
 
+    /// <summary>How busy the machine was by its 1-minute load average against its cores, for a benchmark's heading.</summary>
+    public static string Busyness(string loadAverage) =>
+        double.TryParse(loadAverage.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var load)
+            ? load <= Environment.ProcessorCount
+                ? $"a quiet machine: load {load:0.00} at start, {Environment.ProcessorCount} cores"
+                : $"a busy machine: load {load:0.00} at start on {Environment.ProcessorCount} cores, so the figures are noisier than usual"
+            : "load unknown";
+
     public static string LoadAverage()
     {
         try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }

@@ -85,7 +85,7 @@ internal static partial class SuiteBenchmark
                 var run = await RunSuiteAsync(work, contender, image, cancellationToken);
                 runs[contender].Add(run);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"   round {round} {contender,-17} wall {run.WallSeconds,6:0.00} s, first test {run.FirstTestSeconds,6:0.00} s (test host {run.HostSeconds:0.00} s, first fixture {run.FixtureSeconds:0.00} s, container {run.ContainerSeconds:0.00} s), reset median {run.ResetMedianMs,8:0.000} ms, {run.Passed} passed, {run.Failed} failed"));
+                    $"   round {round} {contender,-17} wall {run.WallSeconds,6:0.00} s, first test {run.FirstTestSeconds,6:0.00} s (test host {run.HostSeconds:0.00} s, first fixture {run.FixtureSeconds:0.00} s{(double.IsNaN(run.ContainerSeconds) ? "" : $", container {run.ContainerSeconds:0.00} s")}), reset median {run.ResetMedianMs,8:0.000} ms, {run.Passed} passed, {run.Failed} failed"));
                 if (run.Failed > 0 || run.Passed != SuiteTests.TotalTests) Console.WriteLine(run.OutputTail);
             }
         }
@@ -218,7 +218,7 @@ internal static partial class SuiteBenchmark
         string Goal(bool met) => met ? "met" : "**missed**";
         var sb = new StringBuilder();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"_Measured {started:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench/PgSeed.Bench -- suite{(reps > 1 ? $" --reps {reps}" : "")}` ({reps} round{(reps > 1 ? "s, medians" : "")}; on a shared, busy machine: the lead re-runs it on a quiet one)._"));
+            $"_Measured {started:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench/PgSeed.Bench -- suite{(reps > 1 ? $" --reps {reps}" : "")}` ({reps} round{(reps > 1 ? "s, medians" : "")}; {MachineInfo.Busyness(load)})._"));
         sb.AppendLine();
         sb.AppendLine($"- **Machine:** {machine}; load average when the suite benchmark started {load}. Container image `{image}` (Docker engine on the same machine).");
         sb.AppendLine($"- **The suite:** a generated xUnit v3 project (bench/PgSeed.Bench/Suite/, written to `/tmp/pgseed-bench-suite`, built once before timing): " +
@@ -264,6 +264,12 @@ internal static partial class SuiteBenchmark
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {c} | {passed} | {Med(c, r => r.WallSeconds):0.00} | {Med(c, r => r.FirstTestSeconds):0.00} | {Med(c, r => r.ResetMedianMs):0.000} | {wall:0.0} | {Speedup(c, r => r.FirstTestSeconds):0.0} | {reset:0} | reset ≥ 20×: {Goal(reset >= 20)}; {wallGoal} |"));
         }
+        sb.AppendLine();
+        sb.AppendLine("The container contenders start their containers differently, each as its package does by default: the conventional stack " +
+                      "with Testcontainers.PostgreSql's defaults (data directory in the container's copy-on-write layer, `pg_isready` once a second), " +
+                      "PgSeed's container server with its data directory on tmpfs and readiness by a connection every 100 ms (docs/testing.md, " +
+                      "\"Containers\"). A conventional suite could configure both; what it keeps is a reset of Respawn plus re-insert before every " +
+                      "test, run one test at a time (\"all resets together\" below).");
         sb.AppendLine();
         sb.AppendLine("Where the time to the first test goes (medians):");
         foreach (var c in new[] { Conventional, PgSeedContainer, PgSeedLocal }.Where(runs.ContainsKey))
