@@ -7,7 +7,7 @@ namespace PgSeed.Engine.Export;
 /// <summary>
 /// Planning, before the first step: what the request names, resolved against the catalog — the excluded tables and
 /// edges, and the roots (globs expanded, partitions resolved to their partitioned table, filters checked to be one
-/// statement). Virtual FKs are added to the catalog here, so every later step sees them as FKs.
+/// statement). Virtual FKs are added to the catalog here (once, however often it is planned), so every later step sees them as FKs.
 /// </summary>
 internal sealed record PlanScope(IReadOnlySet<TableName> ExcludedTables, IReadOnlySet<ForeignKeyInfo> ExcludedEdges, IReadOnlyList<ScopedRoot> Roots)
 {
@@ -75,6 +75,9 @@ internal sealed record PlanScope(IReadOnlySet<TableName> ExcludedTables, IReadOn
                 if (child.Column(c) is null) throw new PgSeedException(ErrorCode.RuleInvalid, $"Virtual FK: {child.Name.Display} has no column {c}.") { Table = child.Name.Display, Column = c };
             foreach (var c in v.ReferencedColumns)
                 if (parent.Column(c) is null) throw new PgSeedException(ErrorCode.RuleInvalid, $"Virtual FK: {parent.Name.Display} has no column {c}.") { Table = parent.Name.Display, Column = c };
+            // Planning again on the same catalog object (a caller that reuses one) must not add the edge twice.
+            if (child.ForeignKeys.Any(f => f.Virtual && f.Parent == parent.Name && f.Columns.SequenceEqual(v.Columns) && f.ParentColumns.SequenceEqual(v.ReferencedColumns)))
+                continue;
             var fk = new ForeignKeyInfo
             {
                 Name = v.Name ?? $"virtual_{child.Name.Name}_{string.Join("_", v.Columns)}",

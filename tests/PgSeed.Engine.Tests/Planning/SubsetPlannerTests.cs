@@ -48,6 +48,27 @@ public class SubsetPlannerTests
     }
 
     [Fact]
+    public void Planning_twice_on_one_catalog_adds_a_virtual_fk_once()
+    {
+        var catalog = new CatalogBuilder()
+            .Table("orders", ["id"], primaryKey: ["id"])
+            .Table("audit", ["id", "row_id"], primaryKey: ["id"])
+            .Build();
+        var request = Request(Root("orders", "where id = 1")) with
+        {
+            VirtualForeignKeys = [new VirtualForeignKey { Table = "audit", Columns = ["row_id"], References = "orders", ReferencedColumns = ["id"] }],
+        };
+
+        var first = SubsetPlanner.Plan(catalog, request, NullSeedLog.Instance);
+        var second = SubsetPlanner.Plan(catalog, request, NullSeedLog.Instance);
+
+        Assert.Single(catalog.Resolve("audit", "table").ForeignKeys);
+        Assert.Single(catalog.Resolve("orders", "table").ReferencedBy);
+        Assert.Equal(Roles(first), Roles(second));
+        Assert.Equal(["audit.virtual_audit_row_id"], Edges(second.ChildEdges));
+    }
+
+    [Fact]
     public void An_unfiltered_root_makes_a_whole_cycle_complete_through_its_mandatory_fks()
     {
         var plan = Plan(ThreeCycles(), Root("a"));
