@@ -7,7 +7,8 @@ namespace PgSeed.Engine.Import;
 
 /// <summary>
 /// Executes an <see cref="ImportPlan"/> in one transaction (or only logs its SQL in a dry run).
-/// Order: triggers off / FKs deferred / FKs dropped, TRUNCATE (then secondary indexes dropped, see <see cref="IndexRebuild"/>),
+/// Order: triggers off / FKs deferred / FKs dropped, TRUNCATE (then secondary indexes of emptied or empty tables dropped,
+/// see <see cref="IndexRebuild"/>),
 /// load each table, build those indexes again, re-add FKs, advance sequences
 /// (last: see <see cref="SequenceStep"/>), COMMIT. Any failure rolls everything back, the dropped FKs and the
 /// sequences included.
@@ -155,12 +156,24 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
         return reports;
     }
 
-    /// <summary>Secondary indexes of the tables this import emptied: dropped now, built once after loading (see <see cref="IndexRebuild"/>).</summary>
+    /// <summary>
+    /// Secondary indexes of the tables this import emptied (truncate), or of empty tables a plain import loads many rows
+    /// into: dropped now, built once after loading (see <see cref="IndexRebuild"/>).
+    /// </summary>
     private async Task<IReadOnlyList<IndexRebuild>> DropIndexesToRebuildAsync(CancellationToken cancellationToken)
     {
-        if (plan.Mode != ImportMode.Truncate) return Array.Empty<IndexRebuild>();
-        var emptied = plan.Tables.Where(t => t.Freeze).Select(t => t.Target.Name).ToList();
-        var rebuilt = await IndexRebuild.ReadAsync(connection, emptied, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<IndexRebuild> rebuilt;
+        if (plan.Mode == ImportMode.Truncate)
+            rebuilt = await IndexRebuild.ReadAsync(connection, plan.Tables.Where(t => t.Freeze).Select(t => t.Target.Name).ToList(), cancellationToken).ConfigureAwait(false);
+        else if (plan.Mode == ImportMode.Append)
+        {
+            // Ownership first (IndexRebuild reads only the role's own tables), so the emptiness check reads only those.
+            var large = plan.Tables.Where(t => t.Csv.Expected.Rows >= IndexRebuild.AppendRows).Select(t => t.Target.Name).ToList();
+            var candidates = await IndexRebuild.ReadAsync(connection, large, cancellationToken).ConfigureAwait(false);
+            var empty = (await IndexRebuild.EmptyAsync(connection, candidates.Select(i => i.Table).Distinct().ToList(), cancellationToken).ConfigureAwait(false)).ToHashSet();
+            rebuilt = candidates.Where(i => empty.Contains(i.Table)).ToList();
+        }
+        else rebuilt = Array.Empty<IndexRebuild>();
         if (rebuilt.Count > 0) log.Detail($"{rebuilt.Count} secondary index(es) dropped for the load and built again after it");
         foreach (var index in rebuilt) await RunAsync(index.DropSql, cancellationToken).ConfigureAwait(false);
         return rebuilt;

@@ -6,8 +6,8 @@ using PgSeed.Engine.Sql;
 namespace PgSeed.Engine.Import;
 
 /// <summary>
-/// Secondary indexes of tables emptied by the import's TRUNCATE are dropped before the COPY and built again after it,
-/// in the same transaction. Inserting rows one by one into an index in random key order (an index on an FK column,
+/// Secondary indexes of tables emptied by the import's TRUNCATE, or found empty by a plain import of many rows (a fresh
+/// database, a copy's target), are dropped before the COPY and built again after it, in the same transaction. Inserting rows one by one into an index in random key order (an index on an FK column,
 /// for instance) cost a 1.2 M-row COPY three times its time; one sorted build afterwards is a fraction of that
 /// (docs/benchmarks.md). Only indexes that can be re-created exactly from <c>pg_get_indexdef</c> are rebuilt: plain,
 /// valid, non-unique indexes of plain tables the role owns, backing no constraint, in the default tablespace, with
@@ -38,9 +38,28 @@ internal sealed record IndexRebuild(TableName Table, string DropSql, string Crea
         ORDER BY tn.nspname, t.relname, ic.relname
         """;
 
+    /// <summary>Rows a plain import must expect in an empty table before its indexes are rebuilt rather than kept (below that, the DDL costs more than it saves).</summary>
+    public const long AppendRows = 10_000;
+
+    /// <summary>Which of <paramref name="tables"/> hold no row now (one statement; an empty list asks nothing).</summary>
+    public static async Task<IReadOnlyList<TableName>> EmptyAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables, CancellationToken cancellationToken)
+    {
+        if (tables.Count == 0) return Array.Empty<TableName>();
+        var sql = "SELECT n FROM (VALUES " +
+                  string.Join(", ", tables.Select((t, i) => $"({i}, NOT EXISTS (SELECT 1 FROM {t.Sql}))")) +
+                  ") AS v(n, empty) WHERE empty ORDER BY n";
+        var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmdScope = cmd.ConfigureAwait(false);
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        var empty = new List<TableName>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) empty.Add(tables[reader.GetInt32(0)]);
+        return empty;
+    }
+
     /// <summary>
-    /// The indexes to rebuild on <paramref name="tables"/> (tables truncated by this import). Read inside the import's
-    /// transaction after the TRUNCATE, which holds their locks, so the definitions cannot change before the rebuild.
+    /// The indexes to rebuild on <paramref name="tables"/> (tables truncated by this import, or found empty). Read inside the
+    /// import's transaction, right before the DROP INDEX statements that lock their tables until the rebuild.
     /// </summary>
     public static async Task<IReadOnlyList<IndexRebuild>> ReadAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables,
         CancellationToken cancellationToken)

@@ -6,8 +6,9 @@ using static PgSeed.Engine.Tests.Import.ImportTestKit;
 namespace PgSeed.Engine.Tests.Import;
 
 /// <summary>
-/// A truncating import drops the secondary indexes it can re-create exactly and builds them after the load
-/// (IndexRebuild): the target ends with the same indexes, and a failure leaves them as they were.
+/// A truncating import (and a plain one of many rows into empty tables) drops the secondary indexes it can re-create
+/// exactly and builds them after the load (IndexRebuild): the target ends with the same indexes, and a failure leaves
+/// them as they were.
 /// </summary>
 public class ImportIndexRebuildTests(PostgresFixture pg)
 {
@@ -60,8 +61,38 @@ public class ImportIndexRebuildTests(PostgresFixture pg)
             string.Join("\n", sql));
     }
 
+    private const string Big = """
+        create table big (id int primary key, k int, label text);
+        create index big_k_idx on big (k);
+        create index big_label_idx on big (lower(label));
+        """;
+
+    [Fact]
+    public async Task A_plain_import_of_many_rows_into_an_empty_table_rebuilds_its_indexes_and_into_a_non_empty_one_keeps_them()
+    {
+        var rows = IndexRebuild.AppendRows + 500;
+        await using var source = await pg.CreateDatabaseAsync(Big + $"insert into big select g, (g * 7919) % 1000, 'row ' || g from generate_series(1, {rows}) g;");
+        var seed = await TestSeedFolders.FromDatabaseAsync(source.ConnectionString, "public.big");
+
+        await using var empty = await pg.CreateDatabaseAsync(Big);
+        var before = await empty.ScalarAsync<string>(IndexState);
+        var log = new RecordingSeedLog();
+        await ImportAsync(empty.ConnectionString, seed, ImportMode.Append, log);
+        Assert.Equal(["DROP INDEX \"public\".\"big_k_idx\"", "DROP INDEX \"public\".\"big_label_idx\""],
+            log.Of("sql").Where(s => s.StartsWith("DROP INDEX", StringComparison.Ordinal)));
+        Assert.Equal(before, await empty.ScalarAsync<string>(IndexState));
+        Assert.Equal(await SnapshotAsync(source, "public.big"), await SnapshotAsync(empty, "public.big"));
+
+        // A row already there (another key): the indexes stay, the import only adds.
+        await using var nonEmpty = await pg.CreateDatabaseAsync(Big + "insert into big values (0, 0, 'kept');");
+        log = new RecordingSeedLog();
+        await ImportAsync(nonEmpty.ConnectionString, seed, ImportMode.Append, log);
+        Assert.DoesNotContain(log.Of("sql"), s => s.StartsWith("DROP INDEX", StringComparison.Ordinal));
+        Assert.Equal(rows + 1, await nonEmpty.ScalarAsync<long>("select count(*) from big"));
+    }
+
     [Theory]
-    [InlineData(ImportMode.Append)]
+    [InlineData(ImportMode.Append)] // a small seed: the DDL would cost more than the row-by-row index inserts
     [InlineData(ImportMode.Upsert)]
     public async Task Other_modes_keep_their_indexes_in_place(ImportMode mode)
     {
