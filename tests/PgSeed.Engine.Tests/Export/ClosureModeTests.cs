@@ -57,10 +57,9 @@ public sealed class ClosureModeTests(PostgresFixture pg, StreamingReplica replic
         }
     }
 
-    [Fact]
-    public async Task A_hot_standby_exports_with_the_client_closure_on_one_snapshot_and_the_same_bytes()
+    /// <summary>A new database on the primary with the company schema and rows, replayed on the standby: its name and the primary's connection string.</summary>
+    private async Task<(string Database, string Primary)> CompanyOnTheStandbyAsync()
     {
-        Assert.SkipWhen(replica.Unavailable is not null, replica.Unavailable ?? "");
         var database = "standby_" + Guid.NewGuid().ToString("N")[..8];
         await replica.Primary.CreateDatabaseAsync(database, cancellationToken: Ct);
         var primary = new NpgsqlConnectionStringBuilder(replica.Primary.AdminConnectionString) { Database = database, Pooling = false }.ConnectionString;
@@ -71,6 +70,14 @@ public sealed class ClosureModeTests(PostgresFixture pg, StreamingReplica replic
             await cmd.ExecuteNonQueryAsync(Ct);
         }
         await replica.CatchUpAsync(database);
+        return (database, primary);
+    }
+
+    [Fact]
+    public async Task A_hot_standby_exports_with_the_client_closure_on_one_snapshot_and_the_same_bytes()
+    {
+        Assert.SkipWhen(replica.Unavailable is not null, replica.Unavailable ?? "");
+        var (database, primary) = await CompanyOnTheStandbyAsync();
         var standby = replica.StandbyConnectionString(database);
         var (onPrimary, onStandby) = (Folder(), Folder());
         try
@@ -103,16 +110,7 @@ public sealed class ClosureModeTests(PostgresFixture pg, StreamingReplica replic
     public async Task Copy_from_a_hot_standby_into_another_server_loads_the_subset()
     {
         Assert.SkipWhen(replica.Unavailable is not null, replica.Unavailable ?? "");
-        var database = "standby_" + Guid.NewGuid().ToString("N")[..8];
-        await replica.Primary.CreateDatabaseAsync(database, cancellationToken: Ct);
-        var primary = new NpgsqlConnectionStringBuilder(replica.Primary.AdminConnectionString) { Database = database, Pooling = false }.ConnectionString;
-        await using (var c = new NpgsqlConnection(primary))
-        {
-            await c.OpenAsync(Ct);
-            await using var cmd = new NpgsqlCommand(IntegritySchemas.CompanySchema + ";\n" + IntegritySchemas.CompanyData, c);
-            await cmd.ExecuteNonQueryAsync(Ct);
-        }
-        await replica.CatchUpAsync(database);
+        var (database, primary) = await CompanyOnTheStandbyAsync();
         await using var target = await pg.CreateDatabaseAsync(IntegritySchemas.CompanySchema);
 
         var report = await Engine.Copy.DatabaseCopier.CopyAsync(new Engine.Copy.CopyRequest
