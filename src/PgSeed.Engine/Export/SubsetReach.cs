@@ -47,9 +47,10 @@ internal sealed record SubsetReach(
             foreach (var root in scope.Roots)
             {
                 var node = Add(root.Table);
+                // A table named again (the main root also given as an --include) keeps the reason it got first.
+                if (!node.IsRoot) node.Reason = root.Included ? "included" : "root";
                 node.IsRoot = true;
                 node.Down = true;
-                node.Reason = root.Included ? "included" : "root";
             }
             var queue = new Queue<Node>(_order);
             var visitedDown = new HashSet<TableName>();

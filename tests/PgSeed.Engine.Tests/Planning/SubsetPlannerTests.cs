@@ -48,6 +48,16 @@ public class SubsetPlannerTests
     }
 
     [Fact]
+    public void A_root_named_again_as_an_include_keeps_the_reason_root()
+    {
+        var catalog = new CatalogBuilder().Table("orders", ["id"], primaryKey: ["id"]).Table("tag", ["id"], primaryKey: ["id"]);
+
+        var plan = Plan(catalog, Root("orders", "where id = 1"), Root("tag"), Root("orders", "where id = 2"));
+
+        Assert.Equal(["root", "included"], plan.Tables.Select(t => t.Reason));
+    }
+
+    [Fact]
     public void Planning_twice_on_one_catalog_adds_a_virtual_fk_once()
     {
         var catalog = new CatalogBuilder()
