@@ -51,7 +51,7 @@ internal static class ProcessStamp
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException or ArgumentOutOfRangeException)
             {
-                return null;
+                // Gone, or /proc not readable here (a locked-down container): the portable stamp below decides.
             }
         }
         try

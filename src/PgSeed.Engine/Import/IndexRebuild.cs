@@ -7,8 +7,9 @@ namespace PgSeed.Engine.Import;
 
 /// <summary>
 /// Secondary indexes of tables emptied by the import's TRUNCATE, or found empty by a plain import of many rows (a fresh
-/// database, a copy's target), are dropped before the COPY and built again after it, in the same transaction. Inserting rows one by one into an index in random key order (an index on an FK column,
-/// for instance) cost a 1.2 M-row COPY three times its time; one sorted build afterwards is a fraction of that
+/// database, a copy's target), are dropped before the COPY and built again after it, in the same transaction.
+/// Inserting rows one by one into an index in random key order (an index on an FK column, for instance) cost a
+/// 1.2 M-row COPY three times its time; one sorted build afterwards is a fraction of that
 /// (docs/benchmarks.md). Only indexes that can be re-created exactly from <c>pg_get_indexdef</c> are rebuilt: plain,
 /// valid, non-unique indexes of plain tables the role owns, backing no constraint, in the default tablespace, with
 /// nothing depending on them and no settings outside their definition (their comment is put back). Unique and
