@@ -151,7 +151,13 @@ public sealed class ContainerPostgresServer : IPostgresServer
                 await container.StartAsync(timeout.Token).ConfigureAwait(false);
                 break;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                // The caller cancelled: nothing owns the container yet, so remove it here.
+                await RemoveQuietlyAsync(container).ConfigureAwait(false);
+                throw;
+            }
+            catch (Exception e)
             {
                 var logs = await TailLogsAsync(container).ConfigureAwait(false);
                 await RemoveQuietlyAsync(container).ConfigureAwait(false);
@@ -189,9 +195,10 @@ public sealed class ContainerPostgresServer : IPostgresServer
                 major = connection.PostgreSqlVersion.Major;
             }
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             await RemoveQuietlyAsync(container).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested) throw;
             throw new PgSeedException(TestingErrorCode.ContainerServerFailed,
                 $"The PostgreSQL container ({image}) started, but its port {PostgreSqlBuilder.PostgreSqlPort} could not be reached from the tests: " +
                 $"{FirstLine(ConnectionResolver.Redact(e.Message))}. Check that the engine maps ports to this host " +

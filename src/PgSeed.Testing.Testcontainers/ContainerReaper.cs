@@ -15,7 +15,8 @@ internal static class ContainerReaper
     public const string ReuseLabel = "org.pgseed.testing.reuse";
     private const string HostLabel = "org.pgseed.owner.host";
     private const string PidLabel = "org.pgseed.owner.pid";
-    private const string StartLabel = "org.pgseed.owner.start";
+    private const string StartLabel = "org.pgseed.owner.start"; // the start time earlier versions read
+    private const string StampLabel = "org.pgseed.owner.stamp"; // the clock-proof stamp this version reads
 
     public static IReadOnlyDictionary<string, string> Labels()
     {
@@ -24,7 +25,8 @@ internal static class ContainerReaper
             [Label] = "1",
             [HostLabel] = Environment.MachineName,
             [PidLabel] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-            [StartLabel] = ProcessStamp.Current,
+            [StartLabel] = ProcessStamp.LegacyCurrent,
+            [StampLabel] = ProcessStamp.Current,
         };
     }
 
@@ -60,5 +62,5 @@ internal static class ContainerReaper
 
     private static bool OwnerAlive(IDictionary<string, string> labels) =>
         labels.TryGetValue(PidLabel, out var pidText) && int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid)
-        && labels.TryGetValue(StartLabel, out var stamp) && ProcessStamp.IsAlive(pid, stamp);
+        && (labels.TryGetValue(StampLabel, out var stamp) || labels.TryGetValue(StartLabel, out stamp)) && ProcessStamp.IsAlive(pid, stamp);
 }

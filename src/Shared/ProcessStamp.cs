@@ -18,6 +18,12 @@ internal static class ProcessStamp
     /// <summary>This process's stamp.</summary>
     public static string Current { get; } = Of(Environment.ProcessId) ?? "";
 
+    /// <summary>
+    /// This process's start time as absolute ticks: the owner stamp earlier versions wrote and still read (they take
+    /// anything else for a dead owner), so it stays beside <see cref="Current"/> where they look for it.
+    /// </summary>
+    public static string LegacyCurrent { get; } = Legacy(Environment.ProcessId) ?? "";
+
     /// <summary>Whether process <paramref name="pid"/> runs and is the one <paramref name="stamp"/> was taken of.</summary>
     public static bool IsAlive(int pid, string stamp)
     {
@@ -54,6 +60,11 @@ internal static class ProcessStamp
                 // Gone, or /proc not readable here (a locked-down container): the portable stamp below decides.
             }
         }
+        return Legacy(pid);
+    }
+
+    private static string? Legacy(int pid)
+    {
         try
         {
             using var p = Process.GetProcessById(pid);

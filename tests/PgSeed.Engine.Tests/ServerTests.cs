@@ -81,6 +81,9 @@ public class ProcessStampTests
     {
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         Assert.True(ProcessStamp.IsAlive(self.Id, self.StartTime.ToUniversalTime().Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        // And this version still writes that format beside its own, where earlier versions read it (a plain number).
+        Assert.True(long.TryParse(ProcessStamp.LegacyCurrent, out _));
+        Assert.True(ProcessStamp.IsAlive(self.Id, ProcessStamp.LegacyCurrent));
         Assert.False(ProcessStamp.IsAlive(int.MaxValue - 7, "0"));
     }
 }

@@ -163,6 +163,39 @@ public sealed class FixtureFailureTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_fixture_still_running_builds_the_template_another_fixtures_cancellation_abandoned()
+    {
+        // Frameworks other than xUnit may give each fixture its own token: one fixture's cancellation must not fail
+        // another that waits on the same template build.
+        var server = await SharedServer.GetAsync(TestContext.Current.CancellationToken);
+        var marker = Guid.NewGuid().ToString("N");
+        var script = Script($"create table t (id int); select pg_sleep(2), '{marker}';");
+        await using var first = new Fixture(o => o.Schema(script));
+        await using var second = new Fixture(o => o.Schema(script));
+        using var cancelFirst = new CancellationTokenSource();
+
+        var initFirst = first.InitializeAsync(cancelFirst.Token);
+        var sleeping = $"select count(*) from pg_stat_activity where wait_event = 'PgSleep' and query like '%{marker}%' and pid <> pg_backend_pid()";
+        var clock = Stopwatch.StartNew();
+        while (await ScalarAsync<long>(server.AdminConnectionString, sleeping) == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the schema script never started");
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+        var initSecond = second.InitializeAsync(TestContext.Current.CancellationToken);
+        await cancelFirst.CancelAsync();
+
+        var e = await Assert.ThrowsAsync<PgSeedException>(() => initFirst);
+        Assert.Equal(ErrorCode.Cancelled, e.Code);
+        await initSecond;
+        await using var lease = await second.LeaseAsync(TestContext.Current.CancellationToken);
+        await using var c = new NpgsqlConnection(lease.ConnectionString);
+        await c.OpenAsync(TestContext.Current.CancellationToken);
+        await using var cmd = new NpgsqlCommand("select count(*) from t", c);
+        Assert.Equal(0L, await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var c = new NpgsqlConnection(connectionString);

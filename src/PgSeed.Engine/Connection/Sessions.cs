@@ -8,11 +8,14 @@ internal static class Sessions
 {
     /// <summary>
     /// Settings that fix the text form of values, so a seed does not depend on the server's or client's
-    /// locale or time zone: ISO dates, UTC timestamps, shortest exact floats, hex bytea, C money.
+    /// locale or time zone: ISO dates, UTC timestamps, shortest exact floats, hex bytea, C money. And standard
+    /// string literals: the literals PgSeed writes (client-closure keys, salts, masks) double quotes only, so a
+    /// database or role set to <c>standard_conforming_strings = off</c> would read their backslashes as escapes.
     /// </summary>
     public const string DeterministicSettings =
         "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET TimeZone = 'UTC'; " +
-        "SET extra_float_digits = 1; SET bytea_output = 'hex'; SET lc_monetary = 'C'; SET client_encoding = 'UTF8'";
+        "SET extra_float_digits = 1; SET bytea_output = 'hex'; SET lc_monetary = 'C'; SET client_encoding = 'UTF8'; " +
+        "SET standard_conforming_strings = on";
 
     /// <summary>
     /// Settings for export sessions: the closure and the sorted COPY are big joins, sorts and temp-table
@@ -56,9 +59,18 @@ internal static class Sessions
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        var cmd = new NpgsqlCommand(DeterministicSettings, connection);
-        await using (cmd.ConfigureAwait(false))
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var cmd = new NpgsqlCommand(DeterministicSettings, connection);
+            await using (cmd.ConfigureAwait(false))
+                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Cancelled (a worker opening while the run fails) or refused: the unpooled session must not outlive it.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         return connection;
     }
 

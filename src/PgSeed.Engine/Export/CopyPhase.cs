@@ -43,7 +43,7 @@ internal static class CopyPhase
         progress.TablesStarting(jobs.Select(t => new TableProgressInfo(t.Name.Display, sizes[t.Name], 0)).ToList());
         var results = new Dictionary<TableName, CopyResult>();
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tasks = connections.Select((c, i) => RunQueueAsync(c, i == 0, queues[i])).ToList();
+        var tasks = connections.Select((c, i) => FailFastAsync(RunQueueAsync(c, i == 0, queues[i]))).ToList();
         try
         {
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -59,6 +59,21 @@ internal static class CopyPhase
 
         foreach (var w in workers) await Sessions.ExecuteAsync(w, "COMMIT", cancellationToken).ConfigureAwait(false);
         return results;
+
+        // The first connection that fails stops the others at once (their COPYs are cancelled on the server), rather
+        // than after they have copied the rest of their queues.
+        async Task FailFastAsync(Task queue)
+        {
+            try
+            {
+                await queue.ConfigureAwait(false);
+            }
+            catch
+            {
+                await failFast.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
 
         async Task RunQueueAsync(NpgsqlConnection connection, bool isMain, List<PlannedTable> queue)
         {

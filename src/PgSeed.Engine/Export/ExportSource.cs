@@ -89,6 +89,8 @@ internal sealed class ExportSource : IAsyncDisposable
     /// <summary>A dry run: the filters are checked (nothing runs) and every statement logged; then the transaction ends.</summary>
     public async Task DescribeAsync(ISeedLog log, CancellationToken cancellationToken)
     {
+        // The dry run creates nothing, so its whole transaction can be read-only: whatever a filter tries, it cannot write.
+        await Sessions.ExecuteAsync(Main, "SET TRANSACTION READ ONLY", cancellationToken).ConfigureAwait(false);
         await FilterCheck.RunAsync(Main, Plan, cancellationToken).ConfigureAwait(false);
         foreach (var s in Store.DescribeSetUp()) log.Sql(s);
         foreach (var r in Plan.Roots.Where(r => !r.Table.All)) log.Sql(Store.DescribeRoot(r));

@@ -77,7 +77,8 @@ internal static class CsvCopy
             {
                 // Our side failed (cancelled, unreadable file): abort the COPY instead of completing it.
                 try { if (writer is NpgsqlCopyTextWriter copy) await copy.CancelAsync().ConfigureAwait(false); } catch { /* the transaction is rolled back anyway */ }
-                await writer.DisposeAsync().ConfigureAwait(false);
+                // After the cancel the COPY stream is closed: disposing flushes into it, which must not hide the real error.
+                try { await writer.DisposeAsync().ConfigureAwait(false); } catch (ObjectDisposedException) { }
                 throw;
             }
             // Completing the COPY is where the server reports bad rows.

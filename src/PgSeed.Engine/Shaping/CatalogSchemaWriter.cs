@@ -121,7 +121,10 @@ internal static class CatalogSchemaWriter
         $"ALTER TABLE {(table["partitioned"] == "true" ? "" : "ONLY ")}{table["qname"]}\n    ADD CONSTRAINT {constraint["qname"]} {constraint["definition"]};";
 
     private static void Object(StringBuilder sb, string name, string type, string schema, string ddl) =>
-        sb.Append(CultureInfo.InvariantCulture, $"\n--\n-- Name: {name}; Type: {type}; Schema: {schema}; Owner: -\n--\n\n{ddl}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"\n--\n-- Name: {OneLine(name)}; Type: {type}; Schema: {OneLine(schema)}; Owner: -\n--\n\n{ddl}\n\n");
+
+    /// <summary>A name in a comment line: a line break in an identifier would end the comment and start a statement (pg_dump does the same).</summary>
+    private static string OneLine(string name) => name.Replace('\r', ' ').Replace('\n', ' ');
 
     private const string TablesSql = """
         SELECT c.oid::text AS oid, n.nspname::text AS schema, c.relname::text AS name,

@@ -28,9 +28,11 @@ public static class SeedUpgrader
     /// <param name="log">Receives progress; null for none.</param>
     /// <param name="cancellationToken">Cancels the upgrade (and its server queries).</param>
     /// <exception cref="PgSeedException">Any failure, with its code; the seed folder is then left as it was.</exception>
-    public static async Task<UpgradeReport> UpgradeAsync(UpgradeRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default)
+    public static Task<UpgradeReport> UpgradeAsync(UpgradeRequest request, ISeedLog? log = null, CancellationToken cancellationToken = default) =>
+        ErrorBoundary.RunAsync(() => RunAsync(request, log ?? NullSeedLog.Instance, cancellationToken), e => PgSeedErrors.From(e, "upgrading the seed"), cancellationToken);
+
+    private static async Task<UpgradeReport> RunAsync(UpgradeRequest request, ISeedLog log, CancellationToken cancellationToken)
     {
-        log ??= NullSeedLog.Instance;
         if ((request.MigrationsDirectory is null) == (request.MigrateCommand is null))
             throw new PgSeedException(ErrorCode.InvalidOption, $"Give the migrations as a folder of .sql files ({OptionNames.UpgradeMigrations}) or as a command ({OptionNames.UpgradeMigrateCommand}), one of the two.") { Option = OptionNames.UpgradeMigrations };
         var migrations = request.MigrationsDirectory is null ? [] : MigrationRunner.Files(request.MigrationsDirectory);

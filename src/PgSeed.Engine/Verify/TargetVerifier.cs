@@ -51,9 +51,12 @@ public static class TargetVerifier
         VerifyAsync(seedFolder, new ImportRequest { DataSource = dataSource, SeedDirectory = seedFolder, Mode = mode }, log, cancellationToken);
 #pragma warning restore RS0026
 
-    private static async Task<TargetVerification> VerifyAsync(string seedFolder, ImportRequest rehearsal, ISeedLog? log, CancellationToken cancellationToken)
+    private static Task<TargetVerification> VerifyAsync(string seedFolder, ImportRequest rehearsal, ISeedLog? log, CancellationToken cancellationToken) =>
+        ErrorBoundary.RunAsync(() => RunAsync(seedFolder, rehearsal, log ?? NullSeedLog.Instance, cancellationToken), e => PgSeedErrors.From(e, "verifying the seed against the target"),
+            cancellationToken);
+
+    private static async Task<TargetVerification> RunAsync(string seedFolder, ImportRequest rehearsal, ISeedLog log, CancellationToken cancellationToken)
     {
-        log ??= NullSeedLog.Instance;
         var sessions = rehearsal.SessionSource;
         var target = sessions.Description;
         var offline = await SeedVerifier.VerifyAsync(seedFolder, cancellationToken).ConfigureAwait(false);

@@ -132,11 +132,14 @@ public sealed class LocalPostgresServer : IPostgresServer
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => { if (!server.KeepOnExit) server.StopAndDelete(); };
                 return server;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
-                last = e;
+                // Failed or cancelled (Ctrl+C during `pgseed upgrade`): no server object owns the cluster, so stop and
+                // delete it here rather than leave it for a later run to reap.
                 await StopClusterAsync(binDir, clusterDir).ConfigureAwait(false);
                 TryDelete(clusterDir);
+                if (e is OperationCanceledException) throw;
+                last = e;
             }
         }
         throw last as PgSeedException ?? new PgSeedException(ErrorCode.ServerStartFailed, $"Could not start a local PostgreSQL: {last?.Message}", last);
@@ -250,12 +253,13 @@ public sealed class LocalPostgresServer : IPostgresServer
         }
     }
 
-    private static string OwnerStamp() => $"{Environment.ProcessId}\n{ProcessStamp.Current}\n";
+    /// <summary>pid, the start time earlier versions read (line 2), then the clock-proof stamp this version reads (line 3).</summary>
+    private static string OwnerStamp() => $"{Environment.ProcessId}\n{ProcessStamp.LegacyCurrent}\n{ProcessStamp.Current}\n";
 
     private static bool OwnerAlive(string stamp)
     {
         var lines = stamp.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return lines.Length >= 2 && int.TryParse(lines[0], CultureInfo.InvariantCulture, out var pid) && ProcessStamp.IsAlive(pid, lines[1]);
+        return lines.Length >= 2 && int.TryParse(lines[0], CultureInfo.InvariantCulture, out var pid) && ProcessStamp.IsAlive(pid, lines[^1]);
     }
 
     private static async Task StopClusterAsync(string binDir, string clusterDir)

@@ -119,6 +119,24 @@ public class ExportBehaviourTests(PostgresFixture pg)
         Assert.Contains(error.Code, new[] { ErrorCode.FilterWrites, ErrorCode.BadFilter });
         Assert.Equal(2L, await s.Source.ScalarAsync<long>("select count(*) from child"));
         Assert.False(Directory.Exists(folder));
+
+        // A dry run only explains the filter, in a read-only transaction: nothing is written either.
+        try
+        {
+            await s.ExportAsync(new ExportRequest
+            {
+                ConnectionString = s.Source.ConnectionString,
+                Roots = [new RootSelection { Table = "parent", Filter = filter, Raw = raw }],
+                OutputDirectory = folder,
+                DryRun = true,
+            });
+        }
+        catch (PgSeedException e)
+        {
+            Assert.Contains(e.Code, new[] { ErrorCode.FilterWrites, ErrorCode.BadFilter });
+        }
+        Assert.Equal(2L, await s.Source.ScalarAsync<long>("select count(*) from child"));
+        Assert.False(Directory.Exists(folder));
     }
 
     [Fact]
