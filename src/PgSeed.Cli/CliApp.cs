@@ -39,8 +39,9 @@ internal static class CliApp
             };
             return await parsed.InvokeAsync(config, cancellationToken);
         }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or PgSeedException { Code: ErrorCode.Cancelled })
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Whatever the interrupt made fail on its way out (a cancelled statement, a session it closed) is the cancellation.
             stderr.WriteLine($"error {ErrorCode.Cancelled}: cancelled; nothing was changed (statements on the server were cancelled, temporary files removed).");
             return Cancelled;
         }
@@ -54,11 +55,6 @@ internal static class CliApp
             stderr.WriteLine($"error {e.Code}: {ConnectionResolver.Redact(CliOptionNames.Respell(e.Message))}");
             stderr.WriteLine($"  see {e.HelpUrl}");
             return Failure;
-        }
-        catch (OperationCanceledException)
-        {
-            stderr.WriteLine($"error {ErrorCode.Cancelled}: cancelled; nothing was changed.");
-            return Cancelled;
         }
         catch (Exception e)
         {

@@ -12,7 +12,7 @@ internal static class FixtureErrors
     {
         var coded = PgSeedErrors.From(e, e is PgSeedException ? null : doing);
         if (coded.Message.StartsWith(coded.Code, StringComparison.Ordinal)) return coded;
-        return new PgSeedException(coded.Code, $"{coded.Code}: {coded.Message}", ReferenceEquals(coded, e) ? e.InnerException : e)
+        return new PgSeedException(coded.Code, $"{coded.Code}: {coded.Message}", e) // the original, with its stack trace, as the cause
         {
             Table = coded.Table,
             Column = coded.Column,

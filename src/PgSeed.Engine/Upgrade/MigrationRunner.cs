@@ -44,9 +44,12 @@ internal static class MigrationRunner
         var secret = string.IsNullOrEmpty(cs.Password) ? null : cs.Password;
         string Hide(string text) => ConnectionResolver.Redact(secret is null ? text : text.Replace(secret, "***"));
         log.Detail($"migrate command: {Hide(command)}"); // the placeholder is not replaced in what is logged
+        // The placeholder becomes a reference to the environment variable set below, expanded by the shell: the
+        // connection string (its password) is then not in the shell's own command line for every user of the machine
+        // to read in the process list, and needs no quoting for either shell.
         var psi = OperatingSystem.IsWindows()
-            ? new ProcessStartInfo("cmd.exe") { ArgumentList = { "/d", "/s", "/c", command.Replace(ConnectionPlaceholder, QuoteForCmd(connectionString)) } }
-            : new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command.Replace(ConnectionPlaceholder, QuoteForSh(connectionString)) } };
+            ? new ProcessStartInfo("cmd.exe") { ArgumentList = { "/d", "/s", "/c", command.Replace(ConnectionPlaceholder, $"\"%{ConnectionResolver.EnvironmentVariable}%\"") } }
+            : new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command.Replace(ConnectionPlaceholder, $"\"${ConnectionResolver.EnvironmentVariable}\"") } };
         psi.RedirectStandardOutput = psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
         psi.Environment["PGHOST"] = cs.Host;
@@ -93,10 +96,6 @@ internal static class MigrationRunner
                 $"The migrate command exited with code {process.ExitCode}. The seed folder was not changed." + (tail.Length > 0 ? $" Its output ended with:\n{tail}" : ""));
         }
     }
-
-    private static string QuoteForSh(string value) => "'" + value.Replace("'", "'\\''") + "'";
-
-    private static string QuoteForCmd(string value) => "\"" + value.Replace("\"", "\"\"") + "\"";
 
     /// <summary>File names with runs of digits compared as numbers (V2 before V10), then ordinally.</summary>
     private sealed class NaturalOrder : IComparer<string?>

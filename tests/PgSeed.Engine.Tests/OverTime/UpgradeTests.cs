@@ -158,12 +158,17 @@ public class UpgradeTests(PostgresFixture pg)
         Assert.StartsWith("id,customer_id,total,remark\n", Csv(folder, "orders"));
 
         var fingerprint = FolderFingerprint(folder);
-        var failed = await Run("upgrade", folder, "--server", server, "--migrate-command", "echo 'connecting with {connection}'; exit 3");
+        var failed = await Run("upgrade", folder, "--server", server, "--migrate-command", "echo connecting with {connection}; exit 3");
         Assert.Equal(1, failed.Code);
         Assert.Contains("error PGSEED055: The migrate command exited with code 3", failed.Err);
         Assert.Contains("connecting with Host=", failed.Err);
         Assert.DoesNotContain("hunter2-secret", failed.Out + failed.Err);
         Assert.Equal(fingerprint, FolderFingerprint(folder));
+
+        // The shell's own command line holds a reference to the variable, never the password (the process list is public).
+        var argv = await Run("upgrade", folder, "--server", server, "--migrate-command", "cat /proc/$$/cmdline | tr '\\0' ' '; exit 3 # {connection}");
+        Assert.Contains("$PGSEED_CONNECTION", argv.Err);
+        Assert.DoesNotContain("hunter2", argv.Err);
     }
 
     [Fact]
