@@ -211,6 +211,34 @@ public class ExportBehaviourTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task With_parallel_connections_the_first_failure_stops_the_others()
+    {
+        await using var s = await ExportScenario.CreateAsync(pg, """
+            create table big(id int primary key, v text);
+            create table bad(id int primary key, v text);
+            create function slow(t text) returns text language sql volatile as $$ select pg_sleep(0.05); select t $$;
+            """, "insert into big select g, 'x' from generate_series(1, 200) g; insert into bad values (1, 'y');");
+        // big (10 s of transforms) goes to the main connection, bad (fails on its first row) to the worker.
+        var request = s.Request(new RootSelection { Table = "big" }, new RootSelection { Table = "bad" }) with
+        {
+            Parallel = 2,
+            Rules =
+            [
+                new TableRule { Table = "big", Transforms = new Dictionary<string, string> { ["v"] = "slow(v)" } },
+                new TableRule { Table = "bad", Transforms = new Dictionary<string, string> { ["v"] = "(1 / (id - 1))::text" } },
+            ],
+        };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<PgSeedException>(() => s.ExportAsync(request));
+
+        Assert.Equal("public.bad", e.Table);
+        Assert.Contains("division by zero", e.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"the export took {clock.Elapsed}: the other connection copied on after the failure");
+        Assert.False(Directory.Exists(request.OutputDirectory));
+    }
+
+    [Fact]
     public async Task Dry_run_prints_the_plan_and_sql_and_writes_nothing()
     {
         await using var s = await ExportScenario.CreateAsync(pg, IntegritySchemas.CompanySchema, IntegritySchemas.CompanyData);
