@@ -4,7 +4,7 @@
 # Nothing is shipped yet (0.x), so PublicAPI.Shipped.txt stays empty until the first release moves the lines there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-projects=$(ls -d src/*/ | sed 's#/$##')
+projects=$(ls -d src/*/ | sed 's#/$##' | while read -r d; do ls "$d"/*.csproj > /dev/null 2>&1 && echo "$d"; done) # projects only (src/Shared holds linked files)
 for p in $projects; do
   [ -f "$p/PublicAPI.Shipped.txt" ] || printf '#nullable enable\n' > "$p/PublicAPI.Shipped.txt"
   printf '#nullable enable\n' > "$p/PublicAPI.Unshipped.txt"

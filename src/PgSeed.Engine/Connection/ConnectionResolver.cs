@@ -62,6 +62,12 @@ internal static class ConnectionResolver
         }
     }
 
+    /// <summary>A request's connection input for its <c>ToString()</c>: described as <see cref="Describe"/> does, never with the password.</summary>
+    internal static string DescribeInput(string? connectionString, NpgsqlDataSource? dataSource) =>
+        connectionString is not null ? Describe(IsUri(connectionString) ? "" : connectionString)
+        : dataSource is not null ? "data source " + Describe(dataSource.ConnectionString)
+        : "(none)";
+
     private static bool IsUri(string text) =>
         text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ||
         text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);

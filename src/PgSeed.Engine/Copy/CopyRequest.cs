@@ -46,6 +46,9 @@ public sealed record CopyRequest
 
     /// <summary>Print both plans and the SQL; read no rows, write nothing.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>Source and target (never their passwords) and the mode: what a log may show of the request.</summary>
+    public override string ToString() => $"CopyRequest {{ Source = {ConnectionResolver.DescribeInput(Source.ConnectionString, Source.DataSource)}, Target = {ConnectionResolver.DescribeInput(TargetConnectionString, TargetDataSource)}, Mode = {Mode} }}";
 }
 
 /// <summary>What a copy did: one entry per table, in the order the target loaded them.</summary>

@@ -166,4 +166,7 @@ public sealed record ExportRequest
     /// request and records the seed's original definition.
     /// </summary>
     internal Func<Seed.SeedManifest, Seed.SeedManifest>? ManifestOverride { get; init; }
+
+    /// <summary>The source (never its password), the roots and the folder: what a log may show of the request.</summary>
+    public override string ToString() => $"ExportRequest {{ Source = {ConnectionResolver.DescribeInput(ConnectionString, DataSource)}, Roots = [{string.Join(", ", Roots.Select(r => r.Table))}], OutputDirectory = {OutputDirectory} }}";
 }

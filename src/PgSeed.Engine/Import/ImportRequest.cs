@@ -52,4 +52,7 @@ public sealed record ImportRequest
 
     /// <summary>Where the session comes from (validated: exactly one of <see cref="ConnectionString"/> and <see cref="DataSource"/>).</summary>
     internal SessionSource SessionSource => SessionSource.For(ConnectionString, DataSource, OptionNames.ImportConnection, OptionNames.ImportDataSource);
+
+    /// <summary>The target (never its password), the seed and the mode: what a log may show of the request.</summary>
+    public override string ToString() => $"ImportRequest {{ Target = {ConnectionResolver.DescribeInput(ConnectionString, DataSource)}, SeedDirectory = {SeedDirectory}, Mode = {Mode} }}";
 }

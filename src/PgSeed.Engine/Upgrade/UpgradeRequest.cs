@@ -1,3 +1,4 @@
+using PgSeed.Engine.Connection;
 namespace PgSeed.Engine.Upgrade;
 
 /// <summary>What <c>pgseed upgrade</c> needs: the seed, an empty throwaway database, and the migrations to apply.</summary>
@@ -29,6 +30,9 @@ public sealed record UpgradeRequest
 
     /// <summary>The pg_dump that writes the re-export's schema.sql (see <see cref="Export.ExportRequest.PgDump"/>).</summary>
     public string? PgDump { get; init; }
+
+    /// <summary>The seed and the scratch server (never its password): what a log may show of the request.</summary>
+    public override string ToString() => $"UpgradeRequest {{ SeedDirectory = {SeedDirectory}, Scratch = {ConnectionResolver.DescribeInput(ScratchConnectionString, null)} }}";
 }
 
 /// <summary>What an upgrade did.</summary>
