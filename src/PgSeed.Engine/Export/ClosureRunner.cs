@@ -66,6 +66,11 @@ internal sealed class ClosureRunner(SubsetPlan plan, ClosureStore store, ISeedLo
             {
                 throw ExportPrivileges.Denied(e);
             }
+            catch (PostgresException e) when (IsEnvironmental(e.SqlState))
+            {
+                // Out of disk or memory, the server shutting down, a lost connection: not the rule's fault.
+                throw PgSeedErrors.From(e, $"computing the subset (round {round + 1})");
+            }
             catch (PostgresException e)
             {
                 // Errors while a batch is parsed (e.g. a where rule's type mismatch) name no statement:
@@ -162,4 +167,12 @@ internal sealed class ClosureRunner(SubsetPlan plan, ClosureStore store, ISeedLo
         }
         return steps;
     }
+
+    /// <summary>
+    /// Failures of the server or the session rather than of a step's SQL: connection (08), transaction rollback such as a
+    /// conflict with recovery on a standby (40), insufficient resources (53), operator intervention (57), system (58),
+    /// internal (XX). Everything else (syntax, types, values, a rule's function raising) is blamed on the step's rule.
+    /// </summary>
+    private static bool IsEnvironmental(string sqlState) =>
+        sqlState.Length >= 2 && sqlState[..2] is "08" or "40" or "53" or "57" or "58" or "XX";
 }

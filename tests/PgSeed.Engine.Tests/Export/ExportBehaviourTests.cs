@@ -239,6 +239,26 @@ public class ExportBehaviourTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task A_server_side_failure_in_a_closure_round_is_not_blamed_on_the_where_rule()
+    {
+        await using var s = await ExportScenario.CreateAsync(pg,
+            "create table parent(id int primary key); create table child(id int primary key, parent_id int references parent);",
+            "insert into parent values (1); insert into child values (1, 1);");
+        var request = s.Request(new RootSelection { Table = "parent", Filter = "where id = 1" }) with
+        {
+            // The role's statement_timeout cancels the child step: the server's limit, not a mistake in the rule.
+            ConnectionString = s.Source.ConnectionString + ";Options=-c statement_timeout=300",
+            Rules = [new TableRule { Table = "child", Where = "pg_sleep(2) is not null" }],
+        };
+
+        var e = await Assert.ThrowsAsync<PgSeedException>(() => SeedExporter.ExportAsync(request, null, Ct));
+
+        Assert.Equal(ErrorCode.DatabaseError, e.Code);
+        Assert.Contains("statement_timeout", e.Message);
+        Assert.Contains("computing the subset", e.Message);
+    }
+
+    [Fact]
     public async Task Dry_run_prints_the_plan_and_sql_and_writes_nothing()
     {
         await using var s = await ExportScenario.CreateAsync(pg, IntegritySchemas.CompanySchema, IntegritySchemas.CompanyData);
