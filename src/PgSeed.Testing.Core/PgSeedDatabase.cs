@@ -129,7 +129,15 @@ public class PgSeedDatabase : IAsyncDisposable
     private async Task InitializeCoreAsync(CancellationToken cancellationToken)
     {
         var options = new PgSeedOptions();
-        Configure(options);
+        try
+        {
+            Configure(options);
+        }
+        catch (Exception e) when (e is not PgSeedException)
+        {
+            // The user's code, not PgSeed's: say so rather than report an internal error.
+            throw new PgSeedException(TestingErrorCode.FixtureMisuse, $"{GetType().Name}.Configure threw {e.GetType().Name}: {e.Message}", e);
+        }
         _options = options;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string serverNote;
@@ -140,7 +148,15 @@ public class PgSeedDatabase : IAsyncDisposable
         }
         else
         {
-            _server = await options.ServerProvider(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _server = await options.ServerProvider(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not (PgSeedException or OperationCanceledException))
+            {
+                throw new PgSeedException(TestingErrorCode.NoTestServer,
+                    $"The server given with .Server(...) to {GetType().Name} could not be started: {e.GetType().Name}: {ConnectionResolver.Redact(e.Message)}", e);
+            }
             serverNote = $"{_server} (configured with .Server(...))";
         }
         var serverMs = clock.ElapsedMilliseconds;

@@ -21,6 +21,22 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Exceptions_from_the_users_configure_and_server_provider_are_named_as_theirs()
+    {
+        await using var configure = new Fixture(_ => throw new ArgumentException("no such tenant"));
+        var e = await Assert.ThrowsAsync<PgSeedException>(() => configure.InitializeAsync().AsTask());
+        Assert.Equal(TestingErrorCode.FixtureMisuse, e.Code);
+        Assert.Contains("Configure threw ArgumentException: no such tenant", e.Message);
+        Assert.DoesNotContain("internal", e.Message, StringComparison.OrdinalIgnoreCase);
+
+        await using var provider = new Fixture(o => o.Server(new Func<CancellationToken, Task<PgSeed.Testing.Servers.IPostgresServer>>(_ => throw new InvalidOperationException("docker is asleep"))));
+        e = await Assert.ThrowsAsync<PgSeedException>(() => provider.InitializeAsync().AsTask());
+        Assert.Equal(TestingErrorCode.NoTestServer, e.Code);
+        Assert.Contains("docker is asleep", e.Message);
+        Assert.DoesNotContain("internal", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Failing_schema_script_reports_file_and_server_message()
     {
         var path = Path.Combine(Path.GetTempPath(), $"pgseed-bad-{Guid.NewGuid():N}.sql");

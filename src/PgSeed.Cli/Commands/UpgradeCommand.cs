@@ -74,7 +74,16 @@ internal static class UpgradeCommand
             finally
             {
                 Npgsql.NpgsqlConnection.ClearAllPools();
-                await host.DropDatabaseAsync(database, CancellationToken.None);
+                try
+                {
+                    await host.DropDatabaseAsync(database, CancellationToken.None);
+                }
+                catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or IOException)
+                {
+                    // The upgrade's own outcome (success, its error, the cancellation) is what the user needs; this is a leftover.
+                    stderr.WriteLine($"warning: could not drop the throwaway database {database} on {ConnectionResolver.Describe(host.AdminConnectionString)}: " +
+                                     $"{ConnectionResolver.Redact(e.Message)}. Drop it by hand.");
+                }
             }
             return CliApp.Ok;
         });
