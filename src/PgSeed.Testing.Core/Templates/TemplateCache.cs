@@ -28,7 +28,7 @@ internal static class TemplateCache
             };
             return new Dictionary<string, Entry>();
         });
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             Entry entry;
             lock (map)
@@ -42,7 +42,7 @@ internal static class TemplateCache
             {
                 return await entry.Build.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested && entry.Abandoned)
+            catch (Exception) when (attempt < 3 && !cancellationToken.IsCancellationRequested && entry.Abandoned)
             {
                 // The build ran on another fixture's token, which was cancelled (frameworks that give each fixture its
                 // own): this fixture was not cancelled, so it builds again.
