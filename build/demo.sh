@@ -25,7 +25,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Bold headings on a terminal only: logs and redirected output get plain text.
+if [[ -t 1 ]]; then step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }; else step() { printf '\n==> %s\n' "$*"; }; fi
 
 # --- throwaway cluster -----------------------------------------------------------------------
 as_server_user() {
