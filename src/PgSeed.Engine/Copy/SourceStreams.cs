@@ -101,21 +101,30 @@ internal sealed class SourceStreams : IAsyncDisposable
         {
             var sql = _source.Store.CopyOut(table, onWorker, _source.Sizes, ordered: false);
             _log.Sql(SqlArrays.Abbreviate(sql));
-            using var reader = await connection.BeginTextExportAsync(sql, _stop.Token).ConfigureAwait(false);
+            var reader = await connection.BeginTextExportAsync(sql, _stop.Token).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false); // drained asynchronously when stopped early
             if (reader is not StreamReader { BaseStream: { } raw }) throw new InvalidOperationException("Npgsql's text COPY reader no longer exposes its stream.");
             while (true)
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
                 var count = 0;
-                int n;
-                // Fill the chunk: COPY hands out a row per message, far too small to pass along one by one.
-                while (count < ChunkSize && (n = await raw.ReadAsync(buffer.AsMemory(count, ChunkSize - count), _stop.Token).ConfigureAwait(false)) > 0) count += n;
+                try
+                {
+                    int n;
+                    // Fill the chunk: COPY hands out a row per message, far too small to pass along one by one.
+                    while (count < ChunkSize && (n = await raw.ReadAsync(buffer.AsMemory(count, ChunkSize - count), _stop.Token).ConfigureAwait(false)) > 0) count += n;
+                    if (count > 0) await writer.WriteAsync(new Chunk(buffer, count), _stop.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer); // not handed over: the reader side never sees it
+                    throw;
+                }
                 if (count == 0)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     break;
                 }
-                await writer.WriteAsync(new Chunk(buffer, count), _stop.Token).ConfigureAwait(false);
                 if (count < ChunkSize) break;
             }
             writer.TryComplete();

@@ -35,7 +35,10 @@ internal static class TableCopier
             // No FileStream buffer: every write is a whole chunk already.
             var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true);
             await using var fileScope = file.ConfigureAwait(false);
-            using (var reader = await connection.BeginTextExportAsync(copySql, cancellationToken).ConfigureAwait(false))
+            // Disposed asynchronously: a COPY stopped early (a cancel, an error) is drained by the dispose, which must not
+            // block a thread-pool thread meanwhile.
+            var reader = await connection.BeginTextExportAsync(copySql, cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
                 var copy = reader.BaseStream;
                 var done = false;
