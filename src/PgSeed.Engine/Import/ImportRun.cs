@@ -59,6 +59,8 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
         }
         catch (Exception e)
         {
+            // A cancel request still on its way to the server must land now, not on the sequence undo below.
+            await serverCancel.DisposeAsync().ConfigureAwait(false);
             await RollbackAsync(transaction).ConfigureAwait(false);
             await _sequences.UndoAsync().ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
