@@ -122,7 +122,9 @@ internal sealed class SeedFolderWriter : IDisposable
             {
                 var staging = Path.Combine(parent, $".{name}{StagingMarker}{id}");
                 var lockFile = staging + ".lock";
-                if (IsLocked(lockFile) || JustCreated(File.Exists(lockFile) ? lockFile : staging)) continue;
+                // Young ones first and without a probe: the probe's exclusive open would briefly hold the lock a starting
+                // export is about to take, and make that export fail.
+                if (JustCreated(File.Exists(lockFile) ? lockFile : staging) || IsLocked(lockFile)) continue;
                 var old = Path.Combine(parent, name + OldMarker + id);
                 var target = Path.Combine(parent, name);
                 if (Directory.Exists(old))
