@@ -1,4 +1,5 @@
 using PgSeed.Engine.Connection;
+
 namespace PgSeed.Engine.Upgrade;
 
 /// <summary>What <c>pgseed upgrade</c> needs: the seed, an empty throwaway database, and the migrations to apply.</summary>
