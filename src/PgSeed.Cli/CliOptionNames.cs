@@ -1,3 +1,4 @@
+using PgSeed.Adapters;
 using PgSeed.Engine.Diagnostics;
 
 namespace PgSeed.Cli;

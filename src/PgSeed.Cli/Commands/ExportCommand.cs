@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PgSeed.Adapters;
 using PgSeed.Engine.Config;
 using PgSeed.Engine.Connection;
 using PgSeed.Engine.Diagnostics;

@@ -14,7 +14,7 @@ internal static class ColumnReference
         catch (FormatException e) { throw new PgSeedException(ErrorCode.ConfigInvalid, $"{(file is null ? "" : file + ": ")}{at}: {e.Message}") { File = file }; }
         if (parts.Count < 2)
             throw new PgSeedException(ErrorCode.ConfigInvalid, $"{(file is null ? "" : file + ": ")}{at}: expected [schema.]table.column, got \"{text}\".") { File = file };
-        var table = string.Join(".", parts.Take(parts.Count - 1).Select(p => p.Quoted ? Identifier.Quote(p.Name) : p.Name));
+        var table = Identifier.QualifierOf(parts);
         return (table, parts[^1].Name);
     }
 }

@@ -47,73 +47,17 @@ internal static class ImportOrder
 
     /// <summary>
     /// A strongly connected group of the remaining tables that has no parent outside itself (one exists whenever
-    /// no table is ready; with several, the one holding the smallest table name). Tarjan's algorithm, iteratively.
+    /// no table is ready; with several, the one holding the smallest table name).
     /// </summary>
     private static HashSet<TableName> BlockingCycle(SortedSet<TableName> remaining, List<ForeignKeyInfo> active)
     {
         var parents = remaining.ToDictionary(t => t, t => active.Where(e => e.Child == t && remaining.Contains(e.Parent)).Select(e => e.Parent).Distinct().OrderBy(p => p).ToList());
-        var groups = StronglyConnected(remaining, parents);
+        var groups = StrongComponents.Find(remaining, parents);
         var groupOf = new Dictionary<TableName, int>();
         for (var g = 0; g < groups.Count; g++) foreach (var t in groups[g]) groupOf[t] = g;
         return groups
             .Where(g => g.Count > 1 && g.All(t => parents[t].All(p => groupOf[p] == groupOf[t])))
             .OrderBy(g => g.Min())
             .First();
-    }
-
-    private static List<HashSet<TableName>> StronglyConnected(IEnumerable<TableName> nodes, Dictionary<TableName, List<TableName>> edges)
-    {
-        var index = new Dictionary<TableName, int>();
-        var low = new Dictionary<TableName, int>();
-        var onStack = new HashSet<TableName>();
-        var stack = new Stack<TableName>();
-        var groups = new List<HashSet<TableName>>();
-        var counter = 0;
-        foreach (var root in nodes)
-        {
-            if (index.ContainsKey(root)) continue;
-            // Explicit call stack: (node, next edge to look at).
-            var work = new Stack<(TableName Node, int Edge)>();
-            work.Push((root, 0));
-            index[root] = low[root] = counter++;
-            stack.Push(root);
-            onStack.Add(root);
-            while (work.Count > 0)
-            {
-                var (node, edge) = work.Pop();
-                if (edge < edges[node].Count)
-                {
-                    work.Push((node, edge + 1));
-                    var next = edges[node][edge];
-                    if (!index.TryGetValue(next, out var nextIndex))
-                    {
-                        index[next] = low[next] = counter++;
-                        stack.Push(next);
-                        onStack.Add(next);
-                        work.Push((next, 0));
-                    }
-                    else if (onStack.Contains(next)) low[node] = Math.Min(low[node], nextIndex);
-                    continue;
-                }
-                if (low[node] == index[node])
-                {
-                    var group = new HashSet<TableName>();
-                    TableName member;
-                    do
-                    {
-                        member = stack.Pop();
-                        onStack.Remove(member);
-                        group.Add(member);
-                    } while (member != node);
-                    groups.Add(group);
-                }
-                if (work.Count > 0)
-                {
-                    var parent = work.Peek().Node;
-                    low[parent] = Math.Min(low[parent], low[node]);
-                }
-            }
-        }
-        return groups;
     }
 }

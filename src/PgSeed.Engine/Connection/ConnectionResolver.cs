@@ -64,7 +64,7 @@ internal static class ConnectionResolver
 
     /// <summary>A request's connection input for its <c>ToString()</c>: described as <see cref="Describe"/> does, never with the password.</summary>
     internal static string DescribeInput(string? connectionString, NpgsqlDataSource? dataSource) =>
-        connectionString is not null ? Describe(IsUri(connectionString) ? "" : connectionString)
+        connectionString is not null ? Describe(connectionString)
         : dataSource is not null ? "data source " + Describe(dataSource.ConnectionString)
         : "(none)";
 

@@ -105,7 +105,7 @@ internal sealed record PlanScope(IReadOnlySet<TableName> ExcludedTables, IReadOn
             catch (FormatException e) { throw new PgSeedException(ErrorCode.UnknownForeignKey, $"{OptionNames.ExportExcludedEdges} '{edge}': {e.Message}"); }
             if (parts.Count < 2)
                 throw new PgSeedException(ErrorCode.UnknownForeignKey, $"{OptionNames.ExportExcludedEdges} '{edge}': expected CHILD_TABLE.FK_NAME (e.g. public.order.order_customer_id_fkey).");
-            var tableText = string.Join(".", parts.Take(parts.Count - 1).Select(p => p.Quoted ? Identifier.Quote(p.Name) : p.Name));
+            var tableText = Identifier.QualifierOf(parts);
             // An FK declared on a partition may be named by the partition or by its partitioned table.
             var (_, table) = catalog.ResolveTableOrPartition(tableText, OptionNames.ExportExcludedEdges + " table");
             var (fkName, quoted) = parts[^1];

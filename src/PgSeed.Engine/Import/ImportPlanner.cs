@@ -39,7 +39,8 @@ internal static class ImportPlanner
                 // TRUNCATE must take every table that references a truncated one, transitively. Empty ones lose
                 // nothing (a fresh database, a test template), so they go along; rows outside the seed need --cascade.
                 var referencing = ReferencingClosure(outside.Select(fk => fk.Child), seedSet, catalog);
-                var nonEmpty = await NonEmptyAsync(connection, referencing, cancellationToken).ConfigureAwait(false);
+                var empty = await EmptyTables.FindAsync(connection, referencing, cancellationToken).ConfigureAwait(false);
+                var nonEmpty = referencing.Where(t => !empty.Contains(t)).ToList();
                 if (nonEmpty.Count > 0 && !request.Cascade)
                     throw new PgSeedException(ErrorCode.TruncateReferenced,
                         "Cannot truncate the seed's tables: tables outside the seed that hold rows reference them: " +
@@ -88,18 +89,6 @@ internal static class ImportPlanner
                 foreach (var fk in info.ReferencedBy) queue.Enqueue(fk.Child);
         }
         return found.ToList();
-    }
-
-    private static async Task<IReadOnlyList<TableName>> NonEmptyAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables, CancellationToken cancellationToken)
-    {
-        var result = new List<TableName>();
-        foreach (var t in tables)
-        {
-            var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {t.Sql})", connection);
-            await using var cmdScope = cmd.ConfigureAwait(false);
-            if ((bool)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!) result.Add(t);
-        }
-        return result;
     }
 
     private static TablePlan MatchTable(ImportRequest request, ImportTableSource source, DatabaseCatalog catalog, ISeedLog log)

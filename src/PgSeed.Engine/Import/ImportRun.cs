@@ -172,7 +172,7 @@ internal sealed class ImportRun(NpgsqlConnection connection, ImportPlan plan, bo
             // Ownership first (IndexRebuild reads only the role's own tables), so the emptiness check reads only those.
             var large = plan.Tables.Where(t => t.Csv.Expected.Rows >= IndexRebuild.AppendRows).Select(t => t.Target.Name).ToList();
             var candidates = await IndexRebuild.ReadAsync(connection, large, cancellationToken).ConfigureAwait(false);
-            var empty = (await IndexRebuild.EmptyAsync(connection, candidates.Select(i => i.Table).Distinct().ToList(), cancellationToken).ConfigureAwait(false)).ToHashSet();
+            var empty = await EmptyTables.FindAsync(connection, candidates.Select(i => i.Table).Distinct().ToList(), cancellationToken).ConfigureAwait(false);
             rebuilt = candidates.Where(i => empty.Contains(i.Table)).ToList();
         }
         else rebuilt = Array.Empty<IndexRebuild>();

@@ -42,22 +42,6 @@ internal sealed record IndexRebuild(TableName Table, string DropSql, string Crea
     /// <summary>Rows a plain import must expect in an empty table before its indexes are rebuilt rather than kept (below that, the DDL costs more than it saves).</summary>
     public const long AppendRows = 10_000;
 
-    /// <summary>Which of <paramref name="tables"/> hold no row now (one statement; an empty list asks nothing).</summary>
-    public static async Task<IReadOnlyList<TableName>> EmptyAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables, CancellationToken cancellationToken)
-    {
-        if (tables.Count == 0) return Array.Empty<TableName>();
-        var sql = "SELECT n FROM (VALUES " +
-                  string.Join(", ", tables.Select((t, i) => $"({i}, NOT EXISTS (SELECT 1 FROM {t.Sql}))")) +
-                  ") AS v(n, empty) WHERE empty ORDER BY n";
-        var cmd = new NpgsqlCommand(sql, connection);
-        await using var cmdScope = cmd.ConfigureAwait(false);
-        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var readerScope = reader.ConfigureAwait(false);
-        var empty = new List<TableName>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) empty.Add(tables[reader.GetInt32(0)]);
-        return empty;
-    }
-
     /// <summary>
     /// The indexes to rebuild on <paramref name="tables"/> (tables truncated by this import, or found empty). Read inside the
     /// import's transaction, right before the DROP INDEX statements that lock their tables until the rebuild.

@@ -27,6 +27,10 @@ public static class Identifier
     internal static string List(string alias, IEnumerable<string> names) =>
         string.Join(", ", names.Select(n => alias + "." + Quote(n)));
 
+    /// <summary>All but the last of <paramref name="parts"/> (from <see cref="ParseQualified"/>) as a qualified name again, quoted where they were: the table of <c>[schema.]table.column</c> or <c>[schema.]table.fk</c>.</summary>
+    internal static string QualifierOf(IReadOnlyList<(string Name, bool Quoted)> parts) =>
+        string.Join(".", parts.Take(parts.Count - 1).Select(p => p.Quoted ? Quote(p.Name) : p.Name));
+
     /// <summary>
     /// Parses a possibly schema-qualified, possibly quoted name such as <c>public."Order"</c> into parts.
     /// Returns each part with a flag telling whether it was quoted (quoted parts match exactly).

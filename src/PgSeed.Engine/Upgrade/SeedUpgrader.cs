@@ -130,7 +130,7 @@ public static class SeedUpgrader
         {
             var parts = Identifier.ParseQualified(edge, maxParts: 3);
             if (parts.Count < 2) return true; // malformed: let the export say so
-            var table = catalog.Resolve(string.Join(".", parts.Take(parts.Count - 1).Select(p => p.Quoted ? Identifier.Quote(p.Name) : p.Name)));
+            var table = catalog.Resolve(Identifier.QualifierOf(parts));
             return table.ForeignKeys.Any(f => parts[^1].Quoted ? f.Name == parts[^1].Name : string.Equals(f.Name, parts[^1].Name, StringComparison.OrdinalIgnoreCase));
         }
         catch (Exception e) when (e is PgSeedException or FormatException)

@@ -1,3 +1,4 @@
+using PgSeed.Adapters;
 using PgSeed.Engine.Diagnostics;
 using PgSeed.Engine.Export;
 using PgSeed.Engine.Import;

@@ -1,5 +1,5 @@
+using PgSeed.Adapters;
 using PgSeed.Engine.Diagnostics;
-using PgSeed.MSBuild.Engine;
 
 namespace PgSeed.MSBuild.Logging;
 

@@ -1,12 +1,12 @@
 using PgSeed.Engine.Export;
 using PgSeed.Engine.Upgrade;
 
-namespace PgSeed.Cli;
+namespace PgSeed.Adapters;
 
 /// <summary>
 /// Environment variables that set request options (the engine itself reads no environment): <c>PGSEED_PG_DUMP</c>
 /// (<see cref="ExportRequest.PgDump"/>) and <c>PGSEED_PROFILE=1</c> (<see cref="ExportRequest.Profile"/>). An option
-/// the request already has wins.
+/// the request already has wins. Compiled into both adapters that read them (the CLI and the MSBuild tasks).
 /// </summary>
 internal static class EnvironmentSwitches
 {
