@@ -19,7 +19,7 @@ public class AbandonedServerTests(PostgresFixture pg)
     [Fact]
     public async Task A_cluster_whose_owner_died_is_stopped_and_removed_at_the_next_start()
     {
-        if (pg.Server is not PgSeed.Testing.Servers.LocalPostgresServer) return; // only meaningful for local clusters
+        Assert.SkipUnless(pg.Server is PgSeed.Testing.Servers.LocalPostgresServer, "only local clusters are reaped by their owner file");
         var orphan = await PgSeed.Testing.Servers.LocalPostgresServer.StartAsync(TestContext.Current.CancellationToken);
         var clusterDir = Path.GetDirectoryName(orphan.DataDirectory)!;
         // Pretend the process that started it was killed: a PID that cannot be running.
@@ -50,7 +50,7 @@ public class ProcessStampTests
     [Fact]
     public void On_Linux_the_stamp_is_the_kernels_start_time_not_one_derived_from_the_wall_clock()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the kernel's start time is read from /proc on Linux only");
         var bootId = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
         Assert.StartsWith($"linux:{bootId}:", ProcessStamp.Current);
         Assert.True(long.TryParse(ProcessStamp.Current[(ProcessStamp.Current.LastIndexOf(':') + 1)..], out _));
